@@ -1,0 +1,115 @@
+// Command lsui is a terminal dashboard and scriptable CLI for Citrix License
+// Server administrators. This package is thin: it parses the command line,
+// opens the licence server and hands over to the domain and view packages.
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv}))
+}
+
+// env is the process's outside world, so tests can run commands in-process.
+type env struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+// Exit statuses shared by every command (check uses the Nagios codes).
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+// command is one `lsui NAME`. Commands register themselves from their own
+// files so each command's code stays in one place.
+type command struct {
+	name    string
+	summary string
+	usage   string // the text after "lsui NAME", e.g. "[--json]"
+	// flags adds the command's own flags; the common ones are always there.
+	flags func(fs *flagSet)
+	run   func(e *env, o *options, args []string) int
+}
+
+var commands = map[string]*command{}
+
+func register(c *command) { commands[c.name] = c }
+
+func run(args []string, e *env) int {
+	name := ""
+	// The command is the first argument that is not a flag; common flags may
+	// come before it.
+	for i, a := range args {
+		if a == "--" {
+			break
+		}
+		if !strings.HasPrefix(a, "-") {
+			if i == 0 || !takesValue(args[i-1]) {
+				name = a
+				args = append(append([]string{}, args[:i]...), args[i+1:]...)
+				break
+			}
+		}
+	}
+	if name == "help" {
+		if len(args) > 0 {
+			return run([]string{args[0], "--help"}, e)
+		}
+		printHelp(e.stdout)
+		return exitOK
+	}
+	c := dashboardCommand
+	if name != "" {
+		var ok bool
+		if c, ok = commands[name]; !ok {
+			fmt.Fprintf(e.stderr, "lsui: unknown command %q (see lsui --help)\n", name)
+			return exitUsage
+		}
+	}
+	o, rest, err := parseFlags(c, args, e)
+	if err == errHelp {
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "lsui %s: %v\n", c.name, err)
+		return exitUsage
+	}
+	return c.run(e, o, rest)
+}
+
+func printHelp(w io.Writer) {
+	fmt.Fprintln(w, "lsui: a terminal dashboard for Citrix License Server administrators")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	fmt.Fprintln(w, "  lsui [flags]                 open the dashboard (the demo server when none is installed)")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		c := commands[n]
+		fmt.Fprintf(w, "  lsui %-24s %s\n", strings.TrimSpace(n+" "+shortUsage(c.usage)), c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'lsui COMMAND --help' for a command's flags. Common flags:")
+	fs := newFlagSet("lsui", &options{}, io.Discard)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+}
+
+func shortUsage(u string) string {
+	if len(u) > 18 {
+		return "…"
+	}
+	return u
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/lsui/lsui/internal/demo"
+	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/sanitize"
+)
+
+// demoRootLabel is how the demo's root is shown: its private copy lives in a
+// fresh temporary folder, and output must not change from run to run.
+const demoRootLabel = "DEMO"
+
+// opened is a licensing root ready to load, with its clean-up.
+type opened struct {
+	opts    model.Options
+	cleanup func()
+}
+
+// resolve finds the root (flag, LSUI_ROOT, installed server, else the demo)
+// and, for the demo, writes its private copy.
+func resolve(e *env, o *options) (*opened, error) {
+	opts := model.Options{Now: o.Now(), Location: o.loc, UdadminFile: o.udadminFile, NoExec: o.noExec}
+	if !o.demo {
+		root, err := model.ResolveRoot(o.root, e.getenv)
+		if err == nil {
+			opts.Root = root
+			return &opened{opts: opts, cleanup: func() {}}, nil
+		}
+		if !errors.Is(err, model.ErrNoServer) {
+			return nil, err
+		}
+	}
+	// The demo server is a fictional one: its zone is UTC unless --tz says
+	// otherwise, so its output is the same on every machine.
+	if o.tz == "" {
+		opts.Location = time.UTC
+	}
+	dir, err := os.MkdirTemp("", "lsui-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	d, err := demo.Materialize(dir, opts.Now, opts.Location)
+	if err != nil {
+		cleanup()
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	opts.Root, opts.Demo = d.Dir, true
+	if opts.UdadminFile == "" {
+		opts.UdadminFile = d.UdadminFile
+	}
+	return &opened{opts: opts, cleanup: cleanup}, nil
+}
+
+// load resolves and loads the root; the caller must call cleanup.
+func load(e *env, o *options, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
+	op, err := resolve(e, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tweak != nil {
+		tweak(&op.opts)
+	}
+	s, err := model.Load(context.Background(), op.opts)
+	if err != nil {
+		op.cleanup()
+		return nil, nil, err
+	}
+	return s, op.cleanup, nil
+}
+
+// rootLabel is the root as output shows it.
+func rootLabel(s *model.Snapshot) string {
+	if s.Demo {
+		return demoRootLabel
+	}
+	return s.Layout.Root
+}
+
+// fail prints one clear line and returns the failure status.
+func fail(e *env, cmd string, err error) int {
+	fmt.Fprintf(e.stderr, "lsui %s: %s\n", cmd, sanitize.Line(err.Error()))
+	return exitFail
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func newTable(w io.Writer) *tabwriter.Writer {
+	return tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+}
+
+// warnProblems prints what did not load, one line each, to stderr.
+func warnProblems(e *env, s *model.Snapshot) {
+	for _, p := range s.Problems {
+		fmt.Fprintf(e.stderr, "warning: %s\n", sanitize.Line(p.Error()))
+	}
+}

@@ -1,0 +1,152 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+// Default licensing roots (DOMAIN.md §1). On Windows the configuration may sit
+// under the second folder while the licence files sit under the first, so both
+// are searched.
+var (
+	windowsRoots = []string{`C:\Program Files (x86)\Citrix\Licensing`, `C:\Program Files\Citrix\Licensing`}
+	linuxRoots   = []string{"/opt/citrix/licensing"}
+)
+
+// DefaultRoots are the install folders for this operating system, in search order.
+func DefaultRoots() []string {
+	if runtime.GOOS == "windows" {
+		return windowsRoots
+	}
+	return linuxRoots
+}
+
+// ErrNoServer means no licensing root was given and none is installed; the
+// caller then opens the demo server.
+var ErrNoServer = errors.New("no Citrix licence server found")
+
+// ResolveRoot picks the licensing root: the flag, else LSUI_ROOT, else the
+// first default folder that exists. A root that was asked for but does not
+// exist is an error, never a silent fall-back to the demo.
+func ResolveRoot(flagRoot string, getenv func(string) string) (string, error) {
+	for _, asked := range []struct{ value, from string }{{flagRoot, "--root"}, {getenv("LSUI_ROOT"), "LSUI_ROOT"}} {
+		if asked.value == "" {
+			continue
+		}
+		st, err := os.Stat(asked.value)
+		if err != nil {
+			return "", fmt.Errorf("%s %s: %w", asked.from, asked.value, err)
+		}
+		if !st.IsDir() {
+			return "", fmt.Errorf("%s %s: not a folder", asked.from, asked.value)
+		}
+		return filepath.Abs(asked.value)
+	}
+	for _, dir := range DefaultRoots() {
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			return dir, nil
+		}
+	}
+	return "", ErrNoServer
+}
+
+// Layout is where a licensing root keeps each thing. Folder names match
+// case-insensitively (MyFiles on Windows, myfiles on the appliance); a
+// path whose folder does not exist yet uses the canonical spelling.
+type Layout struct {
+	Root       string
+	MyFiles    string // licence files
+	ConfigDir  string // WebServicesForLicensing
+	Config     string // ConfigDir/SimpleLicenseServiceConfig.xml
+	LS         string // debug logs and udadmin
+	UsageDir   string // LS/resource/usage, the upload payloads
+	Udadmin    string // LS/udadmin(.exe), may not exist
+	lsuiConfig string
+}
+
+// ConfigFileName is the Citrix web services configuration holding the
+// anonymization setting.
+const ConfigFileName = "SimpleLicenseServiceConfig.xml"
+
+// NewLayout resolves the folders of root. On Windows, when root holds no
+// WebServicesForLicensing folder, the same folder under the other default
+// root is used if it exists.
+func NewLayout(root string) Layout {
+	l := Layout{Root: root}
+	l.MyFiles = child(root, "MyFiles")
+	l.ConfigDir = child(root, "WebServicesForLicensing")
+	if !isDir(l.ConfigDir) && isWindowsRoot(root) {
+		for _, alt := range windowsRoots {
+			if samePath(alt, root) {
+				continue
+			}
+			if dir := child(alt, "WebServicesForLicensing"); isDir(dir) {
+				l.ConfigDir = dir
+				break
+			}
+		}
+	}
+	l.Config = child(l.ConfigDir, ConfigFileName)
+	l.LS = child(root, "LS")
+	l.UsageDir = child(child(l.LS, "resource"), "usage")
+	l.Udadmin = child(l.LS, "udadmin")
+	if runtime.GOOS == "windows" {
+		l.Udadmin = child(l.LS, "udadmin.exe")
+	}
+	l.lsuiConfig = filepath.Join(l.ConfigDir, SettingsFileName)
+	return l
+}
+
+// Rel is path relative to the root with forward slashes, as listings and
+// JSON show it.
+func (l Layout) Rel(path string) string {
+	if rel, err := filepath.Rel(l.Root, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.ToSlash(rel)
+	}
+	return filepath.ToSlash(path)
+}
+
+// child is dir/name, with name matched case-insensitively against what is on
+// disk (an exact match wins).
+func child(dir, name string) string {
+	if name == "" {
+		return dir
+	}
+	exact := filepath.Join(dir, name)
+	if _, err := os.Lstat(exact); err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return exact
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return exact
+	}
+	for _, e := range entries {
+		if strings.EqualFold(e.Name(), name) {
+			return filepath.Join(dir, e.Name())
+		}
+	}
+	return exact
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
+}
+
+func samePath(a, b string) bool {
+	return strings.EqualFold(filepath.Clean(a), filepath.Clean(b))
+}
+
+func isWindowsRoot(root string) bool {
+	for _, r := range windowsRoots {
+		if samePath(r, root) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,120 @@
+package model
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+
+	"github.com/lsui/lsui/internal/atomicfile"
+)
+
+// SettingsFileName is lsui's own settings file, kept beside the Citrix
+// configuration (Layout.ConfigDir) because every setting in it belongs to
+// this licence server, not to the person running lsui.
+const SettingsFileName = "lsui.json"
+
+// Settings are lsui's own, per-server settings. Unknown fields in the file
+// are kept when it is written back.
+type Settings struct {
+	// ServerID identifies this server in payloads, stable across renames
+	// (many servers are all called LIC01). Created on first need.
+	ServerID string `json:"server_id,omitempty"`
+	// CSPFeatures marks licence features as CSP licences where the .lic file
+	// does not say so (DOMAIN.md §2: Citrix publishes no marker).
+	CSPFeatures []string `json:"csp_features,omitempty"`
+	// Endpoint is the HTTPS URL that `lsui upload` posts payloads to.
+	Endpoint string `json:"endpoint,omitempty"`
+	// WarnDays is the "expiring soon" window; 0 means the default, 30.
+	WarnDays int `json:"warn_days,omitempty"`
+
+	path  string
+	extra map[string]json.RawMessage
+}
+
+// DefaultWarnDays is the expiry warning window when none is configured.
+const DefaultWarnDays = 30
+
+// ReadSettings reads path; a missing file gives empty settings. A file that
+// does not parse is an error, and such a file is never written over.
+func ReadSettings(path string) (*Settings, error) {
+	s := &Settings{path: path}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if err := json.Unmarshal(data, s); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := json.Unmarshal(data, &s.extra); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, known := range []string{"server_id", "csp_features", "endpoint", "warn_days"} {
+		delete(s.extra, known)
+	}
+	return s, nil
+}
+
+// Path is where the settings live.
+func (s *Settings) Path() string { return s.path }
+
+// IsCSPFeature reports whether the operator marked feature as CSP.
+func (s *Settings) IsCSPFeature(feature string) bool {
+	for _, f := range s.CSPFeatures {
+		if strings.EqualFold(f, feature) {
+			return true
+		}
+	}
+	return false
+}
+
+// Save writes the settings atomically, keeping fields lsui does not know.
+func (s *Settings) Save() error {
+	out := map[string]any{}
+	for k, v := range s.extra {
+		out[k] = v
+	}
+	known, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(known, &fields); err != nil {
+		return err
+	}
+	for k, v := range fields {
+		out[k] = v
+	}
+	data, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	return atomicfile.WriteFile(s.path, append(data, '\n'), 0o644)
+}
+
+// EnsureServerID returns the server id, creating and saving a random one the
+// first time.
+func (s *Settings) EnsureServerID() (string, error) {
+	if s.ServerID != "" {
+		return s.ServerID, nil
+	}
+	var b [12]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	s.ServerID = hex.EncodeToString(b[:])
+	if err := s.Save(); err != nil {
+		s.ServerID = ""
+		return "", fmt.Errorf("save server id: %w", err)
+	}
+	return s.ServerID, nil
+}

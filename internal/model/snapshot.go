@@ -1,0 +1,302 @@
+// Package model is the licence server as data: one Snapshot of a licensing
+// root with its licence files, entitlements, expirations, this month's usage,
+// the anonymization setting and the upload payloads. It knows nothing of the
+// terminal.
+package model
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/lsui/lsui/internal/model/config"
+	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/model/usage"
+)
+
+// Options say what to load and how.
+type Options struct {
+	Root string // a resolved licensing root (see ResolveRoot)
+	Demo bool   // Root is a private copy of the demo server
+	// Now is the clock; zero means time.Now(). A fixed Now gives
+	// byte-identical output.
+	Now time.Time
+	// Location is the server's zone for month boundaries and log times;
+	// nil means time.Local.
+	Location *time.Location
+	// Month to aggregate usage for; zero means the month holding Now.
+	Month usage.Month
+	// UdadminFile is a captured `udadmin -list -times` listing. When empty,
+	// LS/udadmin is run if it exists, unless NoExec.
+	UdadminFile string
+	NoExec      bool
+	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
+	WarnDays int
+}
+
+// Server is what the snapshot knows of the licence server itself.
+type Server struct {
+	Host    string // FQDN from a SERVER line's HOSTNAME=, else the OS host name
+	Version string // licence server version from the debug log, "" when unknown
+}
+
+// Problem is something that did not load, with where it came from. Licence
+// parse errors are kept apart in Snapshot.ParseErrors.
+type Problem struct {
+	File    string // relative to the root
+	Line    int    // 0 when not about one line
+	Message string
+}
+
+func (p Problem) Error() string {
+	if p.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
+	}
+	return fmt.Sprintf("%s: %s", p.File, p.Message)
+}
+
+// Snapshot is a licensing root as loaded at one moment.
+type Snapshot struct {
+	Layout   Layout
+	Demo     bool
+	Now      time.Time
+	Location *time.Location
+	WarnDays int
+
+	Server       Server
+	Files        []*licfile.File
+	Lines        []*licfile.Line // every INCREMENT/FEATURE line, in file order
+	ParseErrors  []licfile.ParseError
+	Entitlements []Entitlement
+	Expirations  []Expiration
+	Usage        *usage.Report
+	Config       *config.Config // nil when ConfigErr is set
+	ConfigErr    error
+	Settings     *Settings
+	Uploads      []uploads.Upload
+	Problems     []Problem
+}
+
+// Load reads a licensing root. It fails only when the root itself cannot be
+// read; every other problem is recorded in the snapshot and the rest loads.
+func Load(ctx context.Context, opt Options) (*Snapshot, error) {
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	if opt.Location == nil {
+		opt.Location = time.Local
+	}
+	if _, err := os.ReadDir(opt.Root); err != nil {
+		return nil, fmt.Errorf("licensing root %s: %w", opt.Root, err)
+	}
+	s := &Snapshot{
+		Layout:   NewLayout(opt.Root),
+		Demo:     opt.Demo,
+		Now:      opt.Now.In(opt.Location),
+		Location: opt.Location,
+	}
+	settings, err := ReadSettings(s.Layout.lsuiConfig)
+	if err != nil {
+		s.problem(s.Layout.lsuiConfig, 0, err)
+		settings = &Settings{path: s.Layout.lsuiConfig}
+	}
+	s.Settings = settings
+	s.WarnDays = opt.WarnDays
+	if s.WarnDays <= 0 {
+		s.WarnDays = settings.WarnDays
+	}
+	if s.WarnDays <= 0 {
+		s.WarnDays = DefaultWarnDays
+	}
+
+	s.loadLicences()
+	month := opt.Month
+	if month.Start.IsZero() {
+		month = usage.MonthOf(s.Now, opt.Location)
+	}
+	report, problems := LoadUsage(ctx, s.Layout, month, opt)
+	s.Usage = report
+	s.Problems = append(s.Problems, problems...)
+	s.Server.Version = report.Version
+	s.Entitlements = Entitlements(s.Lines, s.Usage, s.Now, s.Settings)
+	s.Expirations = Expirations(s.Lines, s.Now, s.WarnDays)
+
+	s.Config, s.ConfigErr = config.Read(s.Layout.Config)
+	if s.ConfigErr != nil {
+		s.Config = nil
+	}
+
+	list, _, err := uploads.List(s.Layout.UsageDir)
+	s.Uploads = list
+	if err != nil {
+		s.problem(filepath.Join(s.Layout.UsageDir, uploads.JournalName), 0, err)
+	}
+	if s.Server.Host == "" {
+		s.Server.Host, _ = os.Hostname()
+	}
+	return s, nil
+}
+
+func (s *Snapshot) problem(path string, line int, err error) {
+	s.Problems = append(s.Problems, Problem{File: s.Layout.Rel(path), Line: line, Message: err.Error()})
+}
+
+// maxLicenceFile caps one .lic file; real ones are a few kilobytes.
+const maxLicenceFile = 64 << 20
+
+func (s *Snapshot) loadLicences() {
+	entries, err := os.ReadDir(s.Layout.MyFiles)
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.problem(s.Layout.MyFiles, 0, err)
+		} else {
+			s.problem(s.Layout.MyFiles, 0, errors.New("no licence folder (MyFiles)"))
+		}
+		return
+	}
+	for _, e := range entries {
+		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".lic") {
+			continue
+		}
+		path := filepath.Join(s.Layout.MyFiles, e.Name())
+		f, err := os.Open(path)
+		if err != nil {
+			s.problem(path, 0, err)
+			continue
+		}
+		lf, err := licfile.Parse(s.Layout.Rel(path), f)
+		f.Close()
+		if err != nil {
+			s.problem(path, 0, err)
+			if lf == nil {
+				continue
+			}
+		}
+		s.Files = append(s.Files, lf)
+		s.Lines = append(s.Lines, lf.Lines...)
+		s.ParseErrors = append(s.ParseErrors, lf.Errors...)
+		for _, srv := range lf.Servers {
+			if h := srv.HostName(); h != "" && s.Server.Host == "" {
+				s.Server.Host = h
+			}
+		}
+	}
+}
+
+// LoadUsage aggregates one month of usage from the debug logs (streamed) and
+// the udadmin listing. The dashboard calls it again to change month.
+func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*usage.Report, []Problem) {
+	var problems []Problem
+	add := func(path string, line int, err error) {
+		problems = append(problems, Problem{File: l.Rel(path), Line: line, Message: err.Error()})
+	}
+	loc := month.Start.Location()
+	b := usage.NewBuilder(month)
+	logs, _ := filepath.Glob(filepath.Join(l.LS, "*.log"))
+	sort.Strings(logs)
+	for _, path := range logs {
+		if ctx.Err() != nil {
+			add(path, 0, ctx.Err())
+			break
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			add(path, 0, err)
+			continue
+		}
+		stats, err := usage.ScanLog(f, loc, b.AddEvent)
+		f.Close()
+		b.AddStats(stats)
+		if err != nil {
+			add(path, 0, err)
+		}
+	}
+	listing, source, err := udadminListing(ctx, l, opt)
+	if err != nil {
+		add(source, 0, err)
+	}
+	if listing != nil {
+		rows, errs := usage.ParseUdadmin(bytes.NewReader(listing), loc)
+		for _, a := range rows {
+			b.AddAssignment(a)
+		}
+		for _, e := range errs {
+			add(source, 0, e)
+		}
+	}
+	return b.Report(), problems
+}
+
+// maxListing caps what udadmin may print; a real listing of 100k
+// assignments is about 8 MB.
+const maxListing = 256 << 20
+
+func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string, error) {
+	if opt.UdadminFile != "" {
+		f, err := os.Open(opt.UdadminFile)
+		if err != nil {
+			return nil, opt.UdadminFile, err
+		}
+		defer f.Close()
+		data, err := io.ReadAll(io.LimitReader(f, maxListing+1))
+		if err == nil && len(data) > maxListing {
+			err = fmt.Errorf("larger than %d MiB", maxListing>>20)
+		}
+		return data, opt.UdadminFile, err
+	}
+	if opt.NoExec {
+		return nil, "", nil
+	}
+	if st, err := os.Stat(l.Udadmin); err != nil || st.IsDir() {
+		return nil, "", nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, l.Udadmin, "-list", "-times")
+	cmd.Dir = l.LS
+	var out limitedBuffer
+	out.max = maxListing
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		return nil, l.Udadmin, fmt.Errorf("udadmin -list -times: %w", err)
+	}
+	return out.Bytes(), l.Udadmin, nil
+}
+
+type limitedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, fmt.Errorf("output larger than %d MiB", b.max>>20)
+	}
+	return b.Buffer.Write(p)
+}
+
+// HasCSP reports whether a CSP licence is present: LT=CSP in any case, or a
+// feature the operator marked in lsui's settings (DOMAIN.md §2).
+func (s *Snapshot) HasCSP() bool {
+	for _, l := range s.Lines {
+		if s.IsCSP(l) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCSP applies the CSP rule to one line.
+func (s *Snapshot) IsCSP(l *licfile.Line) bool {
+	return strings.EqualFold(l.LicenseType, "CSP") || (s.Settings != nil && s.Settings.IsCSPFeature(l.Feature))
+}

@@ -1,0 +1,387 @@
+package usage
+
+import (
+	"bytes"
+	"io"
+	"math"
+	"strings"
+	"time"
+)
+
+// Op is what a FlexNet debug-log event did.
+type Op uint8
+
+const (
+	Out    Op = iota + 1 // a checkout: usage
+	In                   // a checkin
+	Denied               // a refused checkout: counted apart, not usage
+)
+
+func (o Op) String() string {
+	switch o {
+	case Out:
+		return "OUT"
+	case In:
+		return "IN"
+	case Denied:
+		return "DENIED"
+	}
+	return "?"
+}
+
+// Event is one OUT, IN or DENIED line of a debug log.
+type Event struct {
+	Time     time.Time // server local, in the zone given to ScanLog
+	Op       Op
+	Feature  string
+	Identity string // the token after the quoted feature, as written
+	Line     int    // 1-based line number in its log
+}
+
+// LogStats is what ScanLog saw besides events.
+type LogStats struct {
+	Lines     int // physical lines read
+	Undated   int // non-blank lines before the first date, skipped
+	Skipped   int // lines over MaxLineLen, skipped
+	Malformed int // OUT/IN/DENIED lines without a readable feature or identity
+	// Version is the licence server's FlexNet version from the last start
+	// line, e.g. "11.19.8.0 build 123456"; Started is that line's time.
+	Version string
+	Started time.Time
+}
+
+// ScanLog streams a FlexNet debug log (DOMAIN.md §4) and calls fn for every
+// dated OUT, IN and DENIED line, in file order.
+//
+// A line carries only a time of day. The date comes from "TIMESTAMP M/D/YYYY"
+// lines and from the "(M/D/YYYY)" ending a server start line; when the time of
+// day goes backwards from one timed line to the next, the date moves on one
+// day. The one exception is the repeated hour when loc falls back from summer
+// time: a step back that lands in that hour is the clock change, not midnight
+// (otherwise every event until the next TIMESTAMP would be a day late).
+//
+// Lines before the first date are counted in Undated, not guessed. The error
+// is the reader's; a malformed or over-long line never stops the scan. Event
+// strings are interned per scan, so a log costs one allocation per distinct
+// feature and identity, not per line.
+func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) {
+	if loc == nil {
+		loc = time.Local
+	}
+	s := logScanner{
+		loc:        loc,
+		features:   make(map[string]string),
+		identities: make(map[string]string),
+	}
+	lr := newLineReader(r)
+	for {
+		line, long, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if long {
+			s.stats.Lines++
+			s.stats.Skipped++
+		} else if line != nil || err == nil {
+			s.stats.Lines++
+			s.line(line, lr.n, fn)
+		}
+		if err != nil {
+			return s.stats, err
+		}
+	}
+	return s.stats, nil
+}
+
+type logScanner struct {
+	loc        *time.Location
+	stats      LogStats
+	dated      bool
+	day        dayClock
+	prevTOD    int // seconds since midnight of the last dated timed line
+	features   map[string]string
+	identities map[string]string
+}
+
+var (
+	prefixOut       = []byte("OUT:")
+	prefixIn        = []byte("IN:")
+	prefixDenied    = []byte("DENIED:")
+	prefixTimestamp = []byte("TIMESTAMP")
+	startedOn       = []byte("started on")
+)
+
+func (s *logScanner) line(line []byte, n int, fn func(Event)) {
+	line = skipBlanks(line)
+	if len(line) == 0 {
+		return
+	}
+	tod, rest, ok := parseTimeOfDay(line)
+	if !ok {
+		// Multi-line messages continue without a time; nothing to count in them.
+		if !s.dated {
+			s.stats.Undated++
+		}
+		return
+	}
+	msg := skipDaemon(rest)
+
+	var op Op
+	switch {
+	case bytes.HasPrefix(msg, prefixOut):
+		op, msg = Out, msg[len(prefixOut):]
+	case bytes.HasPrefix(msg, prefixIn):
+		op, msg = In, msg[len(prefixIn):]
+	case bytes.HasPrefix(msg, prefixDenied):
+		op, msg = Denied, msg[len(prefixDenied):]
+	case bytes.HasPrefix(msg, prefixTimestamp):
+		if y, m, d, ok := parseMDY(bytes.TrimSpace(msg[len(prefixTimestamp):])); ok {
+			s.setDate(y, m, d, tod)
+			return
+		}
+	default:
+		if y, m, d, ok := startLineDate(msg); ok {
+			s.setDate(y, m, d, tod)
+			if v := startLineVersion(msg); v != "" {
+				s.stats.Version = v
+				s.stats.Started = time.Unix(s.day.instant(tod), 0).In(s.loc)
+			}
+			return
+		}
+	}
+	if !s.dated {
+		s.stats.Undated++
+		return
+	}
+	s.advance(tod)
+	if op == 0 {
+		return
+	}
+	feature, identity, ok := parseCheckout(msg)
+	if !ok {
+		s.stats.Malformed++
+		return
+	}
+	fn(Event{
+		Time:     time.Unix(s.day.instant(tod), 0).In(s.loc),
+		Op:       op,
+		Feature:  intern(s.features, feature),
+		Identity: intern(s.identities, identity),
+		Line:     n,
+	})
+}
+
+// setDate starts a new dated stretch at an explicit date line.
+func (s *logScanner) setDate(y int, m time.Month, d, tod int) {
+	if !s.dated || !s.day.is(y, m, d) {
+		s.day.set(y, m, d, s.loc)
+	}
+	s.dated = true
+	s.prevTOD = tod
+}
+
+// advance applies the rollover rule to a dated line's time of day.
+func (s *logScanner) advance(tod int) {
+	if tod < s.prevTOD && !s.day.fallBackRepeat(s.prevTOD, tod) {
+		y, m, d := s.day.y, s.day.m, s.day.d+1
+		s.day.set(y, m, d, s.loc) // set normalizes day 32 and the like
+	}
+	s.prevTOD = tod
+}
+
+func intern(m map[string]string, b []byte) string {
+	if s, ok := m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	m[s] = s
+	return s
+}
+
+// parseTimeOfDay reads "H:MM:SS" or "HH:MM:SS" followed by a blank or the end.
+func parseTimeOfDay(b []byte) (tod int, rest []byte, ok bool) {
+	i := 0
+	h := 0
+	for i < len(b) && i < 2 && isDigit(b[i]) {
+		h = h*10 + int(b[i]-'0')
+		i++
+	}
+	if i == 0 || len(b) < i+6 || b[i] != ':' || b[i+3] != ':' {
+		return 0, nil, false
+	}
+	if !isDigit(b[i+1]) || !isDigit(b[i+2]) || !isDigit(b[i+4]) || !isDigit(b[i+5]) {
+		return 0, nil, false
+	}
+	m := int(b[i+1]-'0')*10 + int(b[i+2]-'0')
+	sec := int(b[i+4]-'0')*10 + int(b[i+5]-'0')
+	rest = b[i+6:]
+	if h > 23 || m > 59 || sec > 59 || (len(rest) > 0 && !isBlank(rest[0])) {
+		return 0, nil, false
+	}
+	return h*3600 + m*60 + sec, rest, true
+}
+
+// skipDaemon drops the "(DAEMON)" after the time and the blanks around it.
+func skipDaemon(b []byte) []byte {
+	b = skipBlanks(b)
+	if len(b) > 0 && b[0] == '(' {
+		if i := bytes.IndexByte(b, ')'); i >= 0 {
+			b = skipBlanks(b[i+1:])
+		}
+	}
+	return b
+}
+
+// parseCheckout reads ` "FEATURE" identity …` (the quotes may be missing).
+func parseCheckout(b []byte) (feature, identity []byte, ok bool) {
+	b = skipBlanks(b)
+	if len(b) > 0 && b[0] == '"' {
+		end := bytes.IndexByte(b[1:], '"')
+		if end < 0 {
+			return nil, nil, false
+		}
+		feature, b = b[1:1+end], b[2+end:]
+	} else {
+		feature, b = cutToken(b)
+	}
+	identity, _ = cutToken(skipBlanks(b))
+	return feature, identity, len(feature) > 0 && len(identity) > 0
+}
+
+// parseMDY reads M/D/YYYY (FlexNet's US order; a two-digit year is 20YY).
+func parseMDY(b []byte) (y int, m time.Month, d int, ok bool) {
+	var parts [3]int
+	for k := range parts {
+		n, digits := 0, 0
+		for len(b) > 0 && isDigit(b[0]) && digits < 4 {
+			n = n*10 + int(b[0]-'0')
+			b = b[1:]
+			digits++
+		}
+		if digits == 0 {
+			return 0, 0, 0, false
+		}
+		parts[k] = n
+		if k < 2 {
+			if len(b) == 0 || b[0] != '/' {
+				return 0, 0, 0, false
+			}
+			b = b[1:]
+		}
+	}
+	if len(b) != 0 {
+		return 0, 0, 0, false
+	}
+	y, m, d = parts[2], time.Month(parts[0]), parts[1]
+	if y < 100 {
+		y += 2000
+	}
+	if m < 1 || m > 12 || d < 1 || d > daysIn(y, m) {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
+}
+
+// startLineDate reads the date ending a server start line:
+// `FlexNet Licensing (v11.19.8.0 build 123456 x64_n6) started on ctxlic01 (IBM PC) (11/2/2026)`.
+func startLineDate(msg []byte) (y int, m time.Month, d int, ok bool) {
+	msg = bytes.TrimRight(msg, " \t")
+	if len(msg) == 0 || msg[len(msg)-1] != ')' {
+		return 0, 0, 0, false
+	}
+	open := bytes.LastIndexByte(msg, '(')
+	if open < 0 || !bytes.Contains(msg[:open], startedOn) {
+		return 0, 0, 0, false
+	}
+	return parseMDY(bytes.TrimSpace(msg[open+1 : len(msg)-1]))
+}
+
+// startLineVersion turns "(v11.19.8.0 build 123456 x64_n6)" into
+// "11.19.8.0 build 123456": the platform tag is not the version.
+func startLineVersion(msg []byte) string {
+	var inner []byte
+	for rest := msg; inner == nil; {
+		i := bytes.Index(rest, []byte("(v"))
+		if i < 0 {
+			return ""
+		}
+		if i+2 < len(rest) && isDigit(rest[i+2]) {
+			inner = rest[i+2:]
+		}
+		rest = rest[i+2:]
+	}
+	if end := bytes.IndexByte(inner, ')'); end >= 0 {
+		inner = inner[:end]
+	}
+	f := strings.Fields(string(inner))
+	if len(f) >= 3 && strings.EqualFold(f[1], "build") {
+		return f[0] + " build " + f[2]
+	}
+	return f[0]
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+func daysIn(y int, m time.Month) int {
+	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// dayClock turns a time of day on one calendar date into an instant without
+// calling time.Date per line, and knows the day's zone change, if any.
+type dayClock struct {
+	y     int
+	m     time.Month
+	d     int
+	wall0 int64 // the date's midnight read as UTC, in Unix seconds
+	off0  int64 // zone offset at the start of the day
+	trans int64 // instant of a zone change within the day, else MaxInt64
+	off1  int64 // zone offset after trans
+	late  bool  // the fall-back repeat has been entered: ambiguous times read in off1
+}
+
+func (c *dayClock) is(y int, m time.Month, d int) bool { return c.y == y && c.m == m && c.d == d }
+
+func (c *dayClock) set(y int, m time.Month, d int, loc *time.Location) {
+	u := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	y, m, d = u.Date()
+	*c = dayClock{y: y, m: m, d: d, wall0: u.Unix(), trans: math.MaxInt64}
+	start := time.Date(y, m, d, 0, 0, 0, 0, loc)
+	_, off := start.Zone()
+	c.off0, c.off1 = int64(off), int64(off)
+	if _, end := start.ZoneBounds(); !end.IsZero() && end.Unix()+c.off0 < c.wall0+86400 {
+		_, off1 := end.Zone()
+		c.trans, c.off1 = end.Unix(), int64(off1)
+	}
+}
+
+func (c *dayClock) instant(tod int) int64 {
+	w := c.wall0 + int64(tod)
+	before, after := w-c.off0, w-c.off1
+	beforeOK, afterOK := before < c.trans, after >= c.trans
+	switch {
+	case beforeOK && afterOK: // the repeated hour of a fall-back
+		if c.late {
+			return after
+		}
+		return before
+	case afterOK:
+		return after
+	default: // before the change, or a wall time skipped by a spring-forward
+		return before
+	}
+}
+
+// fallBackRepeat reports whether a step back from prev to tod is the clock
+// falling back rather than midnight, and if so enters the repeated hour.
+func (c *dayClock) fallBackRepeat(prev, tod int) bool {
+	if c.late || c.off1 >= c.off0 {
+		return false
+	}
+	p := c.instant(prev)
+	t := c.wall0 + int64(tod) - c.off1
+	if p < c.trans && t >= c.trans && t >= p {
+		c.late = true
+		return true
+	}
+	return false
+}
