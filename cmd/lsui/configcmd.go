@@ -69,7 +69,10 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 		}
 		if created {
 			fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",
-				layout.Rel(scramble.KeyPath(layout.ConfigDir)), key.Fingerprint())
+				layout.Rel(scramble.KeyFilePath(layout.ConfigDir)), key.Fingerprint())
+		}
+		if key.PermissionNote != "" {
+			fmt.Fprintf(e.stderr, "warning: %s\n", key.PermissionNote)
 		}
 	}
 	if missing {
@@ -80,7 +83,7 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 		fmt.Fprintf(e.stdout, "%s (%s)\n", want, label)
 		return exitOK
 	}
-	if c.Scramble == on && c.Present {
+	if c.Scramble == on && (c.Present || !on) {
 		fmt.Fprintf(e.stdout, "%s (%s, unchanged)\n", want, c.Location())
 		return exitOK
 	}

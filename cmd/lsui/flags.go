@@ -68,7 +68,8 @@ func takesValue(arg string) bool {
 // and "lsui --json usage" both work) and returns the positional ones.
 func parseFlags(c *command, args []string, e *env) (*options, []string, error) {
 	o := &options{}
-	fs := newFlagSet("lsui "+c.name, o, e.stderr)
+	// Parse quietly: a bad flag is one line on stderr, not the whole usage.
+	fs := newFlagSet("lsui "+c.name, o, io.Discard)
 	if c.flags != nil {
 		c.flags(fs)
 	}
@@ -82,10 +83,14 @@ func parseFlags(c *command, args []string, e *env) (*options, []string, error) {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
 				fs.SetOutput(e.stdout)
-				fs.Usage()
+				if c == dashboardCommand {
+					printHelp(e.stdout)
+				} else {
+					fs.Usage()
+				}
 				return nil, nil, errHelp
 			}
-			return nil, nil, errors.New("see --help")
+			return nil, nil, fmt.Errorf("%v (see lsui %s --help)", err, c.name)
 		}
 		if fs.NArg() == 0 {
 			break

@@ -80,7 +80,7 @@ func run(args []string, e *env) int {
 		return exitOK
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "lsui %s: %v\n", c.name, err)
+		fmt.Fprintf(e.stderr, "%s: %v\n", strings.TrimSpace("lsui "+c.name), err)
 		return exitUsage
 	}
 	return c.run(e, o, rest)

@@ -37,21 +37,19 @@ func runUsage(e *env, o *options, args []string, month string) int {
 		fmt.Fprintf(e.stderr, "lsui usage: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
-	s, cleanup, err := load(e, o, func(opts *model.Options) {
-		if month != "" {
-			m, perr := parseMonth(month, opts.Location)
-			if perr != nil {
-				err = perr
-				return
-			}
-			opts.Month = m
-		}
-	})
-	if err != nil {
-		if strings.HasPrefix(err.Error(), "--month") {
+	if month != "" {
+		// Checked before anything loads, so a typo is a usage error.
+		if _, err := parseMonth(month, time.UTC); err != nil {
 			fmt.Fprintf(e.stderr, "lsui usage: %v\n", err)
 			return exitUsage
 		}
+	}
+	s, cleanup, err := load(e, o, func(opts *model.Options) {
+		if month != "" {
+			opts.Month, _ = parseMonth(month, opts.Location)
+		}
+	})
+	if err != nil {
 		return fail(e, "usage", err)
 	}
 	defer cleanup()

@@ -155,13 +155,21 @@ func attributeUsage(ents []Entitlement, rep *usage.Report) {
 	for k, idx := range groups {
 		n := holders[k]
 		sort.SliceStable(idx, func(a, b int) bool { return ents[idx[b]].CSSDate.Before(ents[idx[a]].CSSDate) })
-		for j, i := range idx {
-			take := n
-			if room := ents[i].Installed + ents[i].Overdraft; j < len(idx)-1 && !ents[i].Uncounted && take > room {
-				take = max(room, 0)
+		// Installed licences are used before any overdraft, newest CSS date
+		// first; what is left over lands on the newest group.
+		for _, room := range []func(e *Entitlement) int{
+			func(e *Entitlement) int { return e.Installed - e.InUse },
+			func(e *Entitlement) int { return e.Installed + e.Overdraft - e.InUse },
+		} {
+			for _, i := range idx {
+				e := &ents[i]
+				take := min(n, max(room(e), 0))
+				if e.Uncounted {
+					take = n
+				}
+				e.InUse += take
+				n -= take
 			}
-			ents[i].InUse = take
-			n -= take
 		}
 		if n > 0 && len(idx) > 0 {
 			ents[idx[0]].InUse += n

@@ -46,11 +46,17 @@ func (s *Snapshot) Health() Health {
 		h.Status = max(h.Status, st)
 	}
 	for _, e := range s.Entitlements {
+		name := e.Feature
+		if !e.CSSDate.IsZero() {
+			name += " (CSS " + e.CSSDate.String() + ")"
+		}
 		switch {
+		case e.Installed == 0 && e.Expired > 0:
+			// Every line expired: the expired-line finding below says it.
 		case e.OverLimit():
-			add(Critical, "%s: %d in use, above %d installed + %d overdraft", e.Feature, e.InUse, e.Installed, e.Overdraft)
+			add(Critical, "%s: %d in use, above %d installed + %d overdraft", name, e.InUse, e.Installed, e.Overdraft)
 		case e.OverInstalled():
-			add(Warning, "%s: %d in use, above %d installed (using overdraft)", e.Feature, e.InUse, e.Installed)
+			add(Warning, "%s: %d in use, above %d installed (using overdraft)", name, e.InUse, e.Installed)
 		}
 	}
 	for _, x := range s.Expirations {

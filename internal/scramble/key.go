@@ -19,10 +19,9 @@ const fingerprintDomain = "lsui-scramble-fp"
 
 // Key is a scramble key. Its bytes never leave the package: every way of
 // printing or encoding a Key (fmt verbs, JSON, text, slog) shows the
-// fingerprint only. The bytes sit behind a pointer so that even a Key
-// printed by reflection inside another struct shows an address, not bytes.
+// fingerprint only.
 type Key struct {
-	secret      *[KeySize]byte
+	secret      *sealedKey
 	fingerprint string
 
 	// ActiveFrom is when this key started (or starts) producing the
@@ -39,6 +38,14 @@ type Key struct {
 	PermissionNote string
 }
 
+// sealedKey puts the bytes two pointers away from Key. fmt cannot call
+// Key's methods when a Key sits in an unexported field of another struct;
+// it then prints by reflection and, for a bad verb such as %s, dereferences
+// one pointer — but prints any deeper pointer as a bare address.
+type sealedKey struct {
+	b *[KeySize]byte
+}
+
 // NewKey wraps 32 existing key bytes, for tests and fixed demo keys. Real
 // keys come from EnsureKey or PreviewKey.
 func NewKey(secret []byte) (*Key, error) {
@@ -51,7 +58,7 @@ func NewKey(secret []byte) (*Key, error) {
 }
 
 func keyFromArray(b *[KeySize]byte) *Key {
-	return &Key{secret: b, fingerprint: fingerprintOf(b)}
+	return &Key{secret: &sealedKey{b: b}, fingerprint: fingerprintOf(b)}
 }
 
 // newRandomKey draws a key from crypto/rand, which cannot fail short on any
@@ -90,7 +97,7 @@ func (k Key) Scrambler() *Scrambler {
 	if k.secret == nil {
 		panic("scramble: Scrambler on a zero Key")
 	}
-	return newScrambler(k.secret[:], k.fingerprint, k.Preview)
+	return newScrambler(k.secret.b[:], k.fingerprint, k.Preview)
 }
 
 // String shows the fingerprint only.

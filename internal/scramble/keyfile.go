@@ -433,7 +433,7 @@ func formatKeyFile(f *keyFile) []byte {
 		fmt.Fprintf(&b, "%s %s %s %s\n", kind, h.Fingerprint, h.ActiveFrom.Format(time.RFC3339), h.Until.Format(time.RFC3339))
 	}
 	for _, r := range f.keys {
-		fmt.Fprintf(&b, "key %s %s %s\n", r.key.Fingerprint(), r.from.Format(time.RFC3339), hex.EncodeToString(r.key.secret[:]))
+		fmt.Fprintf(&b, "key %s %s %s\n", r.key.Fingerprint(), r.from.Format(time.RFC3339), hex.EncodeToString(r.key.secret.b[:]))
 	}
 	return b.Bytes()
 }

@@ -29,7 +29,6 @@ package config
 import (
 	"bytes"
 	"crypto/sha256"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -104,14 +103,20 @@ func (l Location) String() string {
 // Config is one read of the config file.
 type Config struct {
 	Path     string
-	Scramble bool     // the effective state: false when absent
-	Present  bool     // the setting is in the file
-	Shape    Shape    // how it is written
-	Raw      []byte   // the file's bytes as read; do not modify
-	Where    Location // where the setting was found
+	Scramble bool   // the effective state: false when absent
+	Present  bool   // the setting is in the file
+	Shape    Shape  // how it is written
+	Raw      []byte // the file's bytes as read; do not modify
 
+	line int // of the value, 0 when absent
 	doc  document
 	disk snapshot
+}
+
+// Location is where the setting was read; it prints as
+// "SimpleLicenseServiceConfig.xml:4".
+func (c *Config) Location() Location {
+	return Location{Path: c.Path, Line: c.line}
 }
 
 // snapshot identifies the file content Read saw, so that Write can refuse

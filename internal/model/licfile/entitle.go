@@ -8,15 +8,23 @@ import "strings"
 //
 // The pairing key: an XDS and an XDT line are twins when they agree on
 // edition code, model code (both case-insensitive), technology-preview
-// flag, version (hence CSS date), count (and uncounted-ness) and serial SN
-// (case-insensitive; two lines without SN agree). Expiry and other fields
-// are not compared. When several lines share a key they pair one-to-one in
-// the order given; a leftover XDS line has no twin and counts on its own.
+// flag, version and CSS date, and count (and uncounted-ness). Expiry and
+// the other fields are not compared.
+//
+// The serial (SN) is deliberately not part of the key: Citrix publishes
+// nothing saying both halves carry the same SN, and requiring it would
+// double-count a purchase whose halves differ. Pairing is one-to-one, and
+// both halves have the same count, so which XDT an XDS pairs with never
+// changes a total; the serial only picks the better partner: first every
+// XDS pairs with an unpaired XDT of the same key and the same serial
+// (case-insensitive), then the remaining ones pair in the order given. An
+// XDS line left over has no twin and counts on its own.
 
 type twinKey struct {
-	edition, model, version, serial string
-	techPreview, uncounted          bool
-	count                           int
+	edition, model, version string
+	css                     Date
+	techPreview, uncounted  bool
+	count                   int
 }
 
 func keyOf(l *Line) twinKey {
@@ -24,7 +32,7 @@ func keyOf(l *Line) twinKey {
 		edition:     strings.ToUpper(l.Name.EditionCode),
 		model:       strings.ToUpper(l.Name.ModelCode),
 		version:     l.Version,
-		serial:      strings.ToUpper(l.Serial),
+		css:         l.CSSDate,
 		techPreview: l.Name.TechPreview,
 		uncounted:   l.Uncounted,
 		count:       l.Count,
@@ -34,28 +42,52 @@ func keyOf(l *Line) twinKey {
 func isXDS(l *Line) bool { return strings.EqualFold(l.Name.ProductCode, "XDS") }
 func isXDT(l *Line) bool { return strings.EqualFold(l.Name.ProductCode, "XDT") }
 
-// twins maps each paired XDS line to its XDT twin.
+// twins maps each paired XDS line to its XDT twin. Queues keep it linear
+// however many identical lines a file holds.
 func twins(lines []*Line) map[*Line]*Line {
-	unpaired := map[twinKey][]*Line{}
+	type serialKey struct {
+		twinKey
+		serial string
+	}
+	byKey := map[twinKey][]*Line{}
+	bySerial := map[serialKey][]*Line{}
 	for _, l := range lines {
 		if l != nil && isXDT(l) {
 			k := keyOf(l)
-			unpaired[k] = append(unpaired[k], l)
+			byKey[k] = append(byKey[k], l)
+			sk := serialKey{k, strings.ToUpper(l.Serial)}
+			bySerial[sk] = append(bySerial[sk], l)
 		}
 	}
 	pairs := map[*Line]*Line{}
-	if len(unpaired) == 0 {
+	if len(byKey) == 0 {
 		return pairs
 	}
-	for _, l := range lines {
-		if l == nil || !isXDS(l) {
+	taken := map[*Line]bool{}
+	for _, xds := range lines {
+		if xds == nil || !isXDS(xds) || pairs[xds] != nil {
 			continue
 		}
-		k := keyOf(l)
-		if q := unpaired[k]; len(q) > 0 {
-			pairs[l] = q[0]
-			unpaired[k] = q[1:]
+		sk := serialKey{keyOf(xds), strings.ToUpper(xds.Serial)}
+		if q := bySerial[sk]; len(q) > 0 {
+			pairs[xds], taken[q[0]] = q[0], true
+			bySerial[sk] = q[1:]
 		}
+	}
+	for _, xds := range lines {
+		if xds == nil || !isXDS(xds) || pairs[xds] != nil {
+			continue
+		}
+		k := keyOf(xds)
+		q := byKey[k]
+		for len(q) > 0 && taken[q[0]] {
+			q = q[1:]
+		}
+		if len(q) > 0 {
+			pairs[xds], taken[q[0]] = q[0], true
+			q = q[1:]
+		}
+		byKey[k] = q
 	}
 	return pairs
 }

@@ -14,6 +14,9 @@
 //     loaded with that field left zero, so one typo does not hide a licence.
 //   - An unterminated quote ends with its logical line (it never swallows
 //     the lines after it); that line is reported and not loaded.
+//   - A trailing "\" followed by a line that starts in column 0 with a
+//     keyword is reported as dangling; both lines load on their own.
+//   - XDS/XDT twins: see entitle.go for the pairing key.
 package licfile
 
 import (

@@ -1,8 +1,10 @@
 package usage
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"sort"
@@ -44,8 +46,8 @@ type tally struct {
 	device      bool
 	used        bool
 	features    []int32 // indexes into Builder.featNames, distinct
-	first, last time.Time
-	days        uint32 // bit d-1 set: used on day d
+	first, last int64   // Unix seconds
+	days        uint32  // bit d set: used on day d+1
 }
 
 // NewBuilder starts an empty report for m. Per-day counts and the report's
@@ -72,11 +74,12 @@ func NewBuilder(m Month) *Builder {
 
 // AddEvent counts an OUT inside the month as use and a DENIED inside it as a
 // refusal; everything else (IN, events of other months) changes nothing.
+// Times are kept to the second, as logs and udadmin write them.
 func (b *Builder) AddEvent(e Event) {
 	if e.Op != Out && e.Op != Denied {
 		return
 	}
-	day, ok := b.dayOf(e.Time)
+	day, ok := b.dayOf(e.Time.Unix())
 	if !ok {
 		return
 	}
@@ -84,7 +87,31 @@ func (b *Builder) AddEvent(e Event) {
 		b.denied++
 		return
 	}
-	b.use(b.tallyOf(e.Identity), e.Identity, e.Feature, e.Time, day)
+	b.use(b.tallyOf(e.Identity), e.Identity, b.featureIndex(e.Feature), e.Time.Unix(), day)
+}
+
+// logEvent is AddEvent for a scan in progress (see eventSink): an event
+// outside the month costs nothing, one inside costs a map lookup, and bytes
+// are copied only for a spelling or feature seen for the first time.
+func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, _ int) {
+	if op != Out && op != Denied {
+		return
+	}
+	day, ok := b.dayOf(sec)
+	if !ok {
+		return
+	}
+	if op == Denied {
+		b.denied++
+		return
+	}
+	t, ok := b.bySpelling[string(identity)]
+	var name string
+	if !ok || !t.used {
+		name = string(identity)
+		t = b.tallyOf(name)
+	}
+	b.use(t, name, b.featureIndexBytes(feature), sec, day)
 }
 
 // AddAssignment records a udadmin row. A device row makes the identity a
@@ -94,7 +121,8 @@ func (b *Builder) AddAssignment(a Assignment) {
 	if a.Identity == "" || a.Feature == "" {
 		return
 	}
-	day, ok := b.dayOf(a.LastUse)
+	sec := a.LastUse.Unix()
+	day, ok := b.dayOf(sec)
 	if !ok && a.Kind != Device {
 		return
 	}
@@ -103,7 +131,7 @@ func (b *Builder) AddAssignment(a Assignment) {
 		t.device = true
 	}
 	if ok {
-		b.use(t, a.Identity, a.Feature, a.LastUse, day)
+		b.use(t, a.Identity, b.featureIndex(a.Feature), sec, day)
 	}
 }
 
@@ -121,13 +149,10 @@ func (b *Builder) AddStats(s LogStats) {
 // AddSource records a file name for Report.Sources.
 func (b *Builder) AddSource(name string) { b.sources = append(b.sources, name) }
 
-// dayOf is the 0-based day of the month holding t, ok false outside it.
-func (b *Builder) dayOf(t time.Time) (int, bool) {
-	if b.days == 0 {
-		return 0, false
-	}
-	sec := t.Unix()
-	if sec < b.dayStart[0] || sec >= b.dayStart[b.days] {
+// dayOf is the 0-based day of the month holding the Unix second sec, ok
+// false outside the month.
+func (b *Builder) dayOf(sec int64) (int, bool) {
+	if b.days == 0 || sec < b.dayStart[0] || sec >= b.dayStart[b.days] {
 		return 0, false
 	}
 	// Days are 86400 s except around a zone change, so the guess is off by at most one.
@@ -166,27 +191,53 @@ func (b *Builder) foldName(s string) string {
 	return strings.ToLower(s)
 }
 
-func (b *Builder) use(t *tally, spelling, feature string, at time.Time, day int) {
+// use counts one use; spelling is the identity as written, needed only for
+// the identity's first use.
+func (b *Builder) use(t *tally, spelling string, feature int32, sec int64, day int) {
 	if !t.used {
-		t.used, t.name, t.first, t.last = true, spelling, at, at
+		t.used, t.name, t.first, t.last = true, spelling, sec, sec
 	} else {
-		if at.Before(t.first) {
-			t.first = at
-		}
-		if at.After(t.last) {
-			t.last = at
-		}
+		t.first, t.last = min(t.first, sec), max(t.last, sec)
 	}
 	t.days |= 1 << day
-	fi, ok := b.features[feature]
-	if !ok {
-		fi = int32(len(b.featNames))
-		b.features[feature] = fi
-		b.featNames = append(b.featNames, feature)
+	if !slices.Contains(t.features, feature) {
+		t.features = append(t.features, feature)
 	}
-	if !slices.Contains(t.features, fi) {
-		t.features = append(t.features, fi)
+}
+
+// A server has a handful of features: scanning the first few beats hashing
+// every event.
+const featureScan = 16
+
+func (b *Builder) featureIndex(feature string) int32 {
+	for i, name := range b.featNames[:min(len(b.featNames), featureScan)] {
+		if name == feature {
+			return int32(i)
+		}
 	}
+	if fi, ok := b.features[feature]; ok {
+		return fi
+	}
+	return b.addFeature(feature)
+}
+
+func (b *Builder) featureIndexBytes(feature []byte) int32 {
+	for i, name := range b.featNames[:min(len(b.featNames), featureScan)] {
+		if name == string(feature) {
+			return int32(i)
+		}
+	}
+	if fi, ok := b.features[string(feature)]; ok {
+		return fi
+	}
+	return b.addFeature(string(feature))
+}
+
+func (b *Builder) addFeature(name string) int32 {
+	fi := int32(len(b.featNames))
+	b.features[name] = fi
+	b.featNames = append(b.featNames, name)
+	return fi
 }
 
 // Report builds the month's report from what was added so far; the Builder
@@ -224,8 +275,8 @@ func (b *Builder) Report() *Report {
 			Name:      t.name,
 			Kind:      kind,
 			Features:  make([]string, len(t.features)),
-			FirstSeen: t.first.In(b.loc),
-			LastSeen:  t.last.In(b.loc),
+			FirstSeen: time.Unix(t.first, 0).In(b.loc),
+			LastSeen:  time.Unix(t.last, 0).In(b.loc),
 		}
 		for i, fi := range t.features {
 			id.Features[i] = b.featNames[fi]
@@ -270,11 +321,11 @@ func ReadMonth(m Month, logs []string, udadmin io.Reader, loc *time.Location) (r
 	b := NewBuilder(m)
 	read := 0
 	for _, path := range logs {
-		opened, perr := b.readLog(path, loc)
+		ok, perr := b.readLog(path, loc)
 		if perr != nil {
 			problems = append(problems, perr)
 		}
-		if opened {
+		if ok {
 			read++
 		}
 	}
@@ -295,18 +346,23 @@ func ReadMonth(m Month, logs []string, udadmin io.Reader, loc *time.Location) (r
 	return b.Report(), problems, err
 }
 
-// readLog scans one log into b; opened reports whether any of it was read.
-func (b *Builder) readLog(path string, loc *time.Location) (opened bool, err error) {
+// readLog scans one log into b; ok reports whether any of it could be read.
+func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return false, err // *os.PathError names the path already
 	}
 	defer f.Close()
 	b.AddSource(path)
-	stats, err := ScanLog(f, loc, b.AddEvent)
+	// IN lines are not usage: the builder would drop them, so skip parsing them.
+	stats, err := scanLog(f, loc, opMask(Out, Denied), b)
 	b.AddStats(stats)
 	if err != nil {
-		return true, fmt.Errorf("%s: %w", path, err)
+		var pe *fs.PathError
+		if !errors.As(err, &pe) { // a PathError names the file already
+			err = fmt.Errorf("%s: %w", path, err)
+		}
+		return stats.Lines > 0, err
 	}
 	return true, nil
 }

@@ -60,7 +60,8 @@ type LogStats struct {
 // time: a step back that lands in that hour is the clock change, not midnight
 // (otherwise every event until the next TIMESTAMP would be a day late).
 //
-// Lines before the first date are counted in Undated, not guessed. The error
+// Lines before the first date are counted in Undated, not guessed. A nil loc
+// means time.Local. The error
 // is the reader's; a malformed or over-long line never stops the scan. Event
 // strings are interned per scan, so a log costs one allocation per distinct
 // feature and identity, not per line.
@@ -68,11 +69,53 @@ func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) 
 	if loc == nil {
 		loc = time.Local
 	}
-	s := logScanner{
+	return scanLog(r, loc, opMask(Out, In, Denied), &eventFunc{
+		fn:         fn,
 		loc:        loc,
-		features:   make(map[string]string),
+		features:   featureNames{m: make(map[string]string)},
 		identities: make(map[string]string),
+	})
+}
+
+// eventSink receives the events of a scan as they are in the line buffer:
+// feature and identity are valid only during the call. sec is Unix seconds.
+// The Builder takes them so, and copies only what it keeps.
+type eventSink interface {
+	logEvent(op Op, sec int64, feature, identity []byte, line int)
+}
+
+// eventFunc turns sink calls into Events for ScanLog's callback.
+type eventFunc struct {
+	fn         func(Event)
+	loc        *time.Location
+	features   featureNames
+	identities map[string]string
+}
+
+func (f *eventFunc) logEvent(op Op, sec int64, feature, identity []byte, line int) {
+	f.fn(Event{
+		Time:     time.Unix(sec, 0).In(f.loc),
+		Op:       op,
+		Feature:  f.features.intern(feature),
+		Identity: intern(f.identities, identity),
+		Line:     line,
+	})
+}
+
+// opMask selects the events scanLog hands out; the others cost no parsing.
+func opMask(ops ...Op) uint8 {
+	var m uint8
+	for _, o := range ops {
+		m |= 1 << o
 	}
+	return m
+}
+
+func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogStats, error) {
+	if loc == nil {
+		loc = time.Local
+	}
+	s := logScanner{loc: loc, want: want, sink: sink}
 	lr := newLineReader(r)
 	for {
 		line, long, err := lr.next()
@@ -84,7 +127,7 @@ func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) 
 			s.stats.Skipped++
 		} else if line != nil || err == nil {
 			s.stats.Lines++
-			s.line(line, lr.n, fn)
+			s.line(line, lr.n)
 		}
 		if err != nil {
 			return s.stats, err
@@ -94,13 +137,13 @@ func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) 
 }
 
 type logScanner struct {
-	loc        *time.Location
-	stats      LogStats
-	dated      bool
-	day        dayClock
-	prevTOD    int // seconds since midnight of the last dated timed line
-	features   map[string]string
-	identities map[string]string
+	loc     *time.Location
+	stats   LogStats
+	dated   bool
+	day     dayClock
+	prevTOD int   // seconds since midnight of the last dated timed line
+	want    uint8 // opMask of the events to hand out
+	sink    eventSink
 }
 
 var (
@@ -111,7 +154,7 @@ var (
 	startedOn       = []byte("started on")
 )
 
-func (s *logScanner) line(line []byte, n int, fn func(Event)) {
+func (s *logScanner) line(line []byte, n int) {
 	line = skipBlanks(line)
 	if len(line) == 0 {
 		return
@@ -162,13 +205,10 @@ func (s *logScanner) line(line []byte, n int, fn func(Event)) {
 		s.stats.Malformed++
 		return
 	}
-	fn(Event{
-		Time:     time.Unix(s.day.instant(tod), 0).In(s.loc),
-		Op:       op,
-		Feature:  intern(s.features, feature),
-		Identity: intern(s.identities, identity),
-		Line:     n,
-	})
+	if s.want&(1<<op) == 0 {
+		return
+	}
+	s.sink.logEvent(op, s.day.instant(tod), feature, identity, n)
 }
 
 // setDate starts a new dated stretch at an explicit date line.
@@ -187,6 +227,26 @@ func (s *logScanner) advance(tod int) {
 		s.day.set(y, m, d, s.loc) // set normalizes day 32 and the like
 	}
 	s.prevTOD = tod
+}
+
+// featureNames interns feature names. A server has a handful of features, so
+// a short list compared byte by byte beats hashing every line.
+type featureNames struct {
+	recent []string
+	m      map[string]string
+}
+
+func (f *featureNames) intern(b []byte) string {
+	for _, s := range f.recent {
+		if string(b) == s {
+			return s
+		}
+	}
+	s := intern(f.m, b)
+	if len(f.recent) < 16 {
+		f.recent = append(f.recent, s)
+	}
+	return s
 }
 
 func intern(m map[string]string, b []byte) string {

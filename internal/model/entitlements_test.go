@@ -1,0 +1,145 @@
+package model
+
+import (
+	"testing"
+	"time"
+
+	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/model/usage"
+)
+
+func line(feature, lt string, count, odp int, expires licfile.Date, css licfile.Date) *licfile.Line {
+	l := &licfile.Line{Keyword: "INCREMENT", Feature: feature, Vendor: "CITRIX", Count: count, ODP: odp,
+		LicenseType: lt, Expires: expires, Permanent: expires.IsZero(), CSSDate: css, Serial: "SN-" + feature,
+		File: "MyFiles/a.lic", LineNo: 1}
+	l.Uncounted = count == 0
+	l.Name = licfile.DecodeFeature(feature)
+	return l
+}
+
+func report(month usage.Month, ids ...usage.Identity) *usage.Report {
+	return &usage.Report{Month: month, Identities: ids}
+}
+
+func ident(name string, last time.Time, features ...string) usage.Identity {
+	return usage.Identity{Name: name, Features: features, FirstSeen: last, LastSeen: last}
+}
+
+func TestEntitlements(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	month := usage.MonthOf(now, time.UTC)
+	css1 := licfile.Date{Year: 2027, Month: 6, Day: 30}
+	css2 := licfile.Date{Year: 2026, Month: 12, Day: 15}
+	past := licfile.Date{Year: 2026, Month: 11, Day: 10}
+	day := now.Add(-time.Hour)
+
+	tests := []struct {
+		name  string
+		lines []*licfile.Line
+		users []usage.Identity
+		want  []Entitlement // only the numeric parts and Feature are compared
+	}{
+		{
+			name:  "overdraft is floor(count×ODP/100) and available counts it",
+			lines: []*licfile.Line{line("MPS_ENT_CCU", "Retail", 15, 10, licfile.Date{}, css1)},
+			users: []usage.Identity{ident("a", day, "MPS_ENT_CCU"), ident("b", day, "MPS_ENT_CCU")},
+			want:  []Entitlement{{Feature: "MPS_ENT_CCU", Installed: 15, Overdraft: 1, InUse: 2, Available: 14}},
+		},
+		{
+			name: "XDS/XDT pair counts once, XDS checkouts count against it",
+			lines: []*licfile.Line{
+				line("XDT_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+				line("XDS_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+			},
+			users: []usage.Identity{ident("a", day, "XDT_PLT_UD"), ident("b", day, "XDS_PLT_UD"), ident("c", day, "XDS_PLT_UD", "XDT_PLT_UD")},
+			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 100, Overdraft: 10, InUse: 3, Available: 107}},
+		},
+		{
+			name:  "startup licence is not an entitlement",
+			lines: []*licfile.Line{line("CITRIX", "SYS", 0, 0, licfile.Date{}, licfile.Date{})},
+			want:  nil,
+		},
+		{
+			name:  "expired lines are not installed",
+			lines: []*licfile.Line{line("XDT_ADV_UD", "Eval", 10, 0, past, licfile.Date{})},
+			users: []usage.Identity{ident("a", day, "XDT_ADV_UD")},
+			want:  []Entitlement{{Feature: "XDT_ADV_UD", Installed: 0, Expired: 10, InUse: 1, Available: -1}},
+		},
+		{
+			name: "users fill the newest CSS date first",
+			lines: []*licfile.Line{
+				line("MPS_PLT_CCU", "Retail", 2, 0, licfile.Date{}, css2),
+				line("MPS_PLT_CCU", "Retail", 2, 0, licfile.Date{}, css1),
+			},
+			users: []usage.Identity{ident("a", day, "MPS_PLT_CCU"), ident("b", day, "MPS_PLT_CCU"), ident("c", day, "MPS_PLT_CCU")},
+			want: []Entitlement{
+				{Feature: "MPS_PLT_CCU", Installed: 2, InUse: 2, Available: 0},
+				{Feature: "MPS_PLT_CCU", Installed: 2, InUse: 1, Available: 1},
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Entitlements(tt.lines, report(month, tt.users...), now, nil)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d entitlements, want %d: %+v", len(got), len(tt.want), got)
+			}
+			for i, w := range tt.want {
+				g := got[i]
+				if g.Feature != w.Feature || g.Installed != w.Installed || g.Overdraft != w.Overdraft ||
+					g.Expired != w.Expired || g.InUse != w.InUse || g.Available != w.Available {
+					t.Errorf("[%d] got %s inst=%d od=%d exp=%d use=%d avail=%d, want %s inst=%d od=%d exp=%d use=%d avail=%d",
+						i, g.Feature, g.Installed, g.Overdraft, g.Expired, g.InUse, g.Available,
+						w.Feature, w.Installed, w.Overdraft, w.Expired, w.InUse, w.Available)
+				}
+			}
+		})
+	}
+}
+
+func TestClassify(t *testing.T) {
+	today := licfile.Date{Year: 2026, Month: 11, Day: 27}
+	tests := []struct {
+		date      licfile.Date
+		permanent bool
+		want      Urgency
+		days      int
+	}{
+		{licfile.Date{Year: 2026, Month: 11, Day: 26}, false, Expired, -1},
+		{today, false, Expiring, 0},
+		{licfile.Date{Year: 2026, Month: 12, Day: 27}, false, Expiring, 30},
+		{licfile.Date{Year: 2026, Month: 12, Day: 28}, false, Upcoming, 31},
+		{licfile.Date{Year: 2027, Month: 2, Day: 25}, false, Upcoming, 90},
+		{licfile.Date{Year: 2027, Month: 2, Day: 26}, false, Later, 91},
+		{licfile.Date{}, true, Permanent, 0},
+	}
+	for _, tt := range tests {
+		got, days := Classify(tt.date, tt.permanent, today, 30)
+		if got != tt.want || days != tt.days {
+			t.Errorf("Classify(%s) = %s %d, want %s %d", tt.date, got, days, tt.want, tt.days)
+		}
+	}
+}
+
+func TestExpirationsSortedWithCSS(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	lines := []*licfile.Line{
+		line("XDT_PLT_UD", "Retail", 10, 0, licfile.Date{}, licfile.Date{Year: 2027, Month: 1, Day: 1}),
+		line("CXS_STD_CCS", "RetailS", 10, 0, licfile.Date{Year: 2026, Month: 12, Day: 5}, licfile.Date{Year: 2026, Month: 12, Day: 20}),
+		line("CITRIX", "SYS", 0, 0, licfile.Date{}, licfile.Date{}),
+	}
+	got := Expirations(lines, now, 30)
+	var order []string
+	for _, e := range got {
+		order = append(order, e.Line.Feature+"/"+e.What+"/"+e.Urgency.String())
+	}
+	want := []string{"CXS_STD_CCS/licence/expiring", "CXS_STD_CCS/css/expiring", "XDT_PLT_UD/css/upcoming", "XDT_PLT_UD/licence/permanent"}
+	if len(order) != len(want) {
+		t.Fatalf("got %v, want %v", order, want)
+	}
+	for i := range want {
+		if order[i] != want[i] {
+			t.Fatalf("got %v, want %v", order, want)
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package model
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/lsui/lsui/internal/model/uploads"
+)
+
+// TestLoadFixtureRoot loads a small hand-written root whose every number can
+// be counted by eye: see testdata/root.
+func TestLoadFixtureRoot(t *testing.T) {
+	root, _ := filepath.Abs("testdata/root")
+	s, err := Load(context.Background(), Options{
+		Root: root, Now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Location: time.UTC,
+		UdadminFile: filepath.Join(root, "udadmin.txt"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Problems) != 0 {
+		t.Errorf("problems: %v", s.Problems)
+	}
+	if s.Server.Host != "ctxlic01.corp.example" {
+		t.Errorf("host = %q", s.Server.Host)
+	}
+	if s.Server.Version == "" {
+		t.Error("no version from the start line")
+	}
+	if len(s.Files) != 2 || len(s.Lines) != 4 {
+		t.Errorf("%d files, %d lines; want 2 files, 4 lines", len(s.Files), len(s.Lines))
+	}
+	if len(s.ParseErrors) != 1 || s.ParseErrors[0].File != "myfiles/retail.lic" || s.ParseErrors[0].Line != 17 {
+		t.Errorf("parse errors = %v, want one at myfiles/retail.lic:17", s.ParseErrors)
+	}
+
+	u := s.Usage
+	if u.Month.String() != "2026-11" || u.Denied != 1 || u.Undated != 1 {
+		t.Errorf("month %s denied %d undated %d; want 2026-11, 1, 1", u.Month, u.Denied, u.Undated)
+	}
+	var names []string
+	for _, id := range u.Identities {
+		names = append(names, id.Name+"/"+id.Kind.String())
+	}
+	want := []string{"alice@corp.example/user", "bob@corp.example/user", "dave@corp.example/user",
+		"erin@corp.example/user", "frank@corp.example/user", "KIOSK-07/device"}
+	if len(names) != len(want) {
+		t.Fatalf("identities %v, want %v", names, want)
+	}
+	for i := range want {
+		if names[i] != want[i] {
+			t.Fatalf("identities %v, want %v", names, want)
+		}
+	}
+	days := map[int][2]int{}
+	for _, d := range u.Days {
+		if d.Users+d.Devices > 0 {
+			days[d.Date.Day()] = [2]int{d.Users, d.Devices}
+		}
+	}
+	wantDays := map[int][2]int{2: {2, 0}, 3: {2, 0}, 4: {0, 1}, 5: {1, 0}}
+	for d, w := range wantDays {
+		if days[d] != w {
+			t.Errorf("day %d = %v, want %v (all: %v)", d, days[d], w, days)
+		}
+	}
+
+	got := map[string][3]int{}
+	for _, e := range s.Entitlements {
+		got[e.Feature] = [3]int{e.Installed, e.Overdraft, e.InUse}
+	}
+	if got["XDT_PLT_UD"] != [3]int{100, 10, 3} || got["MPS_ENT_CCU"] != [3]int{2, 1, 3} || len(got) != 2 {
+		t.Errorf("entitlements %v", got)
+	}
+	h := s.Health()
+	if h.Status != Warning {
+		t.Errorf("health %s %v, want WARNING (MPS over installed, malformed line, expiring MPS)", h.Status, h.Findings)
+	}
+
+	if s.Config == nil || s.Config.Scramble || !s.Config.Present {
+		t.Errorf("config = %+v, %v; want present and off (the commented-out one is not a setting)", s.Config, s.ConfigErr)
+	}
+	if len(s.Uploads) != 2 || s.Uploads[0].Outcome != uploads.Success || s.Uploads[1].Outcome != uploads.Failed {
+		t.Errorf("uploads = %+v", s.Uploads)
+	}
+	if b := uploads.FailedBacklog(s.Uploads); b.Count != 1 || b.Bytes != 1 {
+		t.Errorf("backlog = %+v", b)
+	}
+}
+
+func TestLoadTZMovesMonthBoundary(t *testing.T) {
+	root, _ := filepath.Abs("testdata/root")
+	// 22:00 on 31 October in UTC is already 1 November in Tokyo.
+	tokyo, err := time.LoadLocation("Asia/Tokyo")
+	if err != nil {
+		t.Skip("no tz database:", err)
+	}
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, tokyo)
+	s, err := Load(context.Background(), Options{Root: root, Now: now, Location: tokyo, NoExec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Log times are server-local: with --tz Asia/Tokyo they are read as Tokyo
+	// times, so olduser's 22:00 on 31 October stays in October.
+	for _, id := range s.Usage.Identities {
+		if id.Name == "olduser@corp.example" {
+			t.Errorf("olduser counted in %s", s.Usage.Month)
+		}
+	}
+	if s.Usage.Month.Start.Location() != tokyo {
+		t.Errorf("month in %v", s.Usage.Month.Start.Location())
+	}
+}

@@ -1,0 +1,266 @@
+package usage
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// reportLines flattens a report so a test failure shows the difference.
+func reportLines(r *Report) []string {
+	var out []string
+	for _, id := range r.Identities {
+		out = append(out, fmt.Sprintf("id %s %s %s %s..%s", id.Name, id.Kind, strings.Join(id.Features, ","),
+			id.FirstSeen.Format(time.RFC3339), id.LastSeen.Format(time.RFC3339)))
+	}
+	for _, f := range r.Features {
+		out = append(out, fmt.Sprintf("feature %s users=%d devices=%d", f.Feature, f.Users, f.Devices))
+	}
+	for _, d := range r.Days {
+		if d.Users+d.Devices > 0 {
+			out = append(out, fmt.Sprintf("day %s users=%d devices=%d", d.Date.Format("2006-01-02"), d.Users, d.Devices))
+		}
+	}
+	out = append(out, fmt.Sprintf("denied=%d undated=%d skipped=%d malformed=%d version=%q",
+		r.Denied, r.Undated, r.Skipped, r.Malformed, r.Version))
+	return out
+}
+
+func TestReadMonthFixtures(t *testing.T) {
+	berlin := mustZone(t, "Europe/Berlin")
+	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, berlin), berlin)
+	ud, err := os.Open("testdata/udadmin.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ud.Close()
+	logs := []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log"}
+	rep, problems, err := ReadMonth(nov, logs, ud, berlin)
+	if err != nil {
+		t.Fatalf("ReadMonth: %v", err)
+	}
+	diffLines(t, "problems", errorStrings(problems), []string{
+		`udadmin:7: unreadable last-use time "Foo Bar 99 25:00:00 2026"`,
+		`udadmin:8: no last-use time in parentheses (was udadmin run with -times?)`,
+	})
+	diffLines(t, "report", reportLines(rep), []string{
+		// First spelling in input order; the later "alice" and "ALICE" merge into it.
+		"id Alice@CORP.example user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T00:10:00+01:00..2026-11-02T18:45:10+01:00",
+		"id bob@corp.example user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T08:20:00+01:00..2026-11-02T07:15:00+01:00",
+		"id CORP\\ken smith user XDT_PLT_UD 2026-11-05T11:11:11+01:00..2026-11-05T11:11:11+01:00",
+		// dave's October checkout is not this month's use.
+		"id dave@corp.example user XDT_PLT_UD 2026-11-03T01:02:03+01:00..2026-11-03T01:02:03+01:00",
+		"id frank@corp.example user XDT_PLT_UD 2026-11-30T09:00:00+01:00..2026-11-30T09:00:00+01:00",
+		"id grace@corp.example user XDT_PLT_UD 2026-11-30T23:59:59+01:00..2026-11-30T23:59:59+01:00",
+		"id judy@corp.example user XDT_PLT_UD 2026-11-03T10:00:00+01:00..2026-11-03T10:00:00+01:00",
+		// The log's spelling came first; udadmin's Devices section makes it a device.
+		"id kiosk-07 device XDT_PLT_UD 2026-11-01T12:00:00+01:00..2026-11-04T09:01:33+01:00",
+		"feature MPS_ADV_CCU users=2 devices=0",
+		"feature XDT_PLT_UD users=7 devices=1",
+		"day 2026-11-01 users=2 devices=1",
+		"day 2026-11-02 users=2 devices=0",
+		"day 2026-11-03 users=2 devices=0",
+		"day 2026-11-04 users=0 devices=1",
+		"day 2026-11-05 users=1 devices=0",
+		"day 2026-11-30 users=2 devices=0",
+		// carol only: erin is October's, ivan December's.
+		`denied=1 undated=3 skipped=0 malformed=1 version="11.19.9.0 build 234567"`,
+	})
+	if len(rep.Days) != 30 || !rep.Days[0].Date.Equal(nov.Start) {
+		t.Errorf("Days: %d entries starting %v; want 30 from %v", len(rep.Days), rep.Days[0].Date, nov.Start)
+	}
+	if want := []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log", "udadmin"}; !reflect.DeepEqual(rep.Sources, want) {
+		t.Errorf("Sources = %q, want %q", rep.Sources, want)
+	}
+
+	// The same logs seen from October: dave, bob and mallory count there.
+	ud.Seek(0, 0)
+	oct, _, err := ReadMonth(nov.Prev(), logs, ud, berlin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, id := range oct.Identities {
+		names = append(names, id.Name+"/"+id.Kind.String())
+	}
+	diffLines(t, "October identities", names, []string{
+		"bob@corp.example/user", "dave@corp.example/user", "kiosk-09/device", "mallory@corp.example/user",
+	})
+	if oct.Denied != 1 {
+		t.Errorf("October denied = %d, want 1 (erin)", oct.Denied)
+	}
+}
+
+func TestReadMonthProblems(t *testing.T) {
+	utc := time.UTC
+	m := MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, utc), utc)
+	tests := []struct {
+		name       string
+		logs       []string
+		udadmin    string // "" for none
+		wantFatal  bool
+		wantErrors int
+		notExist   bool
+	}{
+		{name: "nothing given is an empty month, not an error"},
+		{name: "the only log is missing", logs: []string{"testdata/missing.log"}, wantFatal: true, wantErrors: 1, notExist: true},
+		{name: "one log of two is missing", logs: []string{"testdata/missing.log", "testdata/lmgrd.log"}, wantErrors: 1, notExist: true},
+		{name: "a missing log and a readable udadmin", logs: []string{"testdata/missing.log"}, udadmin: "Users:\n", wantErrors: 1, notExist: true},
+		{name: "a log folder is not a log", logs: []string{"testdata"}, wantFatal: true, wantErrors: 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var ud *strings.Reader
+			if tt.udadmin != "" {
+				ud = strings.NewReader(tt.udadmin)
+			}
+			var rep *Report
+			var problems []error
+			var err error
+			if ud != nil {
+				rep, problems, err = ReadMonth(m, tt.logs, ud, utc)
+			} else {
+				rep, problems, err = ReadMonth(m, tt.logs, nil, utc)
+			}
+			if rep == nil || len(rep.Days) != 30 {
+				t.Fatalf("want a report even with problems, got %+v", rep)
+			}
+			if (err != nil) != tt.wantFatal {
+				t.Errorf("err = %v, want fatal %v", err, tt.wantFatal)
+			}
+			if len(problems) != tt.wantErrors {
+				t.Errorf("problems = %v, want %d", problems, tt.wantErrors)
+			}
+			if tt.notExist && (len(problems) == 0 || !errors.Is(problems[0], fs.ErrNotExist) ||
+				!strings.Contains(problems[0].Error(), "testdata/missing.log")) {
+				t.Errorf("first problem %v should name the missing file", problems)
+			}
+		})
+	}
+}
+
+func TestBuilder(t *testing.T) {
+	ny := mustZone(t, "America/New_York")
+	nov := MonthOf(time.Date(2026, 11, 2, 0, 0, 0, 0, ny), ny)
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, ny) }
+	out := func(tm time.Time, f, who string) Event { return Event{Time: tm, Op: Out, Feature: f, Identity: who} }
+
+	t.Run("month edges are exact, in the month's zone", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddEvent(out(nov.Start.Add(-time.Second), "A", "before"))
+		b.AddEvent(out(nov.Start, "A", "first"))
+		b.AddEvent(out(nov.End.Add(-time.Second), "A", "last"))
+		b.AddEvent(out(nov.End, "A", "after"))
+		b.AddEvent(out(nov.Start.In(time.UTC).Add(12*time.Hour), "A", "utc-input")) // same instant, other zone
+		diffLines(t, "report", reportLines(b.Report()), []string{
+			"id first user A 2026-11-01T00:00:00-04:00..2026-11-01T00:00:00-04:00",
+			"id last user A 2026-11-30T23:59:59-05:00..2026-11-30T23:59:59-05:00",
+			"id utc-input user A 2026-11-01T11:00:00-05:00..2026-11-01T11:00:00-05:00",
+			"feature A users=3 devices=0",
+			"day 2026-11-01 users=2 devices=0",
+			"day 2026-11-30 users=1 devices=0",
+			`denied=0 undated=0 skipped=0 malformed=0 version=""`,
+		})
+	})
+
+	t.Run("the 25-hour day of the fall-back is one day", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddEvent(out(at(1, 23, 30), "A", "late-nov-1"))
+		b.AddEvent(out(at(2, 0, 0), "A", "nov-2"))
+		rep := b.Report()
+		if rep.Days[0].Users != 1 || rep.Days[1].Users != 1 {
+			t.Errorf("days = %+v %+v; want one user on each", rep.Days[0], rep.Days[1])
+		}
+		if got := rep.Days[1].Date.Sub(rep.Days[0].Date); got != 25*time.Hour {
+			t.Errorf("Nov 1 lasts %v, want 25h", got)
+		}
+	})
+
+	t.Run("only OUT and in-month DENIED count; features distinct and sorted", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddEvent(Event{Time: at(3, 9, 0), Op: In, Feature: "Z", Identity: "checkin-only"})
+		b.AddEvent(Event{Time: at(3, 9, 0), Op: Denied, Feature: "Z", Identity: "refused"})
+		b.AddEvent(Event{Time: nov.End, Op: Denied, Feature: "Z", Identity: "refused-later"})
+		b.AddEvent(out(at(5, 9, 0), "Z", "u"))
+		b.AddEvent(out(at(3, 9, 0), "A", "U"))
+		b.AddEvent(out(at(4, 9, 0), "Z", "u"))
+		b.AddEvent(Event{Time: at(4, 9, 0), Op: 0, Feature: "Q", Identity: "junk-op"})
+		diffLines(t, "report", reportLines(b.Report()), []string{
+			"id u user A,Z 2026-11-03T09:00:00-05:00..2026-11-05T09:00:00-05:00",
+			"feature A users=1 devices=0",
+			"feature Z users=1 devices=0",
+			"day 2026-11-03 users=1 devices=0",
+			"day 2026-11-04 users=1 devices=0",
+			"day 2026-11-05 users=1 devices=0",
+			`denied=1 undated=0 skipped=0 malformed=0 version=""`,
+		})
+	})
+
+	t.Run("case folding beyond ASCII, first spelling in input order", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddEvent(out(at(9, 9, 0), "A", "STRASSE@corp"))
+		b.AddEvent(out(at(8, 9, 0), "A", "straße@corp")) // earlier, but added later
+		b.AddEvent(out(at(8, 9, 0), "A", "ÅSA"))
+		b.AddEvent(out(at(8, 9, 0), "A", "åsa"))
+		rep := b.Report()
+		var names []string
+		for _, id := range rep.Identities {
+			names = append(names, id.Name+" "+id.FirstSeen.Format("02"))
+		}
+		diffLines(t, "identities", names, []string{"STRASSE@corp 08", "ÅSA 08"})
+	})
+
+	t.Run("a device listed outside the month still makes the identity a device", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddAssignment(Assignment{Identity: "KIOSK-1", Feature: "A", LastUse: at(1, 0, 0).AddDate(0, -2, 0), Kind: Device})
+		b.AddAssignment(Assignment{Identity: "old-user", Feature: "A", LastUse: at(1, 0, 0).AddDate(0, -2, 0), Kind: User})
+		b.AddEvent(out(at(10, 9, 0), "A", "kiosk-1"))
+		b.AddAssignment(Assignment{Identity: "both", Feature: "A", LastUse: at(10, 9, 0), Kind: User})
+		b.AddAssignment(Assignment{Identity: "BOTH", Feature: "A", LastUse: at(11, 9, 0), Kind: Device})
+		diffLines(t, "report", reportLines(b.Report()), []string{
+			"id both device A 2026-11-10T09:00:00-05:00..2026-11-11T09:00:00-05:00",
+			"id kiosk-1 device A 2026-11-10T09:00:00-05:00..2026-11-10T09:00:00-05:00",
+			"feature A users=0 devices=2",
+			"day 2026-11-10 users=0 devices=2",
+			"day 2026-11-11 users=0 devices=1",
+			`denied=0 undated=0 skipped=0 malformed=0 version=""`,
+		})
+	})
+
+	t.Run("stats add up; the latest start line's version wins", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddStats(LogStats{Undated: 2, Skipped: 1, Version: "11.19.9.0", Started: at(20, 0, 0)})
+		b.AddStats(LogStats{Undated: 3, Malformed: 4, Version: "11.19.8.0", Started: at(2, 0, 0)})
+		b.AddStats(LogStats{Undated: 1})
+		rep := b.Report()
+		if rep.Undated != 6 || rep.Skipped != 1 || rep.Malformed != 4 || rep.Version != "11.19.9.0" {
+			t.Errorf("got undated=%d skipped=%d malformed=%d version=%q", rep.Undated, rep.Skipped, rep.Malformed, rep.Version)
+		}
+	})
+
+	t.Run("Report can be called twice and the builder goes on", func(t *testing.T) {
+		b := NewBuilder(nov)
+		b.AddEvent(out(at(3, 9, 0), "A", "u"))
+		first := reportLines(b.Report())
+		if again := reportLines(b.Report()); !reflect.DeepEqual(first, again) {
+			t.Errorf("second Report differs:\n%q\n%q", first, again)
+		}
+		b.AddEvent(out(at(4, 9, 0), "A", "v"))
+		if n := len(b.Report().Identities); n != 2 {
+			t.Errorf("after another event: %d identities, want 2", n)
+		}
+	})
+
+	t.Run("a zero Month counts nothing and does not panic", func(t *testing.T) {
+		b := NewBuilder(Month{})
+		b.AddEvent(out(at(3, 9, 0), "A", "u"))
+		if rep := b.Report(); len(rep.Identities) != 0 || len(rep.Days) != 0 {
+			t.Errorf("got %+v", rep)
+		}
+	})
+}
