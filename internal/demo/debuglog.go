@@ -56,11 +56,17 @@ type event struct {
 	// generation order below: unique, so sorting on it alone is
 	// deterministic, and one integer compare keeps the sort quick.
 	order uint64
-	kind eventKind
-	feat feature
-	alt  bool  // use the identity's other spelling
-	who  int16 // index into population.ids, -1 when the line names nobody
+	kind  eventKind
+	feat  feature
+	alt   bool  // use the identity's other spelling
+	who   int16 // index into population.ids, or nobody or deniedHostID
 }
+
+// Identities that are not in population.ids.
+const (
+	nobody       = -1
+	deniedHostID = -2
+)
 
 // monthSeed derives the generator seed from the month alone, so a month's log
 // is the same whatever the clock, and the log for "now" is a prefix of the
@@ -91,12 +97,12 @@ func generateMonth(pop *population, first time.Time) []event {
 	g.events = make([]event, 0, 24000)
 	days := int((g.end - g.start) / day)
 
-	g.add(g.start+1, serverStart, 0, -1, false)
+	g.add(g.start+1, serverStart, 0, nobody, false)
 	g.hostsConnect(g.start + 15)
 	restartDay := secondTuesday(first)
-	stop := g.start + wall(restartDay*day+22*3600+31*60+4)
-	g.add(stop, serverStop, 0, -1, false)
-	g.add(stop+97, serverStart, 0, -1, false)
+	stop := g.start + wall(restartDay*day+22*hour+31*minute+4)
+	g.add(stop, serverStop, 0, nobody, false)
+	g.add(stop+97, serverStart, 0, nobody, false)
 	g.hostsConnect(stop + 97 + 20)
 
 	for d := range days {
@@ -107,14 +113,14 @@ func generateMonth(pop *population, first time.Time) []event {
 		// 11:17, 17:17 and 23:17 so that the hours after midnight carry
 		// no date and the reader must notice the clock going backwards.
 		for _, h := range []int{5, 11, 17, 23} {
-			g.add(midnight+wall(h*3600+17*60+g.r.IntN(50)), timestamp, 0, -1, false)
+			g.add(midnight+wall(h*hour+17*minute+g.r.IntN(50)), timestamp, 0, nobody, false)
 		}
 		queries := 2 + g.r.IntN(4)
 		if weekend {
 			queries = g.r.IntN(2)
 		}
 		for range queries {
-			g.add(midnight+wall(7*3600+g.r.IntN(11*3600)), unsupported, 0, -1, false)
+			g.add(midnight+wall(7*hour+g.r.IntN(11*hour)), unsupported, 0, nobody, false)
 		}
 		for i := range g.pop.ids {
 			if g.pop.ids[i].kind == person && g.pop.ids[i].pattern != nightShift {
@@ -328,14 +334,14 @@ func (g *generator) deniedHost(days int) {
 	for range 2 + g.r.IntN(2) {
 		at := g.start + wall(g.r.IntN(days)*day+9*hour+g.r.IntN(8*hour))
 		for try := range 2 {
-			g.add(at+wall(try*(minute+g.r.IntN(10))), denied, cxsStdCCS, -2, false)
+			g.add(at+wall(try*(minute+g.r.IntN(10))), denied, cxsStdCCS, deniedHostID, false)
 		}
 	}
 }
 
 // rereadOnce: an administrator installs a licence file once a month.
 func (g *generator) rereadOnce(days int) {
-	g.add(g.start+wall(g.r.IntN(days)*day+10*hour+g.r.IntN(6*hour)), reread, 0, -1, false)
+	g.add(g.start+wall(g.r.IntN(days)*day+10*hour+g.r.IntN(6*hour)), reread, 0, nobody, false)
 }
 
 // The server as its start-up lines name it. The version here is what lsui
@@ -404,7 +410,7 @@ var usageVerb = [...]string{
 }
 
 func (w *logWriter) name(e event) string {
-	if e.who == -2 {
+	if e.who == deniedHostID {
 		return w.pop.deniedHost
 	}
 	id := &w.pop.ids[e.who]

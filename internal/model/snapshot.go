@@ -53,12 +53,15 @@ type Server struct {
 // Problem is something that did not load, with where it came from. Licence
 // parse errors are kept apart in Snapshot.ParseErrors.
 type Problem struct {
-	File    string // relative to the root
+	File    string // relative to the root; "" when the message names its source
 	Line    int    // 0 when not about one line
 	Message string
 }
 
 func (p Problem) Error() string {
+	if p.File == "" {
+		return p.Message
+	}
 	if p.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Message)
 	}
@@ -197,44 +200,24 @@ func (s *Snapshot) loadLicences() {
 // the udadmin listing. The dashboard calls it again to change month.
 func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*usage.Report, []Problem) {
 	var problems []Problem
-	add := func(path string, line int, err error) {
-		problems = append(problems, Problem{File: l.Rel(path), Line: line, Message: err.Error()})
-	}
-	loc := month.Start.Location()
-	b := usage.NewBuilder(month)
 	logs, _ := filepath.Glob(filepath.Join(l.LS, "*.log"))
 	sort.Strings(logs)
-	for _, path := range logs {
-		if ctx.Err() != nil {
-			add(path, 0, ctx.Err())
-			break
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			add(path, 0, err)
-			continue
-		}
-		stats, err := usage.ScanLog(f, loc, b.AddEvent)
-		f.Close()
-		b.AddStats(stats)
-		if err != nil {
-			add(path, 0, err)
-		}
-	}
 	listing, source, err := udadminListing(ctx, l, opt)
 	if err != nil {
-		add(source, 0, err)
+		problems = append(problems, Problem{File: l.Rel(source), Message: err.Error()})
 	}
+	var udadmin io.Reader
 	if listing != nil {
-		rows, errs := usage.ParseUdadmin(bytes.NewReader(listing), loc)
-		for _, a := range rows {
-			b.AddAssignment(a)
-		}
-		for _, e := range errs {
-			add(source, 0, e)
-		}
+		udadmin = bytes.NewReader(listing)
 	}
-	return b.Report(), problems
+	rep, errs, err := usage.ReadMonth(month, logs, udadmin, month.Start.Location())
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, e := range errs {
+		problems = append(problems, Problem{Message: e.Error()})
+	}
+	return rep, problems
 }
 
 // maxListing caps what udadmin may print; a real listing of 100k

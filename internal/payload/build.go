@@ -331,7 +331,9 @@ func (m *measuredFile) Read(p []byte) (int, error) {
 	return n, err
 }
 
-func (m *measuredFile) Stat() (fs.FileInfo, error) { return entryStat{name: m.name, size: m.n, mod: m.mod}, nil }
+func (m *measuredFile) Stat() (fs.FileInfo, error) {
+	return entryStat{name: m.name, size: m.n, mod: m.mod}, nil
+}
 
 func (m *measuredFile) Close() error {
 	if c, ok := m.r.(io.Closer); ok {

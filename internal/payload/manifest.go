@@ -65,3 +65,155 @@ func decodeManifest(data []byte) (*Manifest, error) {
 	}
 	return &m, nil
 }
+
+// maxJSONDepth bounds nesting in the JSON entries: the real ones are three
+// deep, and a file of a million '[' must not grow a decoder stack.
+const maxJSONDepth = 32
+
+// summarizeUsage counts usage.json's features and identities while it
+// streams past, and how many identities do not look like pseudonyms. Only
+// one identity is decoded at a time.
+func summarizeUsage(r io.Reader, s *Summary) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	return eachField(dec, func(key string) error {
+		switch key {
+		case "features":
+			n, err := countArray(dec)
+			s.Features += n
+			return err
+		case "identities":
+			return eachElement(dec, func() error {
+				var id struct {
+					Name string `json:"name"`
+				}
+				if err := dec.Decode(&id); err != nil {
+					return fmt.Errorf("identity %d: %w", s.Identities+1, err)
+				}
+				s.Identities++
+				if !LooksPseudonymized(id.Name) {
+					s.PlaintextIdentitiesFound++
+				}
+				return nil
+			})
+		}
+		return skipValue(dec, 1)
+	})
+}
+
+// summarizeInventory counts inventory.json's licence lines.
+func summarizeInventory(r io.Reader, s *Summary) error {
+	dec := json.NewDecoder(r)
+	dec.UseNumber()
+	return eachField(dec, func(key string) error {
+		if key == "licenses" {
+			n, err := countArray(dec)
+			s.Licenses += n
+			return err
+		}
+		return skipValue(dec, 1)
+	})
+}
+
+// eachField walks a top-level JSON object, calling fn with the decoder
+// positioned at each value; fn must consume it. Nothing may follow the
+// object.
+func eachField(dec *json.Decoder, fn func(key string) error) error {
+	if err := expectDelim(dec, '{'); err != nil {
+		return err
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		if err := fn(key); err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+	}
+	if err := expectDelim(dec, '}'); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return errors.New("data after the JSON object")
+	}
+	return nil
+}
+
+// eachElement walks an array, fn consuming one element per call.
+func eachElement(dec *json.Decoder, fn func() error) error {
+	if err := expectDelim(dec, '['); err != nil {
+		return err
+	}
+	for dec.More() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return expectDelim(dec, ']')
+}
+
+func countArray(dec *json.Decoder) (int, error) {
+	n := 0
+	err := eachElement(dec, func() error {
+		n++
+		return skipValue(dec, 2)
+	})
+	return n, err
+}
+
+func expectDelim(dec *json.Decoder, want json.Delim) error {
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return fmt.Errorf("want %q, found %v", rune(want), tokenKind(tok))
+	}
+	return nil
+}
+
+func tokenKind(tok json.Token) string {
+	switch tok.(type) {
+	case json.Delim:
+		return fmt.Sprintf("%q", rune(tok.(json.Delim)))
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return "a number"
+	case bool:
+		return "a boolean"
+	case nil:
+		return "null"
+	}
+	return "something else"
+}
+
+// skipValue consumes one value token by token, so a large value never sits
+// in memory whole and deep nesting stops at maxJSONDepth.
+func skipValue(dec *json.Decoder, depth int) error {
+	if depth > maxJSONDepth {
+		return fmt.Errorf("nested deeper than %d levels", maxJSONDepth)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return err
+	}
+	d, ok := tok.(json.Delim)
+	if !ok {
+		return nil
+	}
+	for dec.More() {
+		if d == '{' {
+			if _, err := dec.Token(); err != nil { // the key
+				return err
+			}
+		}
+		if err := skipValue(dec, depth+1); err != nil {
+			return err
+		}
+	}
+	_, err = dec.Token() // the closing delimiter
+	return err
+}

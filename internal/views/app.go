@@ -443,9 +443,9 @@ func (a *App) headerView() string {
 }
 
 // tabTitles are the tab titles in three lengths: the first that fits wins.
-var tabTitles = [3][common.NumTabs]string{
+var tabTitles = [...][common.NumTabs]string{
 	{"Overview", "Licences", "Expirations", "Entitlements", "Usage", "Privacy", "Uploads"},
-	{"Overview", "Licences", "Expiry", "Entitled", "Usage", "Privacy", "Uploads"},
+	{"Overview", "Licences", "Expiry", "Entitl.", "Usage", "Privacy", "Uploads"},
 }
 
 func tabLabel(tab common.Tab, tier int) string {
@@ -467,8 +467,9 @@ func (a *App) tabLayout() (labels []string, starts []int) {
 			l := tabLabel(tab, tier)
 			if tab == a.active {
 				l = "[" + tabLabel(tab, 0) + "]"
-			} else {
-				l = " " + l + " "
+			}
+			if tab > 0 {
+				x++ // the separating space
 			}
 			starts = append(starts, x)
 			labels = append(labels, l)
@@ -496,6 +497,9 @@ func (a *App) tabsView() string {
 	labels, _ := a.tabLayout()
 	var b strings.Builder
 	for i, l := range labels {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
 		if common.Tab(i) == a.active {
 			b.WriteString(t.TabActive.Render(l))
 		} else {

@@ -102,7 +102,8 @@ func (f *eventFunc) logEvent(op Op, sec int64, feature, identity []byte, line in
 	})
 }
 
-// opMask selects the events scanLog hands out; the others cost no parsing.
+// opMask selects the events scanLog hands to its sink. The others are still
+// parsed, so LogStats come out the same whichever are wanted.
 func opMask(ops ...Op) uint8 {
 	var m uint8
 	for _, o := range ops {

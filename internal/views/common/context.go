@@ -109,3 +109,21 @@ type OpenLastUploadMsg struct{}
 
 // TargetTab sends OpenLastUploadMsg to the Uploads screen.
 func (OpenLastUploadMsg) TargetTab() Tab { return TabUploads }
+
+// ShowLineMsg asks the Licences screen to select a licence line and show
+// it in its file.
+type ShowLineMsg struct {
+	File string
+	Line int
+}
+
+// TargetTab sends ShowLineMsg to the Licences screen.
+func (ShowLineMsg) TargetTab() Tab { return TabLicences }
+
+// ShowLine switches to the Licences tab and shows file:line there.
+func ShowLine(file string, line int) tea.Cmd {
+	return tea.Sequence(
+		func() tea.Msg { return SwitchTabMsg{TabLicences} },
+		func() tea.Msg { return ShowLineMsg{file, line} },
+	)
+}

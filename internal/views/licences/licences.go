@@ -80,7 +80,7 @@ func New(ctx *common.Context) *Model {
 	m.list.SetLen(len(m.rows))
 	// Start on the first licence line rather than a heading.
 	if len(m.rows) > 1 && m.rows[0].kind == fileRow {
-		m.list.Select(1)
+		m.list.Cursor = 1
 	}
 	return m
 }
@@ -136,6 +136,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.viewer.SetContent(msg.name, msg.text, msg.from, msg.to)
 		m.viewing = true
+		return nil
+	case common.ShowLineMsg:
+		for i, r := range m.rows {
+			if r.kind == lineRow && r.file.Name == msg.File && r.line.LineNo == msg.Line {
+				m.list.Select(i)
+				m.viewing = false
+				return m.open()
+			}
+		}
 		return nil
 	case tea.KeyMsg:
 		if m.viewing {
