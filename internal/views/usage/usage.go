@@ -10,15 +10,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/cursor"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lsui/lsui/internal/model"
 	modelusage "github.com/lsui/lsui/internal/model/usage"
-	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/views/common"
 )
 
@@ -53,7 +50,7 @@ type Model struct {
 	report *modelusage.Report
 	idx    *index
 	list   common.List
-	input  textinput.Model
+	input  common.Field
 
 	// loading is the month being loaded, zero when none; seq discards a
 	// result that a later request overtook.
@@ -69,12 +66,7 @@ type Model struct {
 
 // New shows the snapshot's month.
 func New(ctx *common.Context) *Model {
-	ti := textinput.New()
-	ti.Prompt = "/"
-	ti.CharLimit = 128
-	ti.Cursor.SetMode(cursor.CursorStatic)
-	ti.PromptStyle = ctx.Theme.Info
-	ti.Cursor.Style = ctx.Theme.Selected
+	ti := common.Field{Prompt: "/", Limit: 128}
 	sp := spinner.New()
 	sp.Spinner = spinner.Line
 	if !ctx.Theme.ASCII {
@@ -110,7 +102,6 @@ func (m *Model) SetSize(w, h int) {
 	// month line, chart title, chart rows, axis, blank, list status, column header
 	m.listTop = 1 + 1 + m.chartRows + 1 + 1 + 2
 	m.list.SetHeight(max(h-m.listTop, 1))
-	m.input.Width = max(w/3, 10)
 }
 
 func (m *Model) Capturing() bool { return m.input.Focused() }
@@ -190,15 +181,10 @@ func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 	}
-	var cmd tea.Cmd
-	m.input, cmd = m.input.Update(msg)
-	// A pasted query may hold control characters; the field shows what
-	// will be matched, made safe.
-	if v := m.input.Value(); sanitize.Line(v) != v {
-		m.input.SetValue(sanitize.Line(v))
+	if m.input.Update(msg) {
+		m.applyFilter()
 	}
-	m.applyFilter()
-	return cmd
+	return nil
 }
 
 func (m *Model) applyFilter() {
@@ -209,7 +195,7 @@ func (m *Model) applyFilter() {
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.keys.Filter):
-		return m.input.Focus()
+		m.input.Focus()
 	case key.Matches(msg, m.keys.Clear):
 		if m.input.Value() != "" {
 			m.input.SetValue("")
@@ -316,11 +302,8 @@ func (m *Model) View() string {
 	// The identity list.
 	status := fmt.Sprintf("%s %s  sort: %s", strings.ToUpper(kindName[:1])+kindName[1:], m.list.Position(), m.idx.sort)
 	filter := ""
-	switch {
-	case m.input.Focused():
-		filter = m.input.View()
-	case m.input.Value() != "":
-		filter = t.Info.Render("/" + sanitize.Line(m.input.Value()))
+	if m.input.Focused() || m.input.Value() != "" {
+		filter = m.input.View(t, max(m.width-len(status)-2, 1))
 	}
 	b.WriteString(t.Heading.Render(status) + "  " + filter + "\n")
 	cols := m.columns()
