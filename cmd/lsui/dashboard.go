@@ -1,27 +1,135 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/term"
+	"github.com/muesli/termenv"
+
+	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/views"
 )
+
+// uiFlags are the terminal flags of the dashboard and `lsui view`.
+type uiFlags struct {
+	readOnly bool
+	ascii    bool
+	mouse    bool
+	endpoint string
+}
+
+func (u *uiFlags) add(fs *flagSet, dashboard bool) {
+	if dashboard {
+		fs.BoolVar(&u.readOnly, "read-only", false, "disable every write: the anonymization toggle and uploads")
+		fs.StringVar(&u.endpoint, "endpoint", "", "upload `URL` for the Uploads tab's u (https; http only to loopback); default: \"endpoint\" in lsui.json")
+	}
+	fs.BoolVar(&u.ascii, "ascii", false, "ASCII borders, bars and markers, for consoles without box-drawing characters")
+	fs.BoolVar(&u.mouse, "mouse", false, "enable the mouse (wheel scrolling, clicking tabs); off by default so the terminal's own selection works")
+}
+
+var dashboardUI uiFlags
 
 // dashboardCommand runs when no command is named.
 var dashboardCommand = &command{
 	name:    "",
 	summary: "open the dashboard",
-	run:     runDashboard,
+	usage:   "[--read-only] [--ascii] [--mouse] [--endpoint URL]",
+	flags:   func(fs *flagSet) { dashboardUI.add(fs, true) },
+	run:     func(e *env, o *options, args []string) int { return runDashboard(e, o, args, dashboardUI) },
 }
 
-func runDashboard(e *env, o *options, args []string) int {
+func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
 	if len(args) > 0 {
 		fmt.Fprintf(e.stderr, "lsui: unknown command %q (see lsui --help)\n", args[0])
 		return exitUsage
 	}
-	s, cleanup, err := load(e, o, nil)
-	if err != nil {
-		return fail(e, "", err)
+	if err := needTerminal(e); err != nil {
+		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
+		return exitFail
 	}
-	defer cleanup()
-	fmt.Fprintf(e.stdout, "lsui: %s — %d licence lines, %d entitlements (the dashboard is not built yet)\n",
-		rootLabel(s), len(s.Lines), len(s.Entitlements))
+	prepareRenderer(o)
+
+	// The root is resolved and loaded inside the program (views.Options.Load
+	// runs in a tea.Cmd), so the first frame shows at once; the demo's
+	// temporary copy is removed when the program ends, or when a load that
+	// outlived it finishes.
+	var (
+		mu      sync.Mutex
+		cleanup func()
+		ended   bool
+	)
+	load := func(ctx context.Context) (*model.Snapshot, model.Options, error) {
+		op, err := resolve(e, o)
+		if err != nil {
+			return nil, model.Options{}, err
+		}
+		mu.Lock()
+		if ended {
+			mu.Unlock()
+			op.cleanup()
+			return nil, model.Options{}, context.Canceled
+		}
+		cleanup = op.cleanup
+		mu.Unlock()
+		s, err := model.Load(ctx, op.opts)
+		return s, op.opts, err
+	}
+	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint})
+	_, err := tea.NewProgram(app, programOptions(e, ui)...).Run()
+	mu.Lock()
+	ended = true
+	if cleanup != nil {
+		cleanup()
+	}
+	mu.Unlock()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
+		return exitFail
+	}
 	return exitOK
+}
+
+// needTerminal refuses to draw a full-screen program into a pipe or file.
+func needTerminal(e *env) error {
+	for _, s := range []any{e.stdin, e.stdout} {
+		f, ok := s.(*os.File)
+		if !ok || !term.IsTerminal(f.Fd()) {
+			return errors.New("the dashboard needs a terminal; for scripts use the commands in lsui --help")
+		}
+	}
+	return nil
+}
+
+// prepareRenderer settles colours before the program owns the terminal:
+// NO_COLOR and --no-color give no colour at all, and the background is
+// queried now, never from inside Update, where the answer would land in
+// the program's input.
+func prepareRenderer(o *options) {
+	if o.noColor {
+		lipgloss.SetColorProfile(termenv.Ascii)
+		lipgloss.SetHasDarkBackground(true) // irrelevant without colour; skips the query
+		return
+	}
+	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
+}
+
+func programOptions(e *env, ui uiFlags) []tea.ProgramOption {
+	opts := []tea.ProgramOption{tea.WithAltScreen()}
+	if ui.mouse {
+		opts = append(opts, tea.WithMouseCellMotion())
+	}
+	if e.stdin != io.Reader(os.Stdin) {
+		opts = append(opts, tea.WithInput(e.stdin))
+	}
+	if e.stdout != io.Writer(os.Stdout) {
+		opts = append(opts, tea.WithOutput(e.stdout))
+	}
+	return opts
 }

@@ -49,6 +49,21 @@ const minYear, maxYear = 1980, 9998
 // 1st of now's month to now, the previous one covers all of last month. The
 // same now and loc always give byte-identical files.
 func Materialize(dir string, now time.Time, loc *time.Location) (*Root, error) {
+	if loc == nil {
+		loc = now.Location()
+	}
+	root, err := materializeFiles(dir, now, loc)
+	if err != nil {
+		return nil, err
+	}
+	if err := addPastUploads(root, now, loc); err != nil {
+		return nil, fmt.Errorf("demo root: %w", err)
+	}
+	return root, nil
+}
+
+// materializeFiles writes the demo's files, without past uploads.
+func materializeFiles(dir string, now time.Time, loc *time.Location) (*Root, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("demo root: %w", err)
@@ -71,6 +86,9 @@ func Materialize(dir string, now time.Time, loc *time.Location) (*Root, error) {
 		if err := writeNew(target, f.data); err != nil {
 			return nil, fmt.Errorf("demo root: %w", err)
 		}
+	}
+	if err := writeSettings(dir); err != nil {
+		return nil, fmt.Errorf("demo root: %w", err)
 	}
 	return &Root{Dir: dir, UdadminFile: filepath.Join(dir, debugLogDir, udadminName)}, nil
 }

@@ -3,9 +3,12 @@ package demo
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/payload"
 	"io"
 	"io/fs"
 	"os"
@@ -107,12 +110,15 @@ func TestMaterializeLayout(t *testing.T) {
 	root := materialize(t, now, time.UTC)
 	tree := readTree(t, root.Dir)
 	want := []string{
-		"LS/", "LS/citrix.log", "LS/citrix_2026-10.log", "LS/resource/", "LS/resource/usage/", "LS/udadmin-list.txt",
+		"LS/", "LS/citrix.log", "LS/citrix_2026-10.log", "LS/resource/", "LS/resource/usage/",
+		"LS/resource/usage/lsui-journal.json", "LS/resource/usage/upload_1794786420.zip",
+		"LS/resource/usage/upload_1794872820.zip", "LS/resource/usage/upload_1794959220.zip", "LS/udadmin-list.txt",
 		"MyFiles/", "MyFiles/CITRIX.opt",
 		"MyFiles/FID_3f2a91c4_18c1d0e2a77__6b1e.lic", "MyFiles/FID_9b07e5d2_18c1d0e3b10__43a9.lic",
 		"MyFiles/FID_c2e84a17_18c1d0e4c03__0d5f.lic", "MyFiles/FID_csp_7d41b0e9_18c1d0e5f21__a2c8.lic",
 		"MyFiles/XDT_ADV_UD_evaluation.lic", "MyFiles/citrix_startup.lic", "MyFiles/nfr_lab.lic",
 		"WebServicesForLicensing/", "WebServicesForLicensing/SimpleLicenseServiceConfig.xml",
+		"WebServicesForLicensing/lsui.json",
 	}
 	got := slices.DeleteFunc(sortedKeys(tree), func(k string) bool { return k == "./" })
 	if !slices.Equal(got, want) {
@@ -891,5 +897,37 @@ func BenchmarkMaterialize(b *testing.B) {
 		if _, err := Materialize(dir, now, time.UTC); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestPastUploads checks the pile the demo ships: one success and two later
+// failures, every zip a valid payload that the inspector accepts.
+func TestPastUploads(t *testing.T) {
+	now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC) // the first two past uploads fall in October
+	root := materialize(t, now, time.UTC)
+	list, _, err := uploads.List(filepath.Join(root.Dir, "LS", "resource", "usage"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outcomes []uploads.Outcome
+	for _, u := range list {
+		outcomes = append(outcomes, u.Outcome)
+		rep := payload.InspectFile(context.Background(), u.Path, payload.DefaultLimits)
+		if !rep.OK {
+			t.Errorf("%s: %s", u.Name, rep.Verdict())
+		}
+		if rep.Manifest == nil || rep.Manifest.Generated != u.Time.Format(time.RFC3339) {
+			t.Errorf("%s: manifest time does not match the name: %+v", u.Name, rep.Manifest)
+		}
+		if rep.Summary.Identities == 0 {
+			t.Errorf("%s: no identities", u.Name)
+		}
+	}
+	want := []uploads.Outcome{uploads.Success, uploads.Failed, uploads.Failed}
+	if !slices.Equal(outcomes, want) {
+		t.Errorf("outcomes %v, want %v", outcomes, want)
+	}
+	if list[0].Time.Month() != time.October {
+		t.Errorf("oldest upload at %v, want October (built from that month's logs)", list[0].Time)
 	}
 }

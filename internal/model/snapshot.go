@@ -283,3 +283,23 @@ func (s *Snapshot) HasCSP() bool {
 func (s *Snapshot) IsCSP(l *licfile.Line) bool {
 	return strings.EqualFold(l.LicenseType, "CSP") || (s.Settings != nil && s.Settings.IsCSPFeature(l.Feature))
 }
+
+// At is the snapshot as it stood at t, earlier in this month or the month
+// before: the same licence files, with usage cut at the end of t's day. The
+// demo uses it to build the payloads its server "already uploaded" without
+// loading the root again for each.
+func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
+	past := *s
+	past.Now = t.In(s.Location)
+	month := usage.MonthOf(past.Now, s.Location)
+	y, m, d := past.Now.Date()
+	if end := time.Date(y, m, d+1, 0, 0, 0, 0, s.Location); end.Before(month.End) {
+		month.End = end
+	}
+	report, problems := LoadUsage(ctx, s.Layout, month, opt)
+	past.Usage = report
+	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
+	past.Entitlements = Entitlements(past.Lines, report, past.Now, s.Settings)
+	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
+	return &past
+}

@@ -119,7 +119,7 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		Generated:     opt.Now.UTC().Format(time.RFC3339),
 		Server:        ManifestServer{Host: s.Server.Host, ID: serverID, Version: s.Server.Version},
 		Month:         s.Usage.Month.String(),
-		Timezone:      s.Usage.Month.Start.Location().String(),
+		Timezone:      zoneLabel(s.Usage.Month.Start),
 		Anonymization: anon,
 		Files:         []ManifestFile{},
 	}
@@ -187,6 +187,22 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		return nil, err
 	}
 	return built, nil
+}
+
+// zoneLabel names the zone of t for a reader elsewhere: an IANA name as
+// is, but the process's local zone, which Go calls "Local", with its
+// abbreviation and offset at t, since "Local" says nothing off this machine.
+func zoneLabel(t time.Time) string {
+	name := t.Location().String()
+	if name != "Local" {
+		return name
+	}
+	abbr, offset := t.Zone()
+	sign := "+"
+	if offset < 0 {
+		sign, offset = "-", -offset
+	}
+	return fmt.Sprintf("Local (%s, UTC%s%02d:%02d)", abbr, sign, offset/3600, offset/60%60)
 }
 
 func runHook(hook func(string) error, step string) error {
@@ -514,7 +530,7 @@ func (u *usageStream) fill() error {
 			key   string
 			value any
 		}{
-			{"month", rec.Month}, {"timezone", rec.Timezone}, {"denied", rec.Denied},
+			{"month", rec.Month}, {"timezone", zoneLabel(u.r.Month.Start)}, {"denied", rec.Denied},
 			{"undated_lines", rec.UndatedLines}, {"features", rec.Features},
 			{"editions", editionsOf(u.r)}, {"days", rec.Days},
 		} {

@@ -503,3 +503,25 @@ func TestPseudonymLenMatchesScramble(t *testing.T) {
 		t.Errorf("a real pseudonym %q does not look pseudonymized", p)
 	}
 }
+
+func TestZoneLabel(t *testing.T) {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Skip("no zone database:", err)
+	}
+	local := time.FixedZone("Local", 0) // named like time.Local, which tests cannot change safely
+	tests := []struct {
+		t    time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), "UTC"},
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, paris), "Europe/Paris"},
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, time.FixedZone("Local", -(5*3600+30*60))), "Local (Local, UTC-05:30)"},
+		{time.Date(2026, 11, 1, 0, 0, 0, 0, local), "Local (Local, UTC+00:00)"},
+	}
+	for _, tc := range tests {
+		if got := zoneLabel(tc.t); got != tc.want {
+			t.Errorf("zoneLabel(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}

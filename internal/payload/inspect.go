@@ -54,7 +54,8 @@ type Entry struct {
 	Read bool `json:"read"`
 	// Check is the entry against the manifest: "ok", "mismatch",
 	// "unlisted", "unread" (not read because of a problem), "manifest"
-	// (manifest.json itself) or "no-manifest".
+	// (manifest.json itself), "folder" (a folder entry, which has no
+	// content to list) or "no-manifest".
 	Check    string   `json:"check"`
 	Problems []string `json:"problems,omitempty"`
 }
@@ -66,6 +67,7 @@ const (
 	CheckUnlisted   = "unlisted"
 	CheckUnread     = "unread"
 	CheckManifest   = "manifest"
+	CheckFolder     = "folder"
 	CheckNoManifest = "no-manifest"
 )
 
@@ -120,7 +122,7 @@ func (r *Report) Verdict() string {
 	if s.Scrambled {
 		anon = "scrambled"
 	}
-	return fmt.Sprintf("OK: %d entries match the manifest; %d licence lines, %d features, %d identities (%s)",
+	return fmt.Sprintf("OK: manifest verified (%d entries); %d licence lines, %d features, %d identities (%s)",
 		len(r.Entries), s.Licenses, s.Features, s.Identities, anon)
 }
 
@@ -214,6 +216,9 @@ type inspection struct {
 	dir  *directory
 	lim  Limits
 	skip []bool // entries not to read
+	// byName finds the first entry of each name; the manifest check would
+	// otherwise be quadratic in the entries.
+	byName map[string]int
 
 	manifestData  []byte // nil when not read
 	manifestSeen  bool
@@ -229,6 +234,7 @@ func (in *inspection) checkEntries() bool {
 	rep.Entries = make([]Entry, len(in.dir.entries))
 	in.skip = make([]bool, len(in.dir.entries))
 	exact := make(map[string]int, len(in.dir.entries))
+	in.byName = exact
 	folded := make(map[string]int, len(in.dir.entries))
 	var total uint64
 	for i, d := range in.dir.entries {
@@ -256,10 +262,18 @@ func (in *inspection) checkEntries() bool {
 		case typeSpecial:
 			in.entryProblem(i, "special file entry (device, pipe or socket)")
 		case typeDir:
+			if !e.Dir {
+				// Tools disagree on whether this is a folder or a file;
+				// either way its content would go unchecked.
+				in.entryProblem(i, "folder mode on an entry not named as a folder")
+			}
 			e.Dir = true
 		}
-		if e.Dir && d.usize > 0 {
-			in.entryProblem(i, "folder entry with content")
+		if e.Dir {
+			e.Check = CheckFolder
+			if d.usize > 0 {
+				in.entryProblem(i, "folder entry with content")
+			}
 		}
 		if d.flags&0x1 != 0 {
 			in.entryProblem(i, "encrypted")
@@ -435,6 +449,8 @@ func readError(err error) string {
 		return "content does not match its CRC-32 (corrupt or altered)"
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return "content is shorter than its header declares (truncated?)"
+	case errors.Is(err, errEntryTooLarge), errors.Is(err, errRatio):
+		return err.Error()
 	}
 	return "read: " + err.Error()
 }
@@ -494,7 +510,7 @@ func (in *inspection) checkManifest() {
 		}
 	}
 	for _, required := range []string{InventoryName, UsageName} {
-		if !hasEntry(rep.Entries, required) {
+		if _, ok := in.byName[required]; !ok {
 			rep.problem("no %s", required)
 		}
 	}
@@ -538,8 +554,8 @@ func (in *inspection) checkManifest() {
 			rep.problem("the manifest lists itself")
 			continue
 		}
-		i := entryIndex(rep.Entries, mf.Name)
-		if i < 0 {
+		i, ok := in.byName[mf.Name]
+		if !ok {
 			rep.problem("the manifest lists %s, which is not in the zip", quoted(mf.Name))
 			continue
 		}
@@ -570,40 +586,29 @@ func (in *inspection) checkManifest() {
 
 func (in *inspection) markAll(check string) {
 	for i := range in.rep.Entries {
-		if in.rep.Entries[i].Check != CheckManifest {
+		if c := in.rep.Entries[i].Check; c != CheckManifest && c != CheckFolder {
 			in.rep.Entries[i].Check = check
 		}
 	}
 }
 
-func hasEntry(entries []Entry, name string) bool { return entryIndex(entries, name) >= 0 }
-
-func entryIndex(entries []Entry, name string) int {
-	for i, e := range entries {
-		if e.Name == name {
-			return i
-		}
-	}
-	return -1
-}
-
-// ErrTruncated is returned by ReadEntry, with the first max bytes, when the
-// entry is longer than max.
+// ErrTruncated is returned by ReadEntry, with the first maxBytes bytes,
+// when the entry is longer than that.
 var ErrTruncated = errors.New("entry is longer than the cap; truncated")
 
 // ReadEntry returns one entry's bytes from the zip at path, for a viewer:
-// at most max bytes (then with ErrTruncated). The zip goes through the
+// at most maxBytes (then with ErrTruncated). The zip goes through the
 // same structural checks as Inspect (caps, overlaps, the central
 // directory) and the entry through the same read caps; an entry with a bad
 // name can still be read, since it is only shown, never written out.
-func ReadEntry(ctx context.Context, path, entry string, max int64) (data []byte, err error) {
+func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []byte, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			data, err = nil, fmt.Errorf("%s: internal error: %v", path, v)
 		}
 	}()
-	if max < 0 {
-		max = 0
+	if maxBytes < 0 {
+		maxBytes = 0
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -646,7 +651,7 @@ func ReadEntry(ctx context.Context, path, entry string, max int64) (data []byte,
 	case d.usize > ratioFloor && (d.csize == 0 || float64(d.usize)/float64(d.csize) > lim.MaxRatio):
 		return nil, fmt.Errorf("%s: entry %s: compression ratio %s over the cap", path, quoted(entry), ratio(d.usize, d.csize))
 	}
-	limit := min(max, lim.MaxEntry)
+	limit := min(maxBytes, lim.MaxEntry)
 	i := 0
 	var readErr error
 	handle := func(ctx context.Context, fi archiver.FileInfo) error {

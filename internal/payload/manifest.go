@@ -129,6 +129,9 @@ func eachField(dec *json.Decoder, fn func(key string) error) error {
 		}
 		key, _ := tok.(string)
 		if err := fn(key); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF // the file ended inside the value
+			}
 			return fmt.Errorf("%s: %w", key, err)
 		}
 	}

@@ -51,7 +51,7 @@ type Limits struct {
 }
 
 // DefaultLimits fit any real payload many times over: a server with 100k
-// identities writes a usage.json of about 25 MB that deflates about tenfold.
+// identities writes a usage.json of about 20 MB that deflates to 2.5 MB.
 var DefaultLimits = Limits{
 	MaxEntries: 20000,
 	MaxTotal:   512 << 20,

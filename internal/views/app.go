@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/keys"
 	"github.com/lsui/lsui/internal/views/theme"
@@ -59,6 +60,11 @@ type Options struct {
 	// Screens builds the tabs; nil means the standard seven. Tests and the
 	// payload viewer replace it.
 	Screens func(ctx *common.Context) [common.NumTabs]common.Screen
+	// PreviewKey makes the Privacy screen's throwaway key while the server
+	// has none; nil means a random one. Tests fix it.
+	PreviewKey func() *scramble.Key
+	// Endpoint is where `u` uploads; "" means the "endpoint" setting.
+	Endpoint string
 }
 
 // App is the root model.
@@ -97,17 +103,11 @@ func New(opts Options) *App {
 	} else {
 		sp.Spinner = spinner.Dot
 	}
-	h := help.New()
-	h.Styles = help.Styles{
-		Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
-		FullKey: th.HelpKey, FullDesc: th.HelpDesc, FullSeparator: th.HelpSep,
-	}
-	if opts.ASCII {
-		h.ShortSeparator, h.Ellipsis = " | ", "..."
-	}
+	h := newHelp(th, opts.ASCII)
 	return &App{
-		opts:    opts,
-		ctx:     &common.Context{Ctx: ctx, Theme: th, Keys: km, ReadOnly: opts.ReadOnly},
+		opts: opts,
+		ctx: &common.Context{Ctx: ctx, Theme: th, Keys: km, ReadOnly: opts.ReadOnly, PreviewKey: opts.PreviewKey,
+			Endpoint: opts.Endpoint},
 		cancel:  cancel,
 		spinner: sp,
 		help:    h,
@@ -167,6 +167,18 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.switchTo(msg.Tab)
 		return a, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
+			// Keys typed quickly (or replayed by tmux and vhs) arrive as
+			// one message; "/aisha" is a key and a filter, so each rune is
+			// handled on its own, in order.
+			var cmds []tea.Cmd
+			for _, r := range msg.Runes {
+				one := msg
+				one.Runes = []rune{r}
+				cmds = append(cmds, a.key(one))
+			}
+			return a, tea.Sequence(cmds...)
+		}
 		return a, a.key(msg)
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
@@ -394,7 +406,7 @@ func (a *App) View() string {
 		if a.opts.ASCII {
 			msg = "terminal too small (need 60x20)"
 		}
-		return common.Block(ansi.Truncate(msg, w, "")+"\n"+ansi.Truncate("press q to quit", w, ""), w, h)
+		return common.Block(ansi.Wrap(msg+"\n\npress q to quit", w, ""), w, h)
 	case StateLoading:
 		return common.Block(a.spinner.View()+" opening the licence server…", w, h)
 	case StateError:

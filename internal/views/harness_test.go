@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"os"
+	"reflect"
 	"testing"
 	"time"
 
@@ -54,29 +55,38 @@ func readyApp(t testing.TB, o Options, w, h int) *App {
 }
 
 // runCmd runs cmd and feeds what it returns back into a, the way the
-// program would, skipping ticks (which would wait) and quitting.
+// program would: depth first, batches and sequences in order, skipping
+// spinner ticks (which would wait) and quitting.
 func runCmd(a *App, cmd tea.Cmd) {
-	queue := []tea.Cmd{cmd}
-	for n := 0; len(queue) > 0 && n < 100; n++ {
-		c := queue[0]
-		queue = queue[1:]
-		if c == nil {
-			continue
-		}
-		msg := c()
-		switch msg := msg.(type) {
-		case tea.BatchMsg:
-			queue = append(queue, msg...)
-			continue
-		case nil, tea.QuitMsg:
-			continue
-		}
-		if isTick(msg) {
-			continue
-		}
-		_, next := a.Update(msg)
-		queue = append(queue, next)
+	runDepth(a, cmd, 0)
+}
+
+func runDepth(a *App, cmd tea.Cmd, depth int) {
+	if cmd == nil || depth > 500 {
+		return
 	}
+	msg := cmd()
+	switch m := msg.(type) {
+	case nil, tea.QuitMsg:
+		return
+	case tea.BatchMsg:
+		for _, c := range m {
+			runDepth(a, c, depth+1)
+		}
+		return
+	}
+	if isTick(msg) {
+		return
+	}
+	// tea.Sequence's message type is unexported: a slice of commands.
+	if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf(tea.Cmd(nil)) {
+		for i := 0; i < v.Len(); i++ {
+			runDepth(a, v.Index(i).Interface().(tea.Cmd), depth+1)
+		}
+		return
+	}
+	_, next := a.Update(msg)
+	runDepth(a, next, depth+1)
 }
 
 // press sends keys (as bubbletea names them) to a, running the commands.

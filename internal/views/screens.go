@@ -6,6 +6,8 @@ import (
 	"github.com/lsui/lsui/internal/views/expirations"
 	"github.com/lsui/lsui/internal/views/licences"
 	"github.com/lsui/lsui/internal/views/overview"
+	"github.com/lsui/lsui/internal/views/privacy"
+	"github.com/lsui/lsui/internal/views/uploads"
 	"github.com/lsui/lsui/internal/views/usage"
 )
 
@@ -17,5 +19,7 @@ func Standard(ctx *common.Context) [common.NumTabs]common.Screen {
 	s[common.TabExpirations] = expirations.New(ctx)
 	s[common.TabEntitlements] = entitlements.New(ctx)
 	s[common.TabUsage] = usage.New(ctx)
+	s[common.TabPrivacy] = privacy.New(ctx)
+	s[common.TabUploads] = uploads.New(ctx)
 	return s
 }

@@ -126,6 +126,12 @@ func ParseName(name string) (time.Time, bool) {
 	if !ok || digits == "" || len(digits) > 12 {
 		return time.Time{}, false
 	}
+	// ParseInt alone would take "+5": only plain ASCII digits name an upload.
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return time.Time{}, false
+		}
+	}
 	sec, err := strconv.ParseInt(digits, 10, 64)
 	if err != nil || sec < 0 {
 		return time.Time{}, false

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/keys"
 	"github.com/lsui/lsui/internal/views/theme"
 )
@@ -31,6 +32,13 @@ type Context struct {
 	Theme    *theme.Theme
 	Keys     *keys.KeyMap
 	ReadOnly bool
+	// Endpoint overrides the upload endpoint in lsui's settings.
+	Endpoint string
+
+	// PreviewKey makes the throwaway key the Privacy screen previews with
+	// while the server has none; nil means scramble.PreviewKey (random).
+	// Tests fix it so their output is stable.
+	PreviewKey func() *scramble.Key
 }
 
 // Now is the snapshot's clock (the fixed --now when given).
@@ -127,3 +135,8 @@ func ShowLine(file string, line int) tea.Cmd {
 		func() tea.Msg { return ShowLineMsg{file, line} },
 	)
 }
+
+// SnapshotChangedMsg tells every screen that the root's snapshot changed
+// in place (the anonymization setting was written), so derived views are
+// rebuilt.
+type SnapshotChangedMsg struct{}

@@ -81,6 +81,9 @@ func (m *Model) Capturing() bool { return false }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case common.SnapshotChangedMsg:
+		m.items = Urgent(m.ctx.Snapshot)
+		m.list.SetLen(len(m.items))
 	case tea.KeyMsg:
 		m.list.HandleKey(msg, m.ctx.Keys)
 	case tea.MouseMsg:

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/lsui/lsui/internal/payload"
+	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/scramble"
+)
+
+// payloadSubcommands are `lsui payload NAME` subcommands defined in other
+// files, which add themselves in their own init (uploadcmd.go adds "list").
+// build and inspect live here.
+var payloadSubcommands = map[string]func(e *env, o *options, args []string) int{}
+
+// inspectTimeout bounds `lsui payload inspect`: a real payload takes well
+// under a second, and a hostile one must not hold a scheduled job forever.
+const inspectTimeout = 2 * time.Minute
+
+func init() {
+	var out string
+	register(&command{
+		name:    "payload",
+		summary: "build a payload without uploading, inspect any payload zip, or list the uploads on disk",
+		usage:   "build [--out FILE] | inspect [--json] FILE | list [--json]",
+		flags: func(fs *flagSet) {
+			fs.StringVar(&out, "out", "", "build: write the payload to `FILE` (default: LS/resource/usage/upload_<unix>.zip)")
+		},
+		run: func(e *env, o *options, args []string) int { return runPayload(e, o, args, out) },
+	})
+}
+
+func runPayload(e *env, o *options, args []string, out string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "lsui payload: usage: lsui payload build [--out FILE] | inspect [--json] FILE | list [--json]")
+		return exitUsage
+	}
+	sub, rest := args[0], args[1:]
+	if out != "" && sub != "build" {
+		fmt.Fprintf(e.stderr, "lsui payload %s: --out applies to build only\n", sub)
+		return exitUsage
+	}
+	switch sub {
+	case "build":
+		return runPayloadBuild(e, o, rest, out)
+	case "inspect":
+		return runPayloadInspect(e, o, rest)
+	}
+	if run, ok := payloadSubcommands[sub]; ok {
+		return run(e, o, rest)
+	}
+	fmt.Fprintf(e.stderr, "lsui payload: unknown subcommand %q (want build, inspect or list)\n", sub)
+	return exitUsage
+}
+
+func runPayloadBuild(e *env, o *options, args []string, out string) int {
+	const cmd = "payload build"
+	if len(args) > 0 {
+		fmt.Fprintf(e.stderr, "lsui %s: unexpected argument %q\n", cmd, args[0])
+		return exitUsage
+	}
+	s, cleanup, err := load(e, o, nil)
+	if err != nil {
+		return fail(e, cmd, err)
+	}
+	defer cleanup()
+	if s.Demo && out == "" {
+		fmt.Fprintf(e.stderr, "lsui %s: the demo server is a temporary copy deleted on exit; add --out FILE to keep the payload\n", cmd)
+		return exitUsage
+	}
+	var key *scramble.Key
+	if s.Config != nil && s.Config.Scramble {
+		key, err = scramble.LoadKey(s.Layout.ConfigDir, o.Now())
+		if err != nil {
+			hint := ""
+			if errors.Is(err, scramble.ErrNoKey) {
+				hint = " (lsui config scramble on creates one)"
+			}
+			return fail(e, cmd, fmt.Errorf("anonymization is on but the scramble key cannot be loaded: %w%s", err, hint))
+		}
+	}
+	built, err := payload.Build(context.Background(), s, payload.BuildOptions{Now: o.Now(), Out: out, Key: key})
+	if err != nil {
+		return fail(e, cmd, err)
+	}
+	if o.json {
+		err = writeJSON(e.stdout, struct {
+			Path     string           `json:"path"`
+			Size     int64            `json:"size"`
+			SHA256   string           `json:"sha256"`
+			Manifest payload.Manifest `json:"manifest"`
+		}{built.Path, built.Size, built.SHA256, built.Manifest})
+	} else {
+		anon := "off (identities are plain names)"
+		if a := built.Manifest.Anonymization; a.Enabled {
+			anon = "on, key fingerprint " + a.KeyFingerprint
+		}
+		fmt.Fprintln(e.stdout, sanitize.Line(built.Path))
+		fmt.Fprintf(e.stdout, "size:          %d bytes\n", built.Size)
+		fmt.Fprintf(e.stdout, "sha256:        %s\n", built.SHA256)
+		fmt.Fprintf(e.stdout, "month:         %s (%s)\n", built.Manifest.Month, sanitize.Line(built.Manifest.Timezone))
+		fmt.Fprintf(e.stdout, "anonymization: %s\n", anon)
+	}
+	warnProblems(e, s)
+	if err != nil {
+		return fail(e, cmd, err)
+	}
+	return exitOK
+}
+
+func runPayloadInspect(e *env, o *options, args []string) int {
+	const cmd = "payload inspect"
+	if len(args) != 1 {
+		fmt.Fprintf(e.stderr, "lsui %s: want one FILE\n", cmd)
+		return exitUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
+	defer cancel()
+	rep := payload.InspectFile(ctx, args[0], payload.DefaultLimits)
+	if o.json {
+		if err := writeJSON(e.stdout, rep); err != nil {
+			return fail(e, cmd, err)
+		}
+	} else {
+		printInspection(e.stdout, rep)
+	}
+	if !rep.OK {
+		return exitFail
+	}
+	return exitOK
+}
+
+// printInspection writes the verdict first, so a script or a glance at the
+// first line has the answer, then what the payload says it is, the
+// problems and the entries.
+func printInspection(w io.Writer, rep *payload.Report) {
+	fmt.Fprintln(w, sanitize.Line(rep.Verdict()))
+	fmt.Fprintf(w, "file:          %s\n", sanitize.Line(rep.File))
+	if m := rep.Manifest; m != nil {
+		version := m.Server.Version
+		if version == "" {
+			version = "unknown"
+		}
+		fmt.Fprintf(w, "server:        %s (id %s, licence server %s)\n",
+			orDash(sanitize.Line(m.Server.Host)), orDash(sanitize.Line(m.Server.ID)), sanitize.Line(version))
+		fmt.Fprintf(w, "generated:     %s\n", sanitize.Line(m.Generated))
+		fmt.Fprintf(w, "month:         %s (%s)\n", sanitize.Line(m.Month), sanitize.Line(m.Timezone))
+		anon := "off"
+		if m.Anonymization.Enabled {
+			anon = "on, key fingerprint " + sanitize.Line(m.Anonymization.KeyFingerprint)
+		}
+		fmt.Fprintf(w, "anonymization: %s\n", anon)
+	}
+	s := rep.Summary
+	fmt.Fprintf(w, "contents:      %d licence files, %d licence lines, %d features used, %d identities (%d plain names)\n",
+		s.LicenceFiles, s.Licenses, s.Features, s.Identities, s.PlaintextIdentitiesFound)
+	if len(rep.Problems) > 0 {
+		fmt.Fprintln(w, "\nproblems:")
+		for _, p := range rep.Problems {
+			fmt.Fprintf(w, "  - %s\n", sanitize.Line(p))
+		}
+	}
+	if len(rep.Entries) == 0 {
+		return
+	}
+	fmt.Fprintln(w)
+	t := newTable(w)
+	fmt.Fprintln(t, "CHECK\tSIZE\tCOMPRESSED\tMETHOD\tSHA-256\tNAME")
+	for _, en := range rep.Entries {
+		check := en.Check
+		if en.Symlink {
+			check += ",symlink"
+		}
+		if en.Dir {
+			check += ",folder"
+		}
+		fmt.Fprintf(t, "%s\t%d\t%d\t%s\t%s\t%s\n", check, en.Size, en.Compressed, sanitize.Line(en.Method),
+			orDash(en.SHA256), quoteIfOdd(en.Name))
+	}
+	t.Flush()
+}
+
+// quoteIfOdd shows a plain name as is and any name that sanitizing would
+// change (control characters, bidi marks, invalid UTF-8) Go-quoted, so the
+// admin sees exactly which bytes are there.
+func quoteIfOdd(name string) string {
+	if name != "" && sanitize.Line(name) == name && !strings.ContainsAny(name, "\t ") {
+		return name
+	}
+	return sanitize.Line(fmt.Sprintf("%q", name))
+}

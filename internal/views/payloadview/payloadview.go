@@ -1,0 +1,326 @@
+// Package payloadview opens one payload zip: the inspect verdict shown
+// prominently, the manifest, the entries with sizes and hash checks, and a
+// viewer for one entry (JSON pretty-printed, licence files raw). The zip
+// is inspected and read in commands, through the payload package's
+// hostile-zip checks; every name and byte from it is sanitized before it
+// is drawn. The Uploads tab and `lsui view FILE.zip` both use it.
+package payloadview
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/spinner"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lsui/lsui/internal/payload"
+	"github.com/lsui/lsui/internal/views/common"
+	"github.com/lsui/lsui/internal/views/viewer"
+)
+
+// MaxEntryView caps what the entry viewer reads of one entry.
+const MaxEntryView = 4 << 20
+
+// Model is one open payload.
+type Model struct {
+	ctx    *common.Context
+	target common.Tab // the screen whose messages these are
+
+	path  string // the zip on disk
+	label string // what the title shows for it
+	seq   int    // discards results for a payload no longer open
+
+	report  *payload.Report
+	busy    string // what is being read, "" when idle
+	spinner spinner.Model
+	list    common.List
+
+	viewing bool
+	viewer  viewer.Model
+
+	width, height int
+}
+
+// New returns a viewer whose messages go to the screen target.
+func New(ctx *common.Context, target common.Tab) *Model {
+	sp := spinner.New()
+	sp.Spinner = spinner.Line
+	if !ctx.Theme.ASCII {
+		sp.Spinner = spinner.Dot
+	}
+	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys)}
+}
+
+// reportMsg is an inspect result.
+type reportMsg struct {
+	target common.Tab
+	seq    int
+	report *payload.Report
+}
+
+func (m reportMsg) TargetTab() common.Tab { return m.target }
+
+// entryMsg is one entry's bytes for the viewer.
+type entryMsg struct {
+	target common.Tab
+	seq    int
+	name   string
+	data   []byte
+	err    error
+}
+
+func (m entryMsg) TargetTab() common.Tab { return m.target }
+
+// Open inspects the zip at path in a command; label is how the title
+// names it (a base name, or the path as the user typed it).
+func (m *Model) Open(path, label string) tea.Cmd {
+	m.seq++
+	m.path, m.label = path, label
+	m.report, m.viewing = nil, false
+	m.busy = "inspecting"
+	m.list = common.List{}
+	m.SetSize(m.width, m.height)
+	seq, target, ctx := m.seq, m.target, m.ctx.Ctx
+	inspect := func() tea.Msg {
+		return reportMsg{target: target, seq: seq, report: payload.InspectFile(ctx, path, payload.DefaultLimits)}
+	}
+	return tea.Batch(inspect, m.spinner.Tick)
+}
+
+// Path is the open zip.
+func (m *Model) Path() string { return m.path }
+
+// Report is the inspect result, nil while inspecting.
+func (m *Model) Report() *payload.Report { return m.report }
+
+// Viewing reports that an entry is shown.
+func (m *Model) Viewing() bool { return m.viewing }
+
+// headLines are the title, the verdict, up to three problems, the
+// manifest line and the column header.
+func (m *Model) headLines() int {
+	n := 4
+	if m.report != nil && !m.report.OK {
+		n += min(len(m.report.Problems), 3)
+	}
+	return n
+}
+
+const detailLines = 2
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetHeight(max(h-m.headLines()-1-detailLines, 1))
+	m.viewer.SetSize(w, h)
+}
+
+// Help lists the viewer's keys.
+func (m *Model) Help() []key.Binding {
+	k := m.ctx.Keys
+	if m.viewing {
+		return m.viewer.Help()
+	}
+	open := k.Open
+	open.SetHelp("enter", "view entry")
+	return []key.Binding{k.Up, k.Down, open, k.Back}
+}
+
+// Update handles the viewer's messages and keys. It reports back=true when
+// esc was pressed with nothing left to close, so the owner can close it.
+func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
+	switch msg := msg.(type) {
+	case reportMsg:
+		if msg.seq != m.seq {
+			return nil, false
+		}
+		m.busy = ""
+		m.report = msg.report
+		m.list.SetLen(len(msg.report.Entries))
+		m.SetSize(m.width, m.height)
+		return nil, false
+	case entryMsg:
+		if msg.seq != m.seq {
+			return nil, false
+		}
+		m.busy = ""
+		if msg.err != nil && !errors.Is(msg.err, payload.ErrTruncated) {
+			return common.Status(msg.err.Error(), true), false
+		}
+		title := msg.name
+		if errors.Is(msg.err, payload.ErrTruncated) {
+			title += fmt.Sprintf(" (first %d MiB)", MaxEntryView>>20)
+		}
+		m.viewer.SetContent(title, Pretty(msg.name, msg.data), 0, 0)
+		m.viewing = true
+		return nil, false
+	case spinner.TickMsg:
+		if m.busy == "" || msg.ID != m.spinner.ID() {
+			return nil, false
+		}
+		var c tea.Cmd
+		m.spinner, c = m.spinner.Update(msg)
+		return c, false
+	case tea.KeyMsg:
+		k := m.ctx.Keys
+		if m.viewing {
+			if key.Matches(msg, k.Back) {
+				m.viewing = false
+				return nil, false
+			}
+			return m.viewer.Update(msg), false
+		}
+		switch {
+		case key.Matches(msg, k.Back):
+			return nil, true
+		case key.Matches(msg, k.Open):
+			return m.openEntry(), false
+		}
+		m.list.HandleKey(msg, k)
+	case tea.MouseMsg:
+		if m.viewing {
+			return m.viewer.Update(msg), false
+		}
+		m.list.HandleMouse(msg)
+	}
+	return nil, false
+}
+
+func (m *Model) openEntry() tea.Cmd {
+	if m.report == nil || m.busy != "" || len(m.report.Entries) == 0 {
+		return nil
+	}
+	e := m.report.Entries[m.list.Cursor]
+	if e.Dir {
+		return common.Status("a folder entry has no content", false)
+	}
+	m.busy = "reading"
+	seq, target, ctx, zip, name := m.seq, m.target, m.ctx.Ctx, m.path, e.Name
+	read := func() tea.Msg {
+		data, err := payload.ReadEntry(ctx, zip, name, MaxEntryView)
+		return entryMsg{target: target, seq: seq, name: name, data: data, err: err}
+	}
+	return tea.Batch(read, m.spinner.Tick)
+}
+
+// Pretty is an entry as the viewer shows it: JSON indented (when it
+// parses), anything else as it is. Sanitizing happens in the viewer.
+func Pretty(name string, data []byte) string {
+	if strings.EqualFold(path.Ext(name), ".json") {
+		var b bytes.Buffer
+		if err := json.Indent(&b, data, "", "  "); err == nil {
+			return b.String()
+		}
+	}
+	return string(data)
+}
+
+func (m *Model) View() string {
+	if m.viewing {
+		return m.viewer.View()
+	}
+	t := m.ctx.Theme
+	w := m.width
+	var b strings.Builder
+	b.WriteString(t.Heading.Render(common.Fit(m.label, w, false)) + "\n")
+	r := m.report
+	if r == nil {
+		b.WriteString(m.spinner.View() + " inspecting…")
+		return b.String()
+	}
+	// The verdict first, marked in text as well as colour.
+	if r.OK {
+		b.WriteString(t.OK.Render(common.Fit("VERDICT "+r.Verdict(), w, false)) + "\n")
+	} else {
+		b.WriteString(t.Crit.Render(common.Fit("!! VERDICT "+r.Verdict(), w, false)) + "\n")
+		for i, p := range r.Problems {
+			if i == 3 {
+				break
+			}
+			b.WriteString(t.Crit.Render(common.Fit("   - "+p, w, false)) + "\n")
+		}
+	}
+	b.WriteString(common.Fit(manifestLine(r), w, false) + "\n")
+
+	cols := common.Flex(w, 10, []common.Column{
+		{Title: "ENTRY", Width: 0},
+		{Title: "SIZE", Width: 9, Right: true},
+		{Title: "PACKED", Width: 9, Right: true},
+		{Title: "HASH", Width: 11},
+	})
+	b.WriteString(common.Header(t, cols) + "\n")
+	from, to := m.list.Window()
+	for i := from; i < to; i++ {
+		e := r.Entries[i]
+		check := checkText(e)
+		plain := common.Cells(cols, e.Name, common.Bytes(e.Size), common.Bytes(e.Compressed), check)
+		styled := plain
+		if len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
+			styled = t.Crit.Render(plain)
+		}
+		b.WriteString(common.Row(t, i == m.list.Cursor, w, plain, styled) + "\n")
+	}
+	for i := to - from; i < m.list.Height; i++ {
+		b.WriteString("\n")
+	}
+	b.WriteString(common.Rule(t, w) + "\n")
+	b.WriteString(m.detail())
+	return b.String()
+}
+
+// checkText is an entry's hash check in words that read without colour.
+func checkText(e payload.Entry) string {
+	switch e.Check {
+	case payload.CheckOK:
+		return "ok"
+	case payload.CheckMismatch:
+		return "!! MISMATCH"
+	case payload.CheckUnlisted:
+		return "!! unlisted"
+	case payload.CheckUnread:
+		return "! unread"
+	case payload.CheckManifest:
+		return "manifest"
+	case payload.CheckNoManifest:
+		return "! no manifest"
+	}
+	return e.Check
+}
+
+func manifestLine(r *payload.Report) string {
+	mf := r.Manifest
+	if mf == nil {
+		return "no readable manifest"
+	}
+	anon := "anonymization off (plain names)"
+	if mf.Anonymization.Enabled {
+		anon = "anonymization on, key " + mf.Anonymization.KeyFingerprint
+	}
+	return fmt.Sprintf("%s  month %s  generated %s  %s", mf.Server.Host, mf.Month, mf.Generated, anon)
+}
+
+func (m *Model) detail() string {
+	t := m.ctx.Theme
+	r := m.report
+	if r == nil || len(r.Entries) == 0 {
+		return t.Dim.Render("no entries")
+	}
+	e := r.Entries[m.list.Cursor]
+	one := "sha256 " + e.SHA256
+	if e.SHA256 == "" {
+		one = "not read"
+	}
+	if e.Symlink {
+		one += "  (a symlink entry, shown as data)"
+	}
+	two := e.Method
+	if len(e.Problems) > 0 {
+		two = "!! " + strings.Join(e.Problems, "; ")
+		return common.Fit(one, m.width, false) + "\n" + t.Crit.Render(common.Fit(two, m.width, false))
+	}
+	return common.Fit(one, m.width, false) + "\n" + t.Dim.Render(common.Fit(two, m.width, false))
+}

@@ -1,0 +1,444 @@
+// Package privacy is the Privacy tab: the UsageBasedBillingScramble
+// setting with its toggle (confirmed, then written through the model's
+// safe editor), a live preview of this month's identities beside what an
+// upload would carry for them, a field that shows the pseudonym of what
+// is typed, and the key's fingerprint (never the key).
+package privacy
+
+import (
+	"errors"
+	"io/fs"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/config"
+	"github.com/lsui/lsui/internal/scramble"
+	"github.com/lsui/lsui/internal/views/common"
+)
+
+// Keys are the Privacy screen's own bindings.
+type Keys struct {
+	Toggle  key.Binding
+	Try     key.Binding
+	Confirm key.Binding
+	Cancel  key.Binding
+	Done    key.Binding
+}
+
+// Model is the Privacy screen.
+type Model struct {
+	ctx  *common.Context
+	keys Keys
+
+	cfg    *config.Config // nil when cfgErr is set
+	cfgErr error
+
+	serverKey *scramble.Key // the server's key; nil when it has none
+	keyErr    error         // why key is nil: ErrNoKey, ErrCorruptKey, …
+	keyLoaded bool
+	preview   *scramble.Key // a throwaway key while the server has none
+	scrambler *scramble.Scrambler
+
+	// pending is the state the confirm dialog asks about; the preview
+	// shows it the moment the toggle is pressed.
+	pending *bool
+	writing bool
+
+	names []string // this month's identities, in report order
+	kinds []string
+	list  common.List
+	try   common.Field
+
+	width, height int
+}
+
+// New shows the setting of ctx's snapshot; Init loads the key.
+func New(ctx *common.Context) *Model {
+	m := &Model{ctx: ctx, cfg: ctx.Snapshot.Config, cfgErr: ctx.Snapshot.ConfigErr}
+	m.keys = Keys{
+		Toggle:  key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "toggle anonymization")),
+		Try:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "try a name")),
+		Confirm: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "write it")),
+		Cancel:  key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n/esc", "cancel")),
+		Done:    key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter/esc", "done")),
+	}
+	if ctx.ReadOnly {
+		m.keys.Toggle.SetEnabled(false)
+	}
+	if u := ctx.Snapshot.Usage; u != nil {
+		m.names = make([]string, len(u.Identities))
+		m.kinds = make([]string, len(u.Identities))
+		for i := range u.Identities {
+			m.names[i] = u.Identities[i].Name
+			m.kinds[i] = u.Identities[i].Kind.String()
+		}
+	}
+	m.list.SetLen(len(m.names))
+	m.try = common.Field{Prompt: "> ", Limit: 256}
+	return m
+}
+
+// keyMsg is the server's key, read in a command.
+type keyMsg struct {
+	key *scramble.Key
+	err error
+}
+
+func (keyMsg) TargetTab() common.Tab { return common.TabPrivacy }
+
+// writtenMsg is the outcome of writing the setting.
+type writtenMsg struct {
+	cfg        *config.Config
+	key        *scramble.Key
+	keyCreated bool
+	err        error
+}
+
+func (writtenMsg) TargetTab() common.Tab { return common.TabPrivacy }
+
+// Init reads the key file.
+func (m *Model) Init() tea.Cmd {
+	dir, now := m.ctx.Snapshot.Layout.ConfigDir, m.ctx.Now()
+	return func() tea.Msg {
+		k, err := scramble.LoadKey(dir, now)
+		return keyMsg{k, err}
+	}
+}
+
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetHeight(max(h-m.headLines(), 1))
+}
+
+// headLines are the lines above the preview's rows.
+func (m *Model) headLines() int {
+	n := 7 // setting, explanation, key, try, blank, title, column header
+	if m.pending != nil {
+		n += dialogLines
+	}
+	return n
+}
+
+// dialogLines is the confirm dialog's height, border included.
+const dialogLines = 5
+
+func (m *Model) Capturing() bool { return m.try.Focused() || m.pending != nil }
+
+func (m *Model) ShortHelp() []key.Binding {
+	switch {
+	case m.pending != nil:
+		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
+	case m.try.Focused():
+		return []key.Binding{m.keys.Done}
+	}
+	return []key.Binding{m.keys.Toggle, m.keys.Try, m.ctx.Keys.Down}
+}
+
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.ctx.Keys
+	return [][]key.Binding{{m.keys.Toggle, m.keys.Try}, {k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}}
+}
+
+// on is the state the preview shows: the pending one while the dialog
+// asks, else the file's.
+func (m *Model) on() bool {
+	if m.pending != nil {
+		return *m.pending
+	}
+	return m.cfg != nil && m.cfg.Scramble
+}
+
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case keyMsg:
+		m.setKey(msg.key, msg.err)
+		return nil
+	case writtenMsg:
+		m.writing = false
+		if msg.err != nil {
+			return common.Status("anonymization not changed: "+msg.err.Error(), true)
+		}
+		m.cfg, m.cfgErr = msg.cfg, nil
+		m.ctx.Snapshot.Config, m.ctx.Snapshot.ConfigErr = msg.cfg, nil
+		if msg.key != nil {
+			m.setKey(msg.key, nil)
+		}
+		text := "anonymization " + onOff(msg.cfg.Scramble) + " (" + msg.cfg.Location().String() + ")"
+		if msg.keyCreated {
+			text += "; created scramble key " + msg.key.Fingerprint() + ": keep it, losing it changes every pseudonym"
+		}
+		return tea.Batch(common.Status(text, false), func() tea.Msg { return common.SnapshotChangedMsg{} })
+	case tea.KeyMsg:
+		return m.handleKey(msg)
+	case tea.MouseMsg:
+		m.list.HandleMouse(msg)
+	}
+	return nil
+}
+
+func (m *Model) setKey(k *scramble.Key, err error) {
+	m.keyLoaded = true
+	m.serverKey, m.keyErr = k, err
+	switch {
+	case k != nil:
+		m.scrambler = k.Scrambler()
+	default:
+		if m.preview == nil {
+			if m.ctx.PreviewKey != nil {
+				m.preview = m.ctx.PreviewKey()
+			} else {
+				m.preview = scramble.PreviewKey()
+			}
+		}
+		m.scrambler = m.preview.Scrambler()
+	}
+}
+
+func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if m.pending != nil {
+		switch {
+		case key.Matches(msg, m.keys.Confirm):
+			on := *m.pending
+			m.pending = nil
+			m.SetSize(m.width, m.height)
+			return m.write(on)
+		case key.Matches(msg, m.keys.Cancel):
+			m.pending = nil
+			m.SetSize(m.width, m.height)
+		}
+		return nil
+	}
+	if m.try.Focused() {
+		if key.Matches(msg, m.keys.Done) {
+			m.try.Blur()
+			return nil
+		}
+		m.try.Update(msg)
+		return nil
+	}
+	switch {
+	case key.Matches(msg, m.keys.Toggle):
+		if m.writing {
+			return nil
+		}
+		if m.cfgErr != nil && !errors.Is(m.cfgErr, fs.ErrNotExist) {
+			return common.Status("cannot change the setting: "+m.cfgErr.Error(), true)
+		}
+		next := !m.on()
+		m.pending = &next
+		m.SetSize(m.width, m.height)
+	case msg.String() == " " && m.ctx.ReadOnly:
+		return common.Status("read-only: the setting cannot be changed (started with --read-only)", true)
+	case key.Matches(msg, m.keys.Try):
+		m.try.Focus()
+	default:
+		m.list.HandleKey(msg, m.ctx.Keys)
+	}
+	return nil
+}
+
+// write changes the setting in a command: the key first when turning it
+// on (names must never be scrambled with a key that is not kept), then
+// the file through the safe editor, then a fresh read of what is on disk.
+func (m *Model) write(on bool) tea.Cmd {
+	m.writing = true
+	layout, now := m.ctx.Snapshot.Layout, m.ctx.Now()
+	return func() tea.Msg {
+		var out writtenMsg
+		if on {
+			k, created, err := scramble.EnsureKey(layout.ConfigDir, now)
+			if err != nil {
+				return writtenMsg{err: err}
+			}
+			out.key, out.keyCreated = k, created
+		}
+		c, err := config.Read(layout.Config)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			c, err = config.Create(layout.Config, on)
+		case err == nil:
+			err = c.Write(on)
+		}
+		if err != nil {
+			return writtenMsg{err: err}
+		}
+		out.cfg = c
+		return out
+	}
+}
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func (m *Model) View() string {
+	t := m.ctx.Theme
+	var b strings.Builder
+	w := m.width
+
+	// The setting.
+	box := "[ ] off"
+	if m.cfg != nil && m.cfg.Scramble {
+		box = "[x] on"
+	}
+	where := ""
+	switch {
+	case m.cfg != nil:
+		where = "UsageBasedBillingScramble in " + m.cfg.Location().String()
+	case errors.Is(m.cfgErr, fs.ErrNotExist):
+		where = "no " + model.ConfigFileName + " (created when turned on)"
+	case m.cfgErr != nil:
+		where = "unreadable: " + m.cfgErr.Error()
+	}
+	boxStyle := t.Warn
+	if m.cfg != nil && m.cfg.Scramble {
+		boxStyle = t.OK
+	}
+	if m.writing {
+		box += " writing…"
+	}
+	b.WriteString(t.Heading.Render("Anonymization ") + boxStyle.Render(box) + "  " +
+		t.Dim.Render(common.Fit(where, max(w-16-len(box), 1), false)) + "\n")
+	explain := "usernames are uploaded as they are"
+	if m.cfg != nil && m.cfg.Scramble {
+		explain = "usernames are replaced by keyed pseudonyms before upload"
+	}
+	if m.ctx.ReadOnly {
+		explain += "; read-only: not changeable here"
+	}
+	b.WriteString(common.Fit(explain, w, false) + "\n")
+
+	// The key.
+	b.WriteString(t.Label.Render("Key  ") + common.Fit(m.keyLine(), max(w-5, 1), false) + "\n")
+
+	// Try a name.
+	tryLine := t.Label.Render("Try  ")
+	if m.try.Focused() || m.try.Value() != "" {
+		field := m.try.View(t, max(w/2-5, 10))
+		tryLine += field + " " + t.Glyphs.Arrow + " " + m.tryResult()
+	} else {
+		tryLine += t.Dim.Render("press t and type a name to see its pseudonym")
+	}
+	b.WriteString(tryLine + "\n\n")
+
+	if m.pending != nil {
+		b.WriteString(m.dialog() + "\n")
+	}
+
+	// The preview, in the state the toggle shows.
+	title := "This month's identities as an upload would carry them"
+	switch {
+	case m.pending != nil && m.on():
+		title = "Uploaded as once confirmed: pseudonyms"
+	case m.pending != nil:
+		title = "Uploaded as once confirmed: plain names"
+	case m.on():
+		title += ": pseudonyms"
+	default:
+		title += ": plain names"
+	}
+	b.WriteString(t.Heading.Render(common.Fit(title, w, false)) + "\n")
+	cols := common.Flex(w, 10, []common.Column{{Title: "NAME", Width: 0}, {Title: "KIND", Width: 6}, {Title: "UPLOADED AS", Width: 0}})
+	b.WriteString(common.Header(t, cols) + "\n")
+	if len(m.names) == 0 {
+		b.WriteString("  no identities this month")
+		return b.String()
+	}
+	from, to := m.list.Window()
+	var rows []scramble.PreviewRow
+	if m.on() && m.scrambler != nil {
+		rows = m.scrambler.PreviewRows(m.names, from, to)
+	}
+	for i := from; i < to; i++ {
+		as := m.names[i]
+		if m.on() {
+			switch {
+			case m.scrambler == nil:
+				as = "(reading the key…)"
+			case rows[i-from].Err != nil:
+				as = "(" + rows[i-from].Err.Error() + ")"
+			default:
+				as = rows[i-from].Pseudonym
+			}
+		}
+		text := common.Cells(cols, m.names[i], m.kinds[i], as)
+		b.WriteString(common.Row(t, i == m.list.Cursor, w, text, text))
+		if i < to-1 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func (m *Model) keyLine() string {
+	switch {
+	case !m.keyLoaded:
+		return "reading the key…"
+	case m.serverKey != nil:
+		s := "fingerprint " + m.serverKey.Fingerprint() + ", in use since " + m.serverKey.ActiveFrom.In(m.ctx.Snapshot.Location).Format("2006-01-02")
+		if m.serverKey.PermissionNote != "" {
+			s += "; " + m.serverKey.PermissionNote
+		}
+		return s
+	case errors.Is(m.keyErr, scramble.ErrNoKey):
+		s := "none yet: previews use throwaway key " + m.preview.Fingerprint() + " (not saved)"
+		if m.cfg != nil && m.cfg.Scramble {
+			s = "MISSING while anonymization is on: uploads refuse to run; preview key " + m.preview.Fingerprint()
+		}
+		return s
+	}
+	return "unusable (" + m.keyErr.Error() + "); uploads with anonymization on refuse to run"
+}
+
+func (m *Model) tryResult() string {
+	t := m.ctx.Theme
+	if m.scrambler == nil {
+		return t.Dim.Render("reading the key…")
+	}
+	p, err := m.scrambler.Preview(m.try.Value())
+	if err != nil {
+		return t.Dim.Render(err.Error())
+	}
+	out := t.OK.Render(p)
+	if canon, err := scramble.Canonical(m.try.Value()); err == nil && canon != m.try.Value() {
+		out += t.Dim.Render(" (as " + common.Fit(canon, 30, false) + ")")
+	}
+	return out
+}
+
+// dialog asks before the write, saying what will happen, in three lines
+// so the preview stays in view below it.
+func (m *Model) dialog() string {
+	t := m.ctx.Theme
+	on := *m.pending
+	var lines [3]string
+	if on {
+		lines[0] = "Turn anonymization ON? Uploads will carry keyed pseudonyms, not usernames."
+		if m.serverKey == nil {
+			lines[1] = "Creates a key (" + scramble.KeyFileName + "); keep it: losing it changes every pseudonym."
+		} else {
+			lines[1] = "Pseudonyms use the key with fingerprint " + m.serverKey.Fingerprint() + "."
+		}
+	} else {
+		lines[0] = "Turn anonymization OFF? Uploads will carry usernames as they are."
+		if m.ctx.Snapshot.HasCSP() {
+			lines[1] = "A CSP licence is present: these uploads are mandatory."
+		}
+	}
+	if m.cfg != nil {
+		lines[2] = "Writes " + m.cfg.Location().String() + " (keeps a .bak).   y: write it   n: cancel"
+	} else {
+		lines[2] = "Creates " + model.ConfigFileName + ".   y: write it   n: cancel"
+	}
+	inner := max(m.width-4, 10)
+	for i, l := range lines {
+		lines[i] = common.Fit(l, inner, false)
+	}
+	return t.Dialog.Render(strings.Join(lines[:], "\n"))
+}
