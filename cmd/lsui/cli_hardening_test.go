@@ -134,6 +134,13 @@ func hostileRoot(t *testing.T) (root, udadmin string) {
 func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 	root, udadmin := hostileRoot(t)
 	common := []string{"--root", root, "--now", fixedNow, "--tz", "UTC", "--udadmin-file", udadmin}
+	// The checker itself must see every planted hazard, or a pass below
+	// would prove nothing.
+	if h := strings.Join(terminalHazards(hostileToken), ";"); !strings.Contains(h, "U+001B") ||
+		!strings.Contains(h, "U+0007") || !strings.Contains(h, "U+009B") || !strings.Contains(h, "0x9b") ||
+		!strings.Contains(h, "U+202E") || !strings.Contains(h, "U+2067") {
+		t.Fatalf("terminalHazards misses planted sequences: %s", h)
+	}
 	clean := sanitize.Line(hostileToken)
 	if strings.ContainsAny(clean, "\x1b\x07") || !strings.HasPrefix(clean, "Evil") || !strings.HasSuffix(clean, "Corp") {
 		t.Fatalf("sanitize.Line(hostile) = %q", clean)

@@ -22,6 +22,7 @@ type uploadFlags struct {
 	ca       string
 	proxy    string
 	timeout  time.Duration
+	attempts int
 }
 
 func init() {
@@ -29,12 +30,13 @@ func init() {
 	register(&command{
 		name:    "upload",
 		summary: "run one upload cycle: build today's payload, upload it, prune old payloads",
-		usage:   "[--endpoint URL] [--ca FILE] [--proxy URL] [--timeout D] [--json]",
+		usage:   "[--endpoint URL] [--ca FILE] [--proxy URL] [--timeout D] [--attempts N] [--json]",
 		flags: func(fs *flagSet) {
 			fs.StringVar(&f.endpoint, "endpoint", "", "upload `URL` (https; http only to loopback); default: \"endpoint\" in lsui.json")
 			fs.StringVar(&f.ca, "ca", "", "also trust the CA certificates in PEM `FILE`")
 			fs.StringVar(&f.proxy, "proxy", "", "proxy `URL` (default: HTTPS_PROXY / NO_PROXY)")
 			fs.DurationVar(&f.timeout, "timeout", payload.DefaultTimeout, "time allowed for each request `D`")
+			fs.IntVar(&f.attempts, "attempts", payload.DefaultMaxAttempts, "POST each payload at most `N` times (backoff with jitter between)")
 		},
 		run: func(e *env, o *options, args []string) int { return runUpload(e, o, args, f) },
 	})
@@ -44,6 +46,10 @@ func init() {
 func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 	if len(args) > 0 {
 		fmt.Fprintf(e.stderr, "lsui upload: unexpected argument %q\n", sanitize.Line(args[0]))
+		return exitUsage
+	}
+	if f.attempts < 1 {
+		fmt.Fprintln(e.stderr, "lsui upload: --attempts must be at least 1")
 		return exitUsage
 	}
 	if f.timeout <= 0 {
@@ -75,12 +81,13 @@ func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	res, err := payload.RunCycle(ctx, s, payload.CycleOptions{
-		Endpoint: endpoint,
-		CAFile:   f.ca,
-		Proxy:    f.proxy,
-		Timeout:  f.timeout,
-		Now:      o.Now(),
-		Progress: progressPrinter(e),
+		Endpoint:    endpoint,
+		CAFile:      f.ca,
+		Proxy:       f.proxy,
+		Timeout:     f.timeout,
+		MaxAttempts: f.attempts,
+		Now:         o.Now(),
+		Progress:    progressPrinter(e),
 	})
 	if err != nil && errors.Is(err, payload.ErrEndpoint) {
 		fmt.Fprintf(e.stderr, "lsui upload: %s\n", sanitize.Line(err.Error()))
