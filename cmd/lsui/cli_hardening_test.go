@@ -7,18 +7,23 @@ package main
 // commands print.
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/lsui/lsui/internal/demo"
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -173,8 +178,18 @@ func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 			}
 		})
 	}
+	// `lsui upload` refuses to put a licence file with control characters
+	// in its name into a payload; the refusal names it, sanitized. (No
+	// request is made: nothing listens on port 9.)
+	out, errOut, code := lsui(t, nil, append([]string{"upload", "--endpoint", "http://127.0.0.1:9/"}, common...)...)
+	if code != exitFail || !strings.Contains(errOut, "rename it") {
+		t.Errorf("upload with a hostile licence file name: exit %d, stderr %q", code, errOut)
+	}
+	assertTerminalSafe(t, "upload stdout", out)
+	assertTerminalSafe(t, "upload stderr", errOut)
+
 	// The warning about the unreadable "log" names it, sanitized.
-	_, errOut, _ := lsui(t, nil, append([]string{"usage"}, common...)...)
+	_, errOut, _ = lsui(t, nil, append([]string{"usage"}, common...)...)
 	if !strings.Contains(errOut, "LS/unreadable") || !strings.Contains(errOut, "udadmin") {
 		t.Errorf("stderr lacks the warnings naming the hostile sources:\n%s", errOut)
 	}
@@ -278,5 +293,163 @@ func TestVeryLongLines(t *testing.T) {
 	}
 	if !seenAfter {
 		t.Error("the line after the 1 MB line was lost")
+	}
+}
+
+// TestConfigSafety: the CLI side of the config guarantees (the package
+// tests in internal/model/config cover the file changed between read and
+// write, TestWriteRefusesChangedFile, and the read-only mark,
+// TestWriteReadOnly). Here: the errors reach the admin as one clear line,
+// nothing is written on a refusal, and the .bak restore documented in the
+// README and docs/reliability.md gives the previous file back.
+func TestConfigSafety(t *testing.T) {
+	configOf := func(root string) string {
+		return filepath.Join(root, "WebServicesForLicensing", "SimpleLicenseServiceConfig.xml")
+	}
+
+	t.Run("read-only file", func(t *testing.T) {
+		root := demoRoot(t)
+		cfg := configOf(root)
+		before, _ := os.ReadFile(cfg)
+		if err := os.Chmod(cfg, 0o444); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := lsui(t, nil, "config", "scramble", "on", "--root", root, "--now", fixedNow)
+		if code != exitFail || !strings.Contains(errOut, "read-only") || !strings.Contains(errOut, cfg) ||
+			strings.Count(strings.TrimSpace(errOut), "\n") > 1 {
+			t.Errorf("exit %d, stderr %q; want one line naming the file as read-only", code, errOut)
+		}
+		after, _ := os.ReadFile(cfg)
+		if !bytes.Equal(before, after) {
+			t.Error("a read-only config was changed")
+		}
+		if _, err := os.Stat(cfg + ".bak"); err == nil {
+			t.Error("a refused write left a .bak")
+		}
+	})
+
+	t.Run("backup cannot be written", func(t *testing.T) {
+		root := demoRoot(t)
+		cfg := configOf(root)
+		before, _ := os.ReadFile(cfg)
+		// A folder where the .bak goes: the backup fails, so the file is not touched.
+		if err := os.Mkdir(cfg+".bak", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		_, errOut, code := lsui(t, nil, "config", "scramble", "on", "--root", root, "--now", fixedNow)
+		if code != exitFail || !strings.Contains(errOut, "back up the config") {
+			t.Errorf("exit %d, stderr %q; want the backup failure", code, errOut)
+		}
+		if after, _ := os.ReadFile(cfg); !bytes.Equal(before, after) {
+			t.Error("the config was changed although its backup failed")
+		}
+	})
+
+	t.Run("restore from .bak", func(t *testing.T) {
+		root := demoRoot(t)
+		cfg := configOf(root)
+		original, _ := os.ReadFile(cfg)
+		if _, errOut, code := lsui(t, nil, "config", "scramble", "on", "--root", root, "--now", fixedNow); code != exitOK {
+			t.Fatalf("on: exit %d %s", code, errOut)
+		}
+		// The documented procedure: copy the .bak back over the file.
+		bak, err := os.ReadFile(cfg + ".bak")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(cfg, bak, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		restored, _ := os.ReadFile(cfg)
+		out, _, _ := lsui(t, nil, "config", "scramble", "--root", root)
+		if !bytes.Equal(restored, original) || !strings.HasPrefix(out, "off (") {
+			t.Errorf("after restoring the .bak: state %q, bytes equal %v", out, bytes.Equal(restored, original))
+		}
+		// The backup is one deep: a second change replaces it.
+		lsui(t, nil, "config", "scramble", "on", "--root", root, "--now", fixedNow)
+		lsui(t, nil, "config", "scramble", "off", "--root", root, "--now", fixedNow)
+		bak, _ = os.ReadFile(cfg + ".bak")
+		if bytes.Equal(bak, original) {
+			t.Error("after on then off the .bak should hold the 'on' file (one deep), not the original")
+		}
+	})
+}
+
+// TestRootUnderProgramFilesX86: the demo server written under a folder
+// named as on Windows ("Program Files (x86)/Citrix/Licensing") is found from
+// --root and from LSUI_ROOT, and every command sees the same server.
+func TestRootUnderProgramFilesX86(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "Program Files (x86)", "Citrix", "Licensing")
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	now, _ := time.Parse(time.RFC3339, fixedNow)
+	if _, err := demo.Materialize(root, now, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	want, _, _ := lsui(t, nil, "licenses", "--json", "--demo", "--now", fixedNow)
+	want = strings.Replace(want, `"root": "DEMO"`, `"root": `+string(mustJSON(t, root)), 1)
+	byFlag, errOut, code := lsui(t, nil, "licenses", "--json", "--root", root, "--now", fixedNow, "--tz", "UTC")
+	if code != exitOK || byFlag != want {
+		t.Errorf("--root: exit %d %s\n%s", code, errOut, byFlag)
+	}
+	byEnv, _, code := lsui(t, map[string]string{"LSUI_ROOT": root}, "licenses", "--json", "--now", fixedNow, "--tz", "UTC")
+	if code != exitOK || byEnv != want {
+		t.Errorf("LSUI_ROOT: exit %d", code)
+	}
+	for _, args := range [][]string{{"usage"}, {"payload", "list"}, {"config", "scramble"}} {
+		out, errOut, code := lsui(t, nil, append(args, "--root", root, "--now", fixedNow, "--tz", "UTC")...)
+		if code != exitOK || out == "" {
+			t.Errorf("%v: exit %d, %s", args, code, errOut)
+		}
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestHostileZipInspection: `lsui payload inspect` of a zip whose entry
+// names and manifest values are hostile prints them sanitized (or
+// Go-quoted), in text and in JSON.
+func TestHostileZipInspection(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "upload_1795773600.zip")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	hostile := strings.ToValidUTF8(hostileToken, "?")
+	manifest := string(mustJSON(t, map[string]any{"schema": payload.Schema, "generated": hostile,
+		"server": map[string]string{"host": hostile, "id": hostile, "version": hostile},
+		"month":  hostile, "timezone": hostile, "files": []any{}}))
+	for name, body := range map[string]string{
+		"manifest.json":                       strings.ToValidUTF8(manifest, "?"),
+		"usage.json":                          `{"identities":[{"name":"` + seqC1CSI + seqBidi + `"}]}`,
+		"evil" + seqClear + seqBidi + ".json": "{}",
+		"licenses/" + seqOSC52 + ".lic":       "INCREMENT " + hostileToken + " CITRIX 1 permanent 1\n",
+	} {
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, body)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	writeHardeningFile(t, path, buf.String())
+	for _, args := range [][]string{{"payload", "inspect", path}, {"payload", "inspect", "--json", path}} {
+		out, errOut, code := lsui(t, nil, args...)
+		if code == exitUsage || out == "" {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+		assertTerminalSafe(t, strings.Join(args[:len(args)-1], " ")+" stdout", out)
+		if args[2] != "--json" && !strings.Contains(out, "server:        "+sanitize.Line(hostile)) {
+			t.Errorf("the manifest's hostile host is not shown sanitized:\n%s", out)
+		}
+		assertTerminalSafe(t, "stderr", errOut)
 	}
 }

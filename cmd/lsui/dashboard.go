@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"sync"
+	"syscall"
+	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -82,7 +85,15 @@ func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
 		return s, op.opts, err
 	}
 	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint})
-	_, err := tea.NewProgram(app, programOptions(e, ui)...).Run()
+	p := tea.NewProgram(app, programOptions(e, ui)...)
+	stop := killOnHangup(p)
+	_, err := p.Run()
+	stop()
+	// A cancelled upload cycle may still be writing its journal; the
+	// demo's folder goes only once it has stopped.
+	if !app.Shutdown(10 * time.Second) {
+		fmt.Fprintln(e.stderr, "lsui: the upload cycle did not stop within 10s")
+	}
 	mu.Lock()
 	ended = true
 	if cleanup != nil {
@@ -94,6 +105,26 @@ func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
 		return exitFail
 	}
 	return exitOK
+}
+
+// killOnHangup ends the program when its terminal goes away (an SSH or
+// RDP session dropped), so the clean-up below still runs; Bubble Tea
+// itself handles only interrupt and terminate. stop undoes it.
+func killOnHangup(p *tea.Program) (stop func()) {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-hup:
+			p.Kill()
+		case <-done:
+		}
+	}()
+	return func() {
+		signal.Stop(hup)
+		close(done)
+	}
 }
 
 // needTerminal refuses to draw a full-screen program into a pipe or file.

@@ -43,25 +43,23 @@ func newFlagSet(name string, o *options, out io.Writer) *flagSet {
 	return fs
 }
 
-// valueFlags are the flags that take a value, so the command name is not
-// mistaken for one's value.
-var valueFlags = map[string]bool{}
-
-func init() {
-	fs := newFlagSet("", &options{}, io.Discard)
-	fs.VisitAll(func(f *flag.Flag) {
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
-			valueFlags[f.Name] = true
-		}
-	})
-}
-
+// takesValue reports whether arg is a flag that reads its value from the
+// next argument, so that value is not mistaken for the command's name
+// ("lsui --root DIR usage"). Flags before the command are the common ones
+// and the dashboard's.
 func takesValue(arg string) bool {
 	name := strings.TrimLeft(arg, "-")
 	if strings.Contains(name, "=") {
 		return false
 	}
-	return valueFlags[name]
+	fs := newFlagSet("", &options{}, io.Discard)
+	dashboardCommand.flags(fs)
+	f := fs.Lookup(name)
+	if f == nil {
+		return false
+	}
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return !ok || !b.IsBoolFlag()
 }
 
 // parseFlags parses flags anywhere among the arguments ("lsui usage --json"

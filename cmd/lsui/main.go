@@ -90,7 +90,8 @@ func printHelp(w io.Writer) {
 	fmt.Fprintln(w, "lsui: a terminal dashboard for Citrix License Server administrators")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  lsui [flags]                 open the dashboard (the demo server when none is installed)")
+	fmt.Fprintln(w, "  lsui [flags]")
+	fmt.Fprintln(w, "      open the dashboard (the demo server when none is installed)")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
@@ -98,18 +99,12 @@ func printHelp(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		c := commands[n]
-		fmt.Fprintf(w, "  lsui %-24s %s\n", strings.TrimSpace(n+" "+shortUsage(c.usage)), c.summary)
+		fmt.Fprintf(w, "  lsui %s\n      %s\n", strings.TrimSpace(n+" "+c.usage), c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'lsui COMMAND --help' for a command's flags. Common flags:")
+	fmt.Fprintln(w, "Run 'lsui COMMAND --help' for a command's flags. The dashboard's and the common flags:")
 	fs := newFlagSet("lsui", &options{}, io.Discard)
+	dashboardCommand.flags(fs)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
-}
-
-func shortUsage(u string) string {
-	if len(u) > 18 {
-		return "…"
-	}
-	return u
 }

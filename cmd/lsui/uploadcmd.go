@@ -88,6 +88,7 @@ func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 		MaxAttempts: f.attempts,
 		Now:         o.Now(),
 		Progress:    progressPrinter(e),
+		Hook:        cycleFaultHook, // nil outside the crash harness; see faultseam.go
 	})
 	if err != nil && errors.Is(err, payload.ErrEndpoint) {
 		fmt.Fprintf(e.stderr, "lsui upload: %s\n", sanitize.Line(err.Error()))

@@ -39,7 +39,11 @@ func runView(e *env, o *options, args []string, ui uiFlags) int {
 	}
 	prepareRenderer(o)
 	app := views.NewPayloadApp(path, path, views.Options{ASCII: ui.ascii})
-	if _, err := tea.NewProgram(app, programOptions(e, ui)...).Run(); err != nil && !errors.Is(err, tea.ErrProgramKilled) {
+	p := tea.NewProgram(app, programOptions(e, ui)...)
+	stop := killOnHangup(p)
+	_, err = p.Run()
+	stop()
+	if err != nil && !errors.Is(err, tea.ErrProgramKilled) {
 		return fail(e, "view", err)
 	}
 	return exitOK

@@ -9,6 +9,7 @@ package views
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
@@ -57,9 +58,6 @@ type Options struct {
 	Renderer *lipgloss.Renderer
 	ReadOnly bool // no writes: the anonymization toggle and uploads are disabled
 	ASCII    bool // ASCII borders, bars and markers
-	// Screens builds the tabs; nil means the standard seven. Tests and the
-	// payload viewer replace it.
-	Screens func(ctx *common.Context) [common.NumTabs]common.Screen
 	// PreviewKey makes the Privacy screen's throwaway key while the server
 	// has none; nil means a random one. Tests fix it.
 	PreviewKey func() *scramble.Key
@@ -218,11 +216,7 @@ func (a *App) loaded(msg loadedMsg) tea.Cmd {
 	a.ctx.Snapshot = msg.snap
 	a.ctx.LoadOptions = msg.opts
 	a.ctx.RootLabel = RootLabel(msg.snap)
-	build := a.opts.Screens
-	if build == nil {
-		build = Standard
-	}
-	a.screens = build(a.ctx)
+	a.screens = Standard(a.ctx)
 	a.phase = StateReady
 	a.resize()
 	var cmds []tea.Cmd
@@ -310,6 +304,22 @@ func (a *App) askQuit() tea.Cmd {
 		}
 	}
 	return a.quit()
+}
+
+// Shutdown ends the program's background work: it cancels what still
+// runs (an upload cycle) and waits up to timeout for it to stop writing.
+// Call it after the program has returned, before removing the root.
+func (a *App) Shutdown(timeout time.Duration) bool {
+	a.cancel()
+	deadline := time.Now().Add(timeout)
+	for _, s := range a.screens {
+		if w, ok := s.(interface{ Wait(time.Duration) bool }); ok && s != nil {
+			if !w.Wait(max(time.Until(deadline), 0)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (a *App) quit() tea.Cmd {

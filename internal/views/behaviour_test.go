@@ -226,12 +226,13 @@ func TestReadOnly(t *testing.T) {
 	if c, err := config.Read(s.Layout.Config); err != nil || c.Scramble {
 		t.Errorf("read-only mode wrote the setting")
 	}
+	before, _ := os.ReadDir(s.Layout.UsageDir)
 	press(a, "7", "u")
 	if v := a.View(); strings.Contains(v, "upload now") || !strings.Contains(v, "read-only") {
 		t.Errorf("upload is offered in read-only mode:\n%s", v)
 	}
-	if entries, _ := os.ReadDir(s.Layout.UsageDir); len(entries) > 0 {
-		t.Errorf("read-only mode wrote %d files in the usage folder", len(entries))
+	if after, _ := os.ReadDir(s.Layout.UsageDir); len(after) != len(before) {
+		t.Errorf("read-only mode changed the usage folder: %d files, was %d", len(after), len(before))
 	}
 }
 
@@ -300,14 +301,21 @@ func TestUploadCycleCancel(t *testing.T) {
 	waitFor(t, tm.Output(), "Most urgent")
 	tm.Send(keyMsg("7"))
 	tm.Send(keyMsg("u"))
-	waitFor(t, tm.Output(), "uploading")
+	waitFor(t, tm.Output(), "attempt 1/5")
 	tm.Send(keyMsg("x"))
 	waitFor(t, tm.Output(), "cancelled")
 	tm.Send(keyMsg("q"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
+	if !final.Shutdown(10 * time.Second) {
+		t.Fatalf("the cancelled cycle did not stop")
+	}
 	list, _, err := modeluploads.List(final.Context().Snapshot.Layout.UsageDir)
-	if err != nil || len(list) != 1 || list[0].Outcome != modeluploads.Failed {
-		t.Errorf("after a cancelled cycle: %v (%v), want the payload kept as failed", list, err)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("after a cancelled cycle: %v (%v)", list, err)
+	}
+	if last := list[len(list)-1]; last.Name != modeluploads.FileName(fixedNow) || last.Outcome != modeluploads.Failed {
+		t.Errorf("after a cancelled cycle the newest payload is %s (%s), want %s kept as failed",
+			last.Name, last.Outcome, modeluploads.FileName(fixedNow))
 	}
 }
 
@@ -318,22 +326,26 @@ func TestInterruptAsksDuringCycle(t *testing.T) {
 	waitFor(t, tm.Output(), "Most urgent")
 	tm.Send(keyMsg("7"))
 	tm.Send(keyMsg("u"))
-	waitFor(t, tm.Output(), "uploading")
+	waitFor(t, tm.Output(), "attempt 1/5")
 	tm.Send(keyMsg("ctrl+c"))
 	waitFor(t, tm.Output(), "quit anyway? y/n")
 	tm.Send(keyMsg("n"))
-	tm.Send(keyMsg("ctrl+c"))
+	tm.Send(keyMsg("1")) // a change the renderer must draw, so the prompt is drawn anew
+	waitFor(t, tm.Output(), "[1 Overview]")
+	tm.Send(keyMsg("q"))
 	waitFor(t, tm.Output(), "quit anyway? y/n")
 	tm.Send(keyMsg("y"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(10*time.Second))
+	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
+	if !final.Shutdown(10 * time.Second) {
+		t.Errorf("the cancelled cycle did not stop")
+	}
 }
 
 func TestMouse(t *testing.T) {
 	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
-	// A click on the tab line's "5 Usage".
-	x := strings.Index(a.View(), "5 Usage") - strings.Index(a.View(), "1 Overview")
+	// A click on the tab line's "5 Usage" (ASCII, so bytes are cells).
 	lines := strings.Split(a.View(), "\n")
-	x = strings.Index(lines[1], "5 Usage")
+	x := strings.Index(lines[1], "5 Usage")
 	a.Update(tea.MouseMsg{X: x + 2, Y: 1, Action: tea.MouseActionPress, Button: tea.MouseButtonLeft})
 	if a.Active() != common.TabUsage {
 		t.Fatalf("a click on 5 Usage: tab %v", a.Active())

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -54,6 +55,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"privacy", []string{"6"}, "throwaway key", false},
 		{"privacy_confirm", []string{"6", "space"}, "once confirmed", false},
 		{"uploads", []string{"7"}, "FILE", false},
+		{"uploads_open_last", []string{"o"}, "VERDICT", false},
 		{"help", []string{"?"}, "redraw", false},
 	}
 	sizes := []struct{ w, h int }{{80, 24}, {120, 40}}
@@ -90,12 +92,13 @@ func checkFrame(t *testing.T, frame string, w, h int) {
 		t.Errorf("frame has %d lines, want %d", len(lines), h)
 	}
 	for i, l := range lines {
-		if got := cellWidth(l); got > w {
+		if got := ansi.StringWidth(l); got > w {
 			t.Errorf("line %d is %d cells wide, over %d: %q", i+1, got, w, l)
 		}
 	}
 }
 
-func itoa(n int) string { return fmtInt(n) }
-
-var _ tea.Model = (*App)(nil)
+var (
+	_ tea.Model = (*App)(nil)
+	_ tea.Model = (*PayloadApp)(nil)
+)

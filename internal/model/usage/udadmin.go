@@ -118,6 +118,11 @@ func parseAssignment(line string, loc *time.Location) (Assignment, error) {
 	if err != nil {
 		return Assignment{}, err
 	}
+	if when.IsZero() {
+		// "0001-01-01 00:00:00" in UTC is Go's zero time, which callers
+		// read as "no last use"; no real row carries it.
+		return Assignment{}, fmt.Errorf("unreadable last-use time %q", line[open+1:len(line)-1])
+	}
 	head := strings.TrimSpace(line[:open])
 	head, version := cutLastField(head)
 	head, feature := cutLastField(head)

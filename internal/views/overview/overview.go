@@ -155,7 +155,15 @@ func lastUpload(s *model.Snapshot) string {
 	if outcome == "" {
 		outcome = "outcome not recorded"
 	}
-	return fmt.Sprintf("%s, %s (%s)", outcome, common.Age(s.Now, u.Time), u.Name)
+	text := fmt.Sprintf("%s, %s (%s)", outcome, common.Age(s.Now, u.Time), u.Name)
+	if u.Outcome != uploads.Success {
+		if ok := uploads.Last(s.Uploads, uploads.Success); ok != nil {
+			text += "; last success " + common.Age(s.Now, ok.Time)
+		} else {
+			text += "; no success on disk"
+		}
+	}
+	return text
 }
 
 func (m *Model) headLines() int { return len(m.facts()) + 1 }

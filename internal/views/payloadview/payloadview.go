@@ -17,8 +17,10 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/payload"
+	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/viewer"
 )
@@ -101,14 +103,26 @@ func (m *Model) Report() *payload.Report { return m.report }
 // Viewing reports that an entry is shown.
 func (m *Model) Viewing() bool { return m.viewing }
 
-// headLines are the title, the verdict, up to three problems, the
-// manifest line and the column header.
+// headLines are the title, the verdict (two lines), up to three problems,
+// the manifest line and the column header.
 func (m *Model) headLines() int {
-	n := 4
+	n := 5
 	if m.report != nil && !m.report.OK {
 		n += min(len(m.report.Problems), 3)
 	}
 	return n
+}
+
+// verdictLines is the verdict, wrapped to two lines of w cells at most:
+// it is the one thing a support engineer must not miss.
+func verdictLines(text string, w int) [2]string {
+	var out [2]string
+	lines := strings.Split(ansi.Wrap(sanitize.Line(text), w, ""), "\n")
+	out[0] = lines[0]
+	if len(lines) > 1 {
+		out[1] = common.Fit(strings.Join(lines[1:], " "), w, false)
+	}
+	return out
 }
 
 const detailLines = 2
@@ -234,9 +248,11 @@ func (m *Model) View() string {
 	}
 	// The verdict first, marked in text as well as colour.
 	if r.OK {
-		b.WriteString(t.OK.Render(common.Fit("VERDICT "+r.Verdict(), w, false)) + "\n")
+		v := verdictLines("VERDICT "+r.Verdict(), w)
+		b.WriteString(t.OK.Render(v[0]) + "\n" + t.OK.Render(v[1]) + "\n")
 	} else {
-		b.WriteString(t.Crit.Render(common.Fit("!! VERDICT "+r.Verdict(), w, false)) + "\n")
+		v := verdictLines("!! VERDICT "+r.Verdict(), w)
+		b.WriteString(t.Crit.Render(v[0]) + "\n" + t.Crit.Render(v[1]) + "\n")
 		for i, p := range r.Problems {
 			if i == 3 {
 				break

@@ -34,6 +34,9 @@ type cycleState struct {
 	result   *payload.CycleResult
 	err      error
 	spinner  spinner.Model
+	// finished is closed when the cycle's command has returned, whatever
+	// the program did meanwhile.
+	finished chan struct{}
 }
 
 // progressMsg is one report from the running cycle.
@@ -94,15 +97,16 @@ func (m *Model) startCycle() tea.Cmd {
 		sp.Spinner = spinner.Dot
 	}
 	c := &cycleState{seq: seq, running: true, cancel: cancel, events: make(chan payload.Progress, 64),
-		started: time.Now(), spinner: sp}
+		started: time.Now(), spinner: sp, finished: make(chan struct{})}
 	m.cycle = c
 	m.keys.Upload.SetEnabled(false)
 	m.keys.Cancel.SetEnabled(true)
 	m.SetSize(m.width, m.height)
 
 	opts := m.ctx.LoadOptions
-	events := c.events
+	events, finished := c.events, c.finished
 	run := func() tea.Msg {
+		defer close(finished)
 		defer close(events)
 		now := opts.Now
 		if now.IsZero() {
@@ -137,6 +141,22 @@ func listen(seq int, events <-chan payload.Progress) tea.Cmd {
 			return nil
 		}
 		return progressMsg{seq: seq, p: p}
+	}
+}
+
+// Wait waits up to timeout for a cycle's command to return, after the
+// program ended (which cancelled it): the caller may remove the folder
+// the cycle writes in only then. It reports whether nothing is left
+// running.
+func (m *Model) Wait(timeout time.Duration) bool {
+	if m.cycle == nil {
+		return true
+	}
+	select {
+	case <-m.cycle.finished:
+		return true
+	case <-time.After(timeout):
+		return false
 	}
 }
 

@@ -190,6 +190,22 @@ func (m *Model) open(u modeluploads.Upload) tea.Cmd {
 	return m.payload.Open(u.Path, u.Name)
 }
 
+// uploadNote explains a row: the last error in full, and what the
+// retention rule will do with it.
+func uploadNote(u modeluploads.Upload) string {
+	switch u.Outcome {
+	case modeluploads.Failed:
+		note := "kept until a later upload succeeds"
+		if u.Record != nil && u.Record.Error != "" {
+			note = u.Record.Error + "; " + note
+		}
+		return note
+	case modeluploads.Success:
+		return "delivered; deleted once a newer upload succeeds"
+	}
+	return "no outcome recorded (Citrix's own upload, or a cycle that stopped)"
+}
+
 func outcomeText(o modeluploads.Outcome) string {
 	switch o {
 	case modeluploads.Success:
@@ -205,14 +221,13 @@ func (m *Model) backlogLine() string {
 	if len(m.list) == 0 {
 		return "no uploads on disk"
 	}
-	b := modeluploads.FailedBacklog(m.list)
 	head := common.Plural(len(m.list), "upload") + " on disk"
+	b := modeluploads.FailedBacklog(m.list)
 	if b.Count == 0 {
-		return head + "; no failed uploads lingering"
+		return common.Fit(head+", no failed uploads lingering", m.width, false)
 	}
-	warn := fmt.Sprintf("! %s lingering (%s, oldest %s): they are deleted after the next successful upload",
-		common.Plural(b.Count, "failed upload"), common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest))
-	return head + "; " + t.Warn.Render(warn)
+	return t.Warn.Render(common.Fit(fmt.Sprintf("! %s, %d failed lingering (%s, oldest %s)",
+		head, b.Count, common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest)), m.width, false))
 }
 
 func (m *Model) View() string {
@@ -273,7 +288,8 @@ func (m *Model) View() string {
 	b.WriteString(common.Rule(t, w) + "\n")
 	if len(m.list) > 0 {
 		u := m.list[m.rows.Cursor]
-		b.WriteString(common.Fit(fmt.Sprintf("%s, made %s", u.Name, u.Time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false))
+		b.WriteString(common.Fit(fmt.Sprintf("%s, made %s", u.Name, u.Time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
+		b.WriteString(t.Dim.Render(common.Fit(uploadNote(u), w, false)))
 	}
 	return b.String()
 }

@@ -55,10 +55,11 @@ func Axis(n, colW int) string {
 		label := strconv.Itoa(d)
 		at := (d - 1) * colW
 		if at+len(label) > len(line) {
-			break
+			// The last day's label ends under the chart's right edge.
+			at = len(line) - len(label)
 		}
 		// Skip a label that would run into the previous one.
-		if at > 0 && line[at-1] != ' ' {
+		if at < 0 || (at > 0 && line[at-1] != ' ') || line[at] != ' ' {
 			continue
 		}
 		copy(line[at:], label)

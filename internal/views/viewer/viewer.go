@@ -141,9 +141,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 // View is the title line and the viewport.
 func (m *Model) View() string {
 	pos := strconv.Itoa(int(m.vp.ScrollPercent()*100+0.5)) + "%"
-	title := sanitize.Truncate(m.title, max(m.width-len(pos)-1, 1))
-	pad := max(m.width-ansi.StringWidth(title)-len(pos), 1)
-	return m.theme.Heading.Render(title) + strings.Repeat(" ", pad) + m.theme.Dim.Render(pos) + "\n" + m.vp.View()
+	var head string
+	if m.width > len(pos)+1 {
+		title := sanitize.Truncate(m.title, m.width-len(pos)-1)
+		pad := m.width - ansi.StringWidth(title) - len(pos)
+		head = m.theme.Heading.Render(title) + strings.Repeat(" ", pad) + m.theme.Dim.Render(pos)
+	} else {
+		head = m.theme.Heading.Render(sanitize.Truncate(m.title, m.width))
+	}
+	return head + "\n" + m.vp.View()
 }
 
 // Help lists the viewer's keys.
