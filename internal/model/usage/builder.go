@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Builder merges log events and udadmin assignments into one month's Report
@@ -181,11 +182,13 @@ func (b *Builder) tallyOf(name string) *tally {
 }
 
 // foldName is the comparison key of an identity: ASCII lower case (free when
-// the name is lower case already), full Unicode case folding otherwise.
+// the name is lower case already), otherwise NFKC and full case folding, the
+// same canonical form the scrambler uses, so one person is one identity here
+// and one pseudonym in a payload (ａｌｉｃｅ and alice alike).
 func (b *Builder) foldName(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return b.fold.String(s)
+			return norm.NFKC.String(b.fold.String(norm.NFKC.String(s)))
 		}
 	}
 	return strings.ToLower(s)

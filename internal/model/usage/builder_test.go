@@ -264,3 +264,18 @@ func TestBuilder(t *testing.T) {
 		}
 	})
 }
+
+// TestFullWidthSpellingIsOneIdentity: usage folds names as the scrambler
+// does, so a full-width spelling is the same person, not a second pseudonym.
+func TestFullWidthSpellingIsOneIdentity(t *testing.T) {
+	m := MonthOf(time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC), time.UTC)
+	b := NewBuilder(m)
+	at := time.Date(2026, 11, 5, 9, 0, 0, 0, time.UTC)
+	b.AddEvent(Event{Time: at, Op: Out, Feature: "XDT_PLT_UD", Identity: "alice@corp.example"})
+	b.AddEvent(Event{Time: at.Add(time.Hour), Op: Out, Feature: "XDT_PLT_UD", Identity: "ａｌｉｃｅ@corp.example"})
+	b.AddEvent(Event{Time: at.Add(2 * time.Hour), Op: Out, Feature: "XDT_PLT_UD", Identity: "ALİCE@corp.example"})
+	r := b.Report()
+	if len(r.Identities) != 2 || r.Identities[0].Name != "alice@corp.example" {
+		t.Errorf("identities %+v: want alice (with its full-width spelling) and the dotted-İ name apart", r.Identities)
+	}
+}
