@@ -192,6 +192,27 @@ func TestPrivacyToggleWritesThroughTheSafeEditor(t *testing.T) {
 	}
 }
 
+// TestPrivacyToggleRefusesAFileChangedSinceShown: the admin decided on the
+// state the screen showed; a config edited on disk since then is not
+// written over.
+func TestPrivacyToggleRefusesAFileChangedSinceShown(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t), PreviewKey: fixedPreviewKey}, 100, 30)
+	s := a.Context().Snapshot
+	edited := []byte(strings.Replace(string(s.Config.Raw), "</Configurations>", "  <Other>1</Other>\n</Configurations>", 1))
+	if err := os.WriteFile(s.Layout.Config, edited, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(s.Layout.Config, later, later)
+	press(a, "6", "space", "y")
+	if got, _ := os.ReadFile(s.Layout.Config); string(got) != string(edited) {
+		t.Fatalf("the edited file was written over")
+	}
+	if v := a.View(); !strings.Contains(v, "not changed") {
+		t.Errorf("the refusal is not shown:\n%s", v)
+	}
+}
+
 func TestPrivacyTryAName(t *testing.T) {
 	a := readyApp(t, Options{Load: demoLoader(t), PreviewKey: fixedPreviewKey}, 100, 30)
 	press(a, "6", "t")

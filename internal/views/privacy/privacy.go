@@ -246,6 +246,14 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) write(on bool) tea.Cmd {
 	m.writing = true
 	layout, now := m.ctx.Snapshot.Layout, m.ctx.Now()
+	// Write from the copy read when the screen was loaded, not a fresh read:
+	// the admin decided on what was shown, so a file that changed on disk
+	// since then is refused (config.ErrChanged) rather than overwritten.
+	var shown *config.Config
+	if m.cfg != nil {
+		c := *m.cfg
+		shown = &c
+	}
 	return func() tea.Msg {
 		var out writtenMsg
 		if on {
@@ -255,11 +263,10 @@ func (m *Model) write(on bool) tea.Cmd {
 			}
 			out.key, out.keyCreated = k, created
 		}
-		c, err := config.Read(layout.Config)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
+		c, err := shown, error(nil)
+		if c == nil {
 			c, err = config.Create(layout.Config, on)
-		case err == nil:
+		} else {
 			err = c.Write(on)
 		}
 		if err != nil {
