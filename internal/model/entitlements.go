@@ -1,6 +1,7 @@
 package model
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -137,12 +138,18 @@ func attributeUsage(ents []Entitlement, rep *usage.Report) {
 	// Distinct identities per usage key: one person using XDT_PLT_UD and
 	// XDS_PLT_UD holds one licence.
 	holders := map[[3]string]int{}
+	keys := map[string][3]string{} // each feature decoded once
+	var seen [][3]string           // an identity's keys so far; a few at most
 	for _, id := range rep.Identities {
-		seen := map[[3]string]bool{}
+		seen = seen[:0]
 		for _, f := range id.Features {
-			k := usageKey(licfile.DecodeFeature(f))
-			if !seen[k] {
-				seen[k] = true
+			k, ok := keys[f]
+			if !ok {
+				k = usageKey(licfile.DecodeFeature(f))
+				keys[f] = k
+			}
+			if !slices.Contains(seen, k) {
+				seen = append(seen, k)
 				holders[k]++
 			}
 		}

@@ -405,8 +405,9 @@ type inventory struct {
 
 func inventoryJSON(s *model.Snapshot) (io.Reader, error) {
 	var buf bytes.Buffer
+	// Compact: viewers pretty-print it, and a large inventory is a third
+	// smaller to upload and faster to inspect without the indentation.
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	err := enc.Encode(inventory{
 		Licenses:     s.LicenceRecords(),

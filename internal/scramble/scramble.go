@@ -137,12 +137,32 @@ func (c *canonicalizer) appendSlow(dst []byte, name string) ([]byte, error) {
 	}
 	c.nfkc = norm.NFKC.AppendString(c.nfkc[:0], name)
 	c.folded = appendTransformed(c.fold, c.folded[:0], c.nfkc)
+	foldCherokee(c.folded)
 	c.nfkc = norm.NFKC.Append(c.nfkc[:0], c.folded...)
 	out := bytes.TrimSpace(c.nfkc)
 	if len(out) == 0 {
 		return dst, ErrEmptyName
 	}
 	return append(dst, out...), nil
+}
+
+// foldCherokee corrects x/text's case folding of Cherokee in place
+// (golang/go#46101, found by FuzzCanonical): CaseFolding.txt folds the
+// lowercase syllables U+AB70–U+ABBF and U+13F8–U+13FD to the uppercase ones,
+// which were encoded first, but cases.Fold maps each case to the other, so
+// "Ꮮ" and "ꮮ" swapped places and canonical() was not idempotent. Both
+// ranges are three bytes in UTF-8, so the bytes are rewritten in place.
+func foldCherokee(b []byte) {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		switch {
+		case r >= 0xAB70 && r <= 0xABBF:
+			utf8.EncodeRune(b[i:], r-0xAB70+0x13A0)
+		case r >= 0x13F8 && r <= 0x13FD:
+			utf8.EncodeRune(b[i:], r-8)
+		}
+		i += size
+	}
 }
 
 // appendTransformed runs t over src into dst, growing dst as needed, without
