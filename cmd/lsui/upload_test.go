@@ -83,7 +83,7 @@ func TestUploadFailureKeepsPayloads(t *testing.T) {
 func TestUploadUsageErrors(t *testing.T) {
 	root := demoRoot(t)
 	for _, args := range [][]string{
-		{"upload", "--root", root},                                          // no endpoint anywhere
+		{"upload", "--root", root}, // no endpoint anywhere
 		{"upload", "--root", root, "--endpoint", "http://callhome.example/"}, // plain http off loopback
 	} {
 		_, errOut, code := lsui(t, nil, args...)
