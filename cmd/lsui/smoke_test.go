@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -48,10 +49,14 @@ func TestSmokeTmux(t *testing.T) {
 	received := filepath.Join(tmp, "received")
 	addr := startReceiver(t, bin, received)
 
-	exitFile := filepath.Join(tmp, "exit")
-	dashboard := strings.Join([]string{shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
+	exitFile, pidFile := filepath.Join(tmp, "exit"), filepath.Join(tmp, "pid")
+	// The inner sh becomes lsui (exec) after writing its pid, so the
+	// clean-up can wait for the very process; the outer one keeps its
+	// exit status.
+	dashboard := strings.Join([]string{"exec", shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
 		"--no-exec", "--now", fixedNow, "--tz", "UTC", "--endpoint", "http://" + addr + "/"}, " ")
-	tm := startTmux(t, dashboard+"; echo EXIT:$? > "+shellQuote(exitFile))
+	t.Cleanup(func() { waitForExit(t, pidFile, exitFile) }) // runs after tmux is killed
+	tm := startTmux(t, "sh -c "+shellQuote("echo $$ > "+shellQuote(pidFile)+"; "+dashboard)+"; echo EXIT:$? > "+shellQuote(exitFile))
 
 	tm.waitFor("the overview", "Most urgent", "[1 Overview]")
 
@@ -63,7 +68,7 @@ func TestSmokeTmux(t *testing.T) {
 		{"2", []string{"[2 Licences]", "LINE FEATURE"}},
 		{"3", []string{"[3 Expirations]", "!! EXPIRED"}},
 		{"4", []string{"[4 Entitlements]", "AVAIL"}},
-		{"5", []string{"[5 Usage]", "users per day", "Users 1/310"}},
+		{"5", []string{"[5 Usage]", "users per day", "Users 1/309"}},
 		{"6", []string{"[6 Privacy]", "Anonymization [ ] off"}},
 		{"7", []string{"[7 Uploads]", "OUTCOME", "failed lingering"}},
 		{"1", []string{"[1 Overview]", "Most urgent"}},
@@ -117,6 +122,48 @@ func TestSmokeTmux(t *testing.T) {
 		err := tm.cmd("has-session", "-t", tm.session).Run()
 		return err != nil, "session still there"
 	})
+}
+
+// waitForExit waits, after tmux is gone, for the dashboard to have ended
+// (it ends on the hangup), so the folders it writes in can be removed.
+func waitForExit(t *testing.T, pidFile, exitFile string) {
+	if _, err := os.Stat(exitFile); err == nil {
+		return
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		return // it never started
+	}
+	var pid int
+	if _, err := fmt.Sscan(string(b), &pid); err != nil || pid <= 0 {
+		return
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for processRunning(pid) {
+		if time.Now().After(deadline) {
+			t.Logf("the dashboard (pid %d) did not end on the hangup; killing it", pid)
+			if p, err := os.FindProcess(pid); err == nil {
+				p.Kill()
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// processRunning says whether pid is alive. Once tmux is gone the
+// dashboard's parent is init, which in a container may never reap it, so
+// an ended process can linger as a zombie that signal 0 still reaches:
+// /proc tells the two apart where there is one.
+func processRunning(pid int) bool {
+	if stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid)); err == nil {
+		_, rest, _ := strings.Cut(string(stat), ") ")
+		return rest != "" && rest[0] != 'Z' && rest[0] != 'X'
+	} else if _, err := os.Stat("/proc/self/stat"); err == nil {
+		return false
+	}
+	p, err := os.FindProcess(pid)
+	return err == nil && p.Signal(syscall.Signal(0)) == nil
 }
 
 // startReceiver runs `lsui receive` on a port the kernel picks and returns

@@ -168,6 +168,12 @@ func TestField(t *testing.T) {
 		{tea.KeyMsg{Type: tea.KeyCtrlW}, "lice "},
 		{tea.KeyMsg{Type: tea.KeyCtrlU}, ""},
 		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("pa\u202este"), Paste: true}, "paste"},
+		// Word moves and forward delete come with textinput.
+		{runes(" it"), "paste it"},
+		{tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("b"), Alt: true}, "paste it"},
+		{tea.KeyMsg{Type: tea.KeyCtrlD}, "paste t"},
+		{runes("\x00\x07"), "paste t"},
+		{tea.KeyMsg{Type: tea.KeyCtrlV}, "paste t"}, // the terminal pastes; lsui never reads a clipboard
 	}
 	var f Field
 	f.Focus()

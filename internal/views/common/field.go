@@ -2,8 +2,10 @@ package common
 
 import (
 	"strings"
-	"unicode"
+	"unicode/utf8"
 
+	"github.com/charmbracelet/bubbles/cursor"
+	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 
@@ -11,124 +13,118 @@ import (
 	"github.com/lsui/lsui/internal/views/theme"
 )
 
+// defaultFieldLimit is the longest text a field takes when Limit is 0.
+const defaultFieldLimit = 256
+
 // Field is a one-line text field: the usage filter and the pseudonym
-// preview. (bubbles' textinput would pull in a clipboard module this
-// build does not carry; pasting works through the terminal either way.)
-// What is typed or pasted is sanitized as it arrives, so the field never
-// holds a control character to draw.
+// preview. The editing is bubbles' textinput (arrows, home/end, ctrl+a/e,
+// ctrl+k/u/w, alt+b/f/d and ctrl+←/→ by words, delete, the character
+// limit). What is typed or pasted is sanitized before textinput sees it,
+// so the field never holds a control character, an escape sequence or a
+// bidi override to draw. The zero value, with Prompt and Limit set, is
+// ready to use.
+//
+// The drawing is Field's own, for two reasons. textinput shows its cursor
+// only as reverse video, which a terminal without colour (NO_COLOR, the
+// Ascii profile) does not draw, so the admin would not see where typing
+// goes; Field ends the text with "_". And textinput scrolls against a
+// width fixed before each key, while the room these fields get changes
+// from frame to frame (the usage filter shares its line with the list's
+// position).
 type Field struct {
-	Prompt  string
-	Limit   int // runes; 0 means 256
-	value   []rune
-	pos     int
-	focused bool
+	Prompt string
+	Limit  int // runes; 0 means 256
+
+	input textinput.Model
+	ready bool
+}
+
+// editor is the textinput, set up on first use.
+func (f *Field) editor() *textinput.Model {
+	if !f.ready {
+		ti := textinput.New()
+		ti.Prompt = ""
+		// The cursor is drawn by View; a blinking one would only send
+		// ticks (and frames over a slow link) twice a second.
+		ti.Cursor.SetMode(cursor.CursorStatic)
+		// ctrl+v would read the clipboard of the machine lsui runs on, by
+		// starting xclip or pbpaste there: on an RDP or SSH server that is
+		// not the admin's clipboard. The terminal's own paste arrives as
+		// keys and works.
+		ti.KeyMap.Paste.SetEnabled(false)
+		// There are no suggestions; tab and the arrows are the screen's.
+		ti.KeyMap.AcceptSuggestion.SetEnabled(false)
+		ti.KeyMap.NextSuggestion.SetEnabled(false)
+		ti.KeyMap.PrevSuggestion.SetEnabled(false)
+		f.input, f.ready = ti, true
+	}
+	f.input.CharLimit = f.Limit
+	if f.Limit <= 0 {
+		f.input.CharLimit = defaultFieldLimit
+	}
+	return &f.input
 }
 
 // Value is the text in the field.
-func (f *Field) Value() string { return string(f.value) }
+func (f *Field) Value() string { return f.editor().Value() }
 
 // SetValue replaces the text and puts the cursor at its end.
 func (f *Field) SetValue(s string) {
-	f.value = []rune(sanitize.Line(s))
-	f.clip()
-	f.pos = len(f.value)
+	ti := f.editor()
+	ti.SetValue(sanitize.Line(s))
+	ti.CursorEnd()
 }
 
-func (f *Field) Focus()        { f.focused = true }
-func (f *Field) Blur()         { f.focused = false }
-func (f *Field) Focused() bool { return f.focused }
+func (f *Field) Focus()        { f.editor().Focus() }
+func (f *Field) Blur()         { f.editor().Blur() }
+func (f *Field) Focused() bool { return f.editor().Focused() }
 
-func (f *Field) clip() {
-	limit := f.Limit
-	if limit <= 0 {
-		limit = 256
-	}
-	if len(f.value) > limit {
-		f.value = f.value[:limit]
-	}
-}
-
-// Update edits the text and reports whether the key was the field's.
+// Update edits the text with a key and reports whether the text changed
+// (a cursor move does not change it).
 func (f *Field) Update(msg tea.KeyMsg) bool {
+	ti := f.editor()
 	switch msg.Type {
-	case tea.KeyRunes, tea.KeySpace:
-		ins := []rune(sanitize.Line(string(msg.Runes)))
-		f.value = append(f.value[:f.pos], append(ins, f.value[f.pos:]...)...)
-		f.pos += len(ins)
-		f.clip()
-		f.pos = min(f.pos, len(f.value))
-	case tea.KeyBackspace:
-		if f.pos > 0 {
-			f.value = append(f.value[:f.pos-1], f.value[f.pos:]...)
-			f.pos--
+	case tea.KeySpace:
+		msg.Runes = []rune{' '}
+	case tea.KeyRunes:
+		// A paste arrives here whole: hostile bytes are dropped before
+		// they are text.
+		msg.Runes = []rune(sanitize.Line(string(msg.Runes)))
+		if len(msg.Runes) == 0 {
+			return false
 		}
-	case tea.KeyDelete:
-		if f.pos < len(f.value) {
-			f.value = append(f.value[:f.pos], f.value[f.pos+1:]...)
-		}
-	case tea.KeyLeft:
-		f.pos = max(f.pos-1, 0)
-	case tea.KeyRight:
-		f.pos = min(f.pos+1, len(f.value))
-	case tea.KeyHome, tea.KeyCtrlA:
-		f.pos = 0
-	case tea.KeyEnd, tea.KeyCtrlE:
-		f.pos = len(f.value)
-	case tea.KeyCtrlU:
-		f.value = append(f.value[:0], f.value[f.pos:]...)
-		f.pos = 0
-	case tea.KeyCtrlK:
-		f.value = f.value[:f.pos]
-	case tea.KeyCtrlW:
-		i := f.pos
-		for i > 0 && unicode.IsSpace(f.value[i-1]) {
-			i--
-		}
-		for i > 0 && !unicode.IsSpace(f.value[i-1]) {
-			i--
-		}
-		f.value = append(f.value[:i], f.value[f.pos:]...)
-		f.pos = i
-	default:
-		return false
 	}
-	return true
+	before := ti.Value()
+	*ti, _ = ti.Update(msg)
+	return ti.Value() != before
 }
 
 // View draws the prompt and the text in at most width cells, with the
 // cursor as a highlighted cell (and "_" at the end, which shows without
 // colour) while focused. A text wider than the room shows its end.
 func (f *Field) View(t *theme.Theme, width int) string {
-	text := string(f.value)
+	ti := f.editor()
+	value := []rune(ti.Value())
 	room := width - ansi.StringWidth(f.Prompt) - 1
 	if room < 1 {
 		return ""
 	}
-	if !f.focused {
-		return t.Info.Render(f.Prompt) + ansi.Truncate(text, room, "")
+	if !ti.Focused() {
+		return t.Info.Render(f.Prompt) + ansi.Truncate(string(value), room, "")
 	}
-	before, after := string(f.value[:f.pos]), string(f.value[f.pos:])
+	pos := min(ti.Position(), len(value))
+	before, after := string(value[:pos]), string(value[pos:])
 	cursor := "_"
 	if after != "" {
 		r := []rune(after)
 		cursor, after = string(r[0]), string(r[1:])
 	}
 	for ansi.StringWidth(before)+ansi.StringWidth(cursor) > room && before != "" {
-		_, size := firstRune(before)
+		_, size := utf8.DecodeRuneInString(before)
 		before = before[size:]
 	}
 	after = ansi.Truncate(after, max(room-ansi.StringWidth(before)-ansi.StringWidth(cursor), 0), "")
 	return t.Info.Render(f.Prompt) + before + t.Selected.Render(cursor) + after
-}
-
-func firstRune(s string) (rune, int) {
-	for i, r := range s {
-		if i > 0 {
-			return r, i
-		}
-		_ = r
-	}
-	return 0, len(s)
 }
 
 // Trimmed is the value without surrounding white space.

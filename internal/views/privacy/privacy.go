@@ -15,6 +15,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
+	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/common"
 )
@@ -414,7 +415,8 @@ func (m *Model) tryResult() string {
 	}
 	out := t.OK.Render(p)
 	if canon, err := scramble.Canonical(m.try.Value()); err == nil && canon != m.try.Value() {
-		out += t.Dim.Render(" (as " + common.Fit(canon, 30, false) + ")")
+		// Truncated, not padded: the line ends here.
+		out += t.Dim.Render(" (as " + sanitize.Truncate(canon, 30) + ")")
 	}
 	return out
 }
