@@ -28,14 +28,11 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/model/ident"
 	"hash"
 	"io"
 	"strconv"
 	"unicode/utf8"
-
-	"golang.org/x/text/cases"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
 )
 
 // PseudonymLen is the length of every pseudonym: 128 bits in base32.
@@ -69,10 +66,7 @@ func Canonical(name string) (string, error) {
 // canonicalizer holds the scratch buffers of the non-ASCII path so a
 // Scrambler reuses them from name to name.
 type canonicalizer struct {
-	fold   cases.Caser
-	inited bool
-	nfkc   []byte
-	folded []byte
+	folder ident.Folder
 }
 
 // append appends canonical(name) to dst.
@@ -127,72 +121,16 @@ func appendCanonicalASCII(dst []byte, name string) ([]byte, error) {
 	return dst, nil
 }
 
-// appendSlow is NFKC, full case folding, NFKC, trim. Trimming last is
-// enough: NFKC maps white space only to white space, and a few characters
-// (U+203E OVERLINE → " \u0305") only become space-led after NFKC.
+// appendSlow is ident's fold (NFKC, full case folding, NFKC), then trim.
+// Trimming last is enough: NFKC maps white space only to white space, and a
+// few characters (U+203E OVERLINE → " \u0305") only become space-led after
+// NFKC.
 func (c *canonicalizer) appendSlow(dst []byte, name string) ([]byte, error) {
-	if !c.inited {
-		c.fold = cases.Fold()
-		c.inited = true
-	}
-	c.nfkc = norm.NFKC.AppendString(c.nfkc[:0], name)
-	c.folded = appendTransformed(c.fold, c.folded[:0], c.nfkc)
-	foldCherokee(c.folded)
-	c.nfkc = norm.NFKC.Append(c.nfkc[:0], c.folded...)
-	out := bytes.TrimSpace(c.nfkc)
+	out := bytes.TrimSpace(c.folder.Fold(name))
 	if len(out) == 0 {
 		return dst, ErrEmptyName
 	}
 	return append(dst, out...), nil
-}
-
-// foldCherokee corrects x/text's case folding of Cherokee in place
-// (golang/go#46101, found by FuzzCanonical): CaseFolding.txt folds the
-// lowercase syllables U+AB70–U+ABBF and U+13F8–U+13FD to the uppercase ones,
-// which were encoded first, but cases.Fold maps each case to the other, so
-// "Ꮮ" and "ꮮ" swapped places and canonical() was not idempotent. Both
-// ranges are three bytes in UTF-8, so the bytes are rewritten in place.
-func foldCherokee(b []byte) {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		switch {
-		case r >= 0xAB70 && r <= 0xABBF:
-			utf8.EncodeRune(b[i:], r-0xAB70+0x13A0)
-		case r >= 0x13F8 && r <= 0x13FD:
-			utf8.EncodeRune(b[i:], r-8)
-		}
-		i += size
-	}
-}
-
-// appendTransformed runs t over src into dst, growing dst as needed, without
-// the per-call allocations of transform.Bytes.
-func appendTransformed(t cases.Caser, dst, src []byte) []byte {
-	t.Reset()
-	for {
-		if cap(dst)-len(dst) < len(src)+utf8.UTFMax {
-			// Full folding expands a rune to at most three runes
-			// (U+0390 → ΐ), so this is rarely grown twice.
-			grown := make([]byte, len(dst), 2*cap(dst)+3*len(src)+utf8.UTFMax)
-			copy(grown, dst)
-			dst = grown
-		}
-		nDst, nSrc, err := t.Transform(dst[len(dst):cap(dst)], src, true)
-		dst = dst[:len(dst)+nDst]
-		src = src[nSrc:]
-		if err == transform.ErrShortDst {
-			// Make sure the next round has strictly more room.
-			grown := make([]byte, len(dst), 2*cap(dst)+64)
-			copy(grown, dst)
-			dst = grown
-			continue
-		}
-		if err != nil || len(src) == 0 {
-			// The fold transformer reports no other error with
-			// atEOF set; invalid UTF-8 is copied through.
-			return dst
-		}
-	}
 }
 
 // Scrambler computes pseudonyms with one key. It keeps the HMAC state (the

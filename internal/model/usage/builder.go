@@ -3,6 +3,7 @@ package usage
 import (
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/model/ident"
 	"io"
 	"io/fs"
 	"os"
@@ -11,9 +12,6 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
-
-	"golang.org/x/text/cases"
-	"golang.org/x/text/unicode/norm"
 )
 
 // Builder merges log events and udadmin assignments into one month's Report
@@ -31,7 +29,7 @@ type Builder struct {
 	byFold     map[string]*tally
 	features   map[string]int32
 	featNames  []string
-	fold       cases.Caser
+	fold       ident.Folder
 
 	denied, undated, skipped, malformed int
 	version                             string
@@ -61,7 +59,6 @@ func NewBuilder(m Month) *Builder {
 		bySpelling: make(map[string]*tally),
 		byFold:     make(map[string]*tally),
 		features:   make(map[string]int32),
-		fold:       cases.Fold(),
 	}
 	if b.days < 1 || b.days > 31 || !m.Start.Before(m.End) {
 		b.days = 0 // not a calendar month: nothing falls in it
@@ -182,13 +179,13 @@ func (b *Builder) tallyOf(name string) *tally {
 }
 
 // foldName is the comparison key of an identity: ASCII lower case (free when
-// the name is lower case already), otherwise NFKC and full case folding, the
-// same canonical form the scrambler uses, so one person is one identity here
-// and one pseudonym in a payload (ａｌｉｃｅ and alice alike).
+// the name is lower case already), otherwise ident's fold, the form the
+// scrambler uses too, so one person is one identity here and one pseudonym
+// in a payload (ａｌｉｃｅ and alice alike).
 func (b *Builder) foldName(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {
-			return norm.NFKC.String(b.fold.String(norm.NFKC.String(s)))
+			return b.fold.FoldString(s)
 		}
 	}
 	return strings.ToLower(s)
