@@ -49,7 +49,7 @@ type CycleOptions struct {
 }
 
 // Steps are the points where CycleOptions.Hook is called.
-var Steps = []string{"built", "uploading", "uploaded", "journaled", "pruning"}
+var Steps = []string{StepWrittenTemp, StepRenamed, "built", "uploading", "uploaded", "journaled", "pruning"}
 
 // Phase is where a cycle is.
 type Phase string
@@ -209,6 +209,7 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, err
 	}
 	defer lock.Release()
+	removeStaleTemps(dir)
 
 	// A journal that does not parse stops the cycle: writing a fresh one
 	// would forget which zips succeeded, and prune would act on that.
@@ -231,11 +232,17 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 	}
 	out := filepath.Join(dir, name)
 	opt.report(Progress{Phase: PhaseBuilding, File: name})
-	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key})
+	// Recorded before the build, so a crash between the zip's rename and
+	// the next journal write still leaves it marked failed, not unknown.
+	j.Set(uploads.Record{File: name, Outcome: uploads.Failed, At: opt.clock(), Error: interrupted})
+	if err := j.Save(); err != nil {
+		return res, fmt.Errorf("upload journal: %w", err)
+	}
+	res.Built = name
+	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key, Hook: opt.Hook})
 	if err != nil {
 		return res, fmt.Errorf("%s: %w", name, err)
 	}
-	res.Built = name
 	j.Set(uploads.Record{File: name, Outcome: uploads.Failed, At: opt.clock(), SHA256: built.SHA256, Error: interrupted})
 	if err := j.Save(); err != nil {
 		return res, fmt.Errorf("upload journal: %w", err)
@@ -417,4 +424,18 @@ func earlierMonths(dir string, j *uploads.Journal, now time.Time, loc *time.Loca
 		}
 	}
 	return out, nil
+}
+
+// removeStaleTemps deletes what a cycle that crashed mid-write left behind:
+// atomicfile's hidden temporary files for payloads and the journal. Only a
+// lock holder calls it, so no write of another cycle is under way.
+func removeStaleTemps(dir string) {
+	for _, pattern := range []string{"." + "upload_*.zip.tmp-*", "." + uploads.JournalName + ".tmp-*"} {
+		stale, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, path := range stale {
+			if info, err := os.Lstat(path); err == nil && info.Mode().IsRegular() {
+				os.Remove(path)
+			}
+		}
+	}
 }
