@@ -14,9 +14,22 @@ import (
 // under the second folder while the licence files sit under the first, so both
 // are searched.
 var (
-	windowsRoots = []string{`C:\Program Files (x86)\Citrix\Licensing`, `C:\Program Files\Citrix\Licensing`}
+	windowsRoots = programFilesRoots(os.Getenv)
 	linuxRoots   = []string{"/opt/citrix/licensing"}
 )
+
+// programFilesRoots are the two Windows install folders, from the
+// environment where Windows says where Program Files is (not always C:).
+// ProgramW6432 names the 64-bit folder even in a 32-bit process.
+func programFilesRoots(getenv func(string) string) []string {
+	dir := func(env, fallback string) string {
+		if v := getenv(env); v != "" {
+			return strings.TrimRight(v, `\`) + `\Citrix\Licensing`
+		}
+		return fallback + `\Citrix\Licensing`
+	}
+	return []string{dir("ProgramFiles(x86)", `C:\Program Files (x86)`), dir("ProgramW6432", `C:\Program Files`)}
+}
 
 // DefaultRoots are the install folders for this operating system, in search order.
 func DefaultRoots() []string {

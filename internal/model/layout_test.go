@@ -91,3 +91,15 @@ func TestSettingsKeepUnknownFields(t *testing.T) {
 		t.Error("a broken settings file must be an error")
 	}
 }
+
+func TestProgramFilesRoots(t *testing.T) {
+	env := map[string]string{"ProgramFiles(x86)": `D:\Apps (x86)\`, "ProgramW6432": `D:\Apps`}
+	got := programFilesRoots(func(k string) string { return env[k] })
+	if got[0] != `D:\Apps (x86)\Citrix\Licensing` || got[1] != `D:\Apps\Citrix\Licensing` {
+		t.Errorf("from the environment: %q", got)
+	}
+	got = programFilesRoots(func(string) string { return "" })
+	if got[0] != `C:\Program Files (x86)\Citrix\Licensing` || got[1] != `C:\Program Files\Citrix\Licensing` {
+		t.Errorf("defaults: %q", got)
+	}
+}

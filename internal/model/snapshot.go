@@ -154,9 +154,6 @@ func (s *Snapshot) problem(path string, line int, err error) {
 	s.Problems = append(s.Problems, Problem{File: s.Layout.Rel(path), Line: line, Message: err.Error()})
 }
 
-// maxLicenceFile caps one .lic file; real ones are a few kilobytes.
-const maxLicenceFile = 64 << 20
-
 func (s *Snapshot) loadLicences() {
 	entries, err := os.ReadDir(s.Layout.MyFiles)
 	if err != nil {

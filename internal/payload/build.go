@@ -71,9 +71,6 @@ type Built struct {
 // Build then writes nothing: a payload never carries plain names by mistake.
 var ErrScrambleKey = errors.New("anonymization is on but no scramble key is available")
 
-// maxLicenceFile caps one licence file copied into a payload, as the model
-// caps what it parses; real ones are a few kilobytes.
-const maxLicenceFile = 64 << 20
 
 // Build writes one payload for the snapshot. It writes to a temporary file
 // beside the target, flushes it to disk and renames it, so a crash never
@@ -249,7 +246,7 @@ func (l licence) open() (io.Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &cappedFile{f: f, left: maxLicenceFile, path: l.path}, nil
+	return &cappedFile{f: f, left: licfile.MaxFileSize, path: l.path}, nil
 }
 
 // licenceFiles lists MyFiles/*.lic as the model loads them (extension in
@@ -296,7 +293,7 @@ func (c *cappedFile) Read(p []byte) (int, error) {
 	n, err := c.f.Read(p)
 	c.left -= int64(n)
 	if c.left < 0 {
-		return n, fmt.Errorf("%s: larger than %d MiB", c.path, maxLicenceFile>>20)
+		return n, fmt.Errorf("%s: larger than %d MiB", c.path, licfile.MaxFileSize>>20)
 	}
 	return n, err
 }
