@@ -165,3 +165,20 @@ func TestRootErrorsNameTheFolder(t *testing.T) {
 		t.Errorf("exit %d, stderr %q: want one line naming %s", code, errOut, missing)
 	}
 }
+
+func TestIndentShallow(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{`{"a":1,"b":[{"x":"[,{"},{"y":2}],"c":[],"d":{}}`,
+			"{\n  \"a\": 1,\n  \"b\": [\n    {\"x\":\"[,{\"},\n    {\"y\":2}\n  ],\n  \"c\": [],\n  \"d\": {}\n}"},
+		{`{"s":"a\"}b"}`, "{\n  \"s\": \"a\\\"}b\"\n}"},
+		{`[]`, `[]`},
+	}
+	for _, tt := range tests {
+		if got := string(indentShallow([]byte(tt.in), 2)); got != tt.want {
+			t.Errorf("indentShallow(%s) =\n%s\nwant\n%s", tt.in, got, tt.want)
+		}
+		if !json.Valid(indentShallow([]byte(tt.in), 2)) {
+			t.Errorf("%s: not valid JSON after indenting", tt.in)
+		}
+	}
+}

@@ -96,16 +96,76 @@ func fail(e *env, cmd string, err error) int {
 	return exitFail
 }
 
+// writeJSON prints v with its top two levels indented and every deeper value
+// (one licence line, one identity) compact on its own line: readable, easy
+// to grep, and several times faster than indenting 100k records fully.
 func writeJSON(w io.Writer, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err := w.Write(escapeInvisible(buf.Bytes()))
+	_, err := w.Write(escapeInvisible(indentShallow(buf.Bytes(), 2)))
 	return err
+}
+
+// indentShallow indents compact JSON (as encoding/json writes it, with no
+// white space outside strings) down to the given depth; deeper values stay
+// on one line.
+func indentShallow(src []byte, levels int) []byte {
+	out := make([]byte, 0, len(src)+len(src)/16)
+	depth, inString, escaped := 0, false, false
+	newline := func(d int) {
+		out = append(out, '\n')
+		for range d {
+			out = append(out, ' ', ' ')
+		}
+	}
+	for i, c := range src {
+		if inString {
+			out = append(out, c)
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case '"':
+			inString = true
+			out = append(out, c)
+		case '{', '[':
+			out = append(out, c)
+			depth++
+			if depth <= levels && i+1 < len(src) && src[i+1] != '}' && src[i+1] != ']' {
+				newline(depth)
+			}
+		case '}', ']':
+			if depth <= levels && i > 0 && src[i-1] != '{' && src[i-1] != '[' {
+				newline(depth - 1)
+			}
+			depth--
+			out = append(out, c)
+		case ',':
+			out = append(out, c)
+			if depth <= levels {
+				newline(depth)
+			}
+		case ':':
+			out = append(out, c)
+			if depth <= levels {
+				out = append(out, ' ')
+			}
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // escapeInvisible rewrites the characters encoding/json leaves raw but a
