@@ -354,9 +354,11 @@ func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) 
 	}
 	defer f.Close()
 	b.AddSource(path)
-	// IN lines are not usage: the builder would drop them, so skip parsing them.
-	stats, err := scanLog(f, loc, opMask(Out, Denied), b)
-	b.AddStats(stats)
+	info, err := f.Stat()
+	if err != nil {
+		return false, err
+	}
+	stats, err := b.scanParallel(f, info.Size(), loc)
 	if err != nil {
 		var pe *fs.PathError
 		if !errors.As(err, &pe) { // a PathError names the file already

@@ -156,60 +156,85 @@ var (
 )
 
 func (s *logScanner) line(line []byte, n int) {
-	line = skipBlanks(line)
-	if len(line) == 0 {
-		return
-	}
-	tod, rest, ok := parseTimeOfDay(line)
+	c, ok := classify(line)
 	if !ok {
 		// Multi-line messages continue without a time; nothing to count in them.
-		if !s.dated {
+		if !s.dated && len(skipBlanks(line)) > 0 {
 			s.stats.Undated++
 		}
 		return
 	}
-	msg := skipDaemon(rest)
-
-	var op Op
-	switch {
-	case bytes.HasPrefix(msg, prefixOut):
-		op, msg = Out, msg[len(prefixOut):]
-	case bytes.HasPrefix(msg, prefixIn):
-		op, msg = In, msg[len(prefixIn):]
-	case bytes.HasPrefix(msg, prefixDenied):
-		op, msg = Denied, msg[len(prefixDenied):]
-	case bytes.HasPrefix(msg, prefixTimestamp):
-		if y, m, d, ok := parseMDY(bytes.TrimSpace(msg[len(prefixTimestamp):])); ok {
-			s.setDate(y, m, d, tod)
-			return
-		}
-	default:
-		if y, m, d, ok := startLineDate(msg); ok {
-			s.setDate(y, m, d, tod)
-			if v := startLineVersion(msg); v != "" {
+	if c.dated {
+		s.setDate(c.y, c.m, c.d, c.tod)
+		if c.start {
+			if v := startLineVersion(c.msg); v != "" {
 				s.stats.Version = v
-				s.stats.Started = time.Unix(s.day.instant(tod), 0).In(s.loc)
+				s.stats.Started = time.Unix(s.day.instant(c.tod), 0).In(s.loc)
 			}
-			return
 		}
+		return
 	}
 	if !s.dated {
 		s.stats.Undated++
 		return
 	}
-	s.advance(tod)
-	if op == 0 {
+	s.advance(c.tod)
+	if c.op == 0 {
 		return
 	}
-	feature, identity, ok := parseCheckout(msg)
+	feature, identity, ok := parseCheckout(c.msg)
 	if !ok {
 		s.stats.Malformed++
 		return
 	}
-	if s.want&(1<<op) == 0 {
+	if s.want&(1<<c.op) == 0 {
 		return
 	}
-	s.sink.logEvent(op, s.day.instant(tod), feature, identity, n)
+	s.sink.logEvent(c.op, s.day.instant(c.tod), feature, identity, n)
+}
+
+// timedLine is what classify finds in a line with a time of day.
+type timedLine struct {
+	tod   int
+	op    Op     // Out, In, Denied, or 0 for any other message
+	msg   []byte // after the daemon, and after the OUT:/IN:/DENIED: prefix
+	dated bool   // a date line: TIMESTAMP M/D/YYYY or a server start line
+	start bool   // the date line is a start line (it carries the version)
+	y, d  int
+	m     time.Month
+}
+
+// classify reads one line's time, daemon and message; ok is false for a line
+// with no time of day (blank, or the continuation of a multi-line message).
+// It is the single place that decides what a line is, for the scanner and for
+// the parallel scan's search for date lines.
+func classify(line []byte) (c timedLine, ok bool) {
+	line = skipBlanks(line)
+	if len(line) == 0 {
+		return c, false
+	}
+	tod, rest, ok := parseTimeOfDay(line)
+	if !ok {
+		return c, false
+	}
+	c.tod = tod
+	msg := skipDaemon(rest)
+	switch {
+	case bytes.HasPrefix(msg, prefixOut):
+		c.op, c.msg = Out, msg[len(prefixOut):]
+	case bytes.HasPrefix(msg, prefixIn):
+		c.op, c.msg = In, msg[len(prefixIn):]
+	case bytes.HasPrefix(msg, prefixDenied):
+		c.op, c.msg = Denied, msg[len(prefixDenied):]
+	case bytes.HasPrefix(msg, prefixTimestamp):
+		c.msg = msg
+		c.y, c.m, c.d, c.dated = parseMDY(bytes.TrimSpace(msg[len(prefixTimestamp):]))
+	default:
+		c.msg = msg
+		c.y, c.m, c.d, c.dated = startLineDate(msg)
+		c.start = c.dated
+	}
+	return c, true
 }
 
 // setDate starts a new dated stretch at an explicit date line.

@@ -21,8 +21,11 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 // lineReader hands out lines as slices into its buffer (valid until the next
 // call), so reading a line costs no allocation.
 type lineReader struct {
-	br *bufio.Reader
-	n  int // lines read so far, the current one included
+	br    *bufio.Reader
+	n     int   // lines read so far, the current one included
+	start int64 // offset of the current line's first byte
+	off   int64 // bytes read so far, the current line included
+	mid   bool  // reading starts mid-file: no BOM to strip
 }
 
 func newLineReader(r io.Reader) *lineReader {
@@ -33,11 +36,14 @@ func newLineReader(r io.Reader) *lineReader {
 // line over MaxLineLen, whose bytes are dropped (line is nil). At the end of
 // input next returns io.EOF; any other error comes from the underlying reader.
 func (lr *lineReader) next() (line []byte, long bool, err error) {
+	lr.start = lr.off
 	line, err = lr.br.ReadSlice('\n')
+	lr.off += int64(len(line))
 	if errors.Is(err, bufio.ErrBufferFull) {
 		// Drain the rest of the over-long line without keeping it.
 		for errors.Is(err, bufio.ErrBufferFull) {
-			_, err = lr.br.ReadSlice('\n')
+			line, err = lr.br.ReadSlice('\n')
+			lr.off += int64(len(line))
 		}
 		lr.n++
 		if err == io.EOF {
@@ -53,7 +59,7 @@ func (lr *lineReader) next() (line []byte, long bool, err error) {
 	}
 	lr.n++
 	line = trimEOL(line)
-	if lr.n == 1 {
+	if lr.n == 1 && !lr.mid {
 		line = bytes.TrimPrefix(line, utf8BOM)
 	}
 	if len(line) > MaxLineLen {
