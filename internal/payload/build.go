@@ -71,7 +71,6 @@ type Built struct {
 // Build then writes nothing: a payload never carries plain names by mistake.
 var ErrScrambleKey = errors.New("anonymization is on but no scramble key is available")
 
-
 // Build writes one payload for the snapshot. It writes to a temporary file
 // beside the target, flushes it to disk and renames it, so a crash never
 // leaves a partial zip under a final name. Memory stays bounded by the
