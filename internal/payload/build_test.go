@@ -28,22 +28,7 @@ var fixtureNow = time.Date(2026, 11, 15, 12, 0, 0, 0, time.UTC)
 func copyFixture(t testing.TB) string {
 	t.Helper()
 	dst := filepath.Join(t.TempDir(), "Licensing")
-	err := filepath.WalkDir("testdata/root", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel("testdata/root", path)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(dst, os.DirFS("testdata/root")); err != nil {
 		t.Fatal(err)
 	}
 	return dst

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io/fs"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -27,23 +26,7 @@ var testNow = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 func fixtureRoot(t testing.TB) string {
 	t.Helper()
 	root := t.TempDir()
-	src := filepath.Join("testdata", "cycle-root")
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		target := filepath.Join(root, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	if err := os.CopyFS(root, os.DirFS(filepath.Join("testdata", "cycle-root"))); err != nil {
 		t.Fatal(err)
 	}
 	return root
