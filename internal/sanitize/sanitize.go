@@ -66,11 +66,23 @@ func Text(s string) string {
 // (CJK, emoji) count as two cells and are never split. A width below 1
 // gives "". Truncate plain text before styling it: the styling's own escape
 // codes would be removed here.
-func Truncate(s string, width int) string {
+func Truncate(s string, width int) string { return TruncateTail(s, width, Ellipsis) }
+
+// TruncateTail is Truncate ending cut text in tail instead of Ellipsis
+// ("..." for a console that cannot draw "…"). A tail wider than width is
+// itself cut to fit.
+func TruncateTail(s string, width int, tail string) string {
 	if width < 1 {
 		return ""
 	}
-	return ansi.Truncate(Line(s), width, Ellipsis)
+	if ansi.StringWidth(tail) > width {
+		tail = ansi.Truncate(tail, width, "")
+		if s = Line(s); ansi.StringWidth(s) <= width {
+			return s
+		}
+		return tail
+	}
+	return ansi.Truncate(Line(s), width, tail)
 }
 
 // Width is the number of terminal cells Line(s) occupies.

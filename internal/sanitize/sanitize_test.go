@@ -198,3 +198,23 @@ func checkSafe(t *testing.T, fn, in, out string, newlineAllowed bool) {
 		t.Fatalf("Line changed plain ASCII %q to %q", in, out)
 	}
 }
+
+func TestTruncateTail(t *testing.T) {
+	tests := []struct {
+		s, tail string
+		w       int
+		want    string
+	}{
+		{"licence", "...", 7, "licence"},
+		{"licences", "...", 7, "lice..."},
+		{"licences", "...", 2, ".."},
+		{"ab", "...", 2, "ab"},
+		{"\x1b[31mred\x1b[0m text", "...", 6, "red..."},
+		{"licences", "…", 4, "lic…"},
+	}
+	for _, tt := range tests {
+		if got := TruncateTail(tt.s, tt.w, tt.tail); got != tt.want {
+			t.Errorf("TruncateTail(%q, %d, %q) = %q, want %q", tt.s, tt.w, tt.tail, got, tt.want)
+		}
+	}
+}

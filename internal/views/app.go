@@ -90,6 +90,7 @@ type App struct {
 // New returns the dashboard; run it with tea.NewProgram.
 func New(opts Options) *App {
 	th := theme.New(opts.Renderer, opts.ASCII)
+	common.UseGlyphs(th.Glyphs)
 	km := keys.New()
 	if opts.ASCII {
 		km.ASCIIHelp()
@@ -459,7 +460,7 @@ func (a *App) headerView() string {
 	right := strings.Join(badges, " ")
 	rw := ansi.StringWidth(right)
 	left := "lsui " + t.Glyphs.VRule + " " + s.Server.Host + " " + t.Glyphs.VRule + " " + a.ctx.RootLabel
-	left = sanitize.Truncate(left, max(a.width-rw-1, 1))
+	left = common.Truncate(left, max(a.width-rw-1, 1))
 	pad := max(a.width-ansi.StringWidth(left)-rw, 1)
 	return t.App.Render(left) + strings.Repeat(" ", pad) + right
 }
@@ -535,11 +536,11 @@ func (a *App) statusView() string {
 	t := a.ctx.Theme
 	switch {
 	case a.quitPrompt != "":
-		return t.Warn.Render(sanitize.Truncate(a.quitPrompt+" quit anyway? y/n", a.width))
+		return t.Warn.Render(common.Truncate(a.quitPrompt+" quit anyway? y/n", a.width))
 	case a.status != "" && a.statusErr:
-		return t.Error.Render(sanitize.Truncate(a.status, a.width))
+		return t.Error.Render(common.Truncate(a.status, a.width))
 	case a.status != "":
-		return t.Status.Render(sanitize.Truncate(a.status, a.width))
+		return t.Status.Render(common.Truncate(a.status, a.width))
 	}
 	return ""
 }

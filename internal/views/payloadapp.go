@@ -36,6 +36,7 @@ type PayloadApp struct {
 // Of opts only Renderer and ASCII apply.
 func NewPayloadApp(path, label string, opts Options) *PayloadApp {
 	th := theme.New(opts.Renderer, opts.ASCII)
+	common.UseGlyphs(th.Glyphs)
 	km := keys.New()
 	if opts.ASCII {
 		km.ASCIIHelp()
@@ -128,14 +129,14 @@ func (a *PayloadApp) View() string {
 	a.help.Width = w
 	helpView := a.help.View(payloadHelp{a})
 	var b strings.Builder
-	b.WriteString(t.App.Render(sanitize.Truncate("lsui view "+t.Glyphs.VRule+" "+a.label, w)) + "\n")
+	b.WriteString(t.App.Render(common.Truncate("lsui view "+t.Glyphs.VRule+" "+a.label, w)) + "\n")
 	b.WriteString(common.Rule(t, w) + "\n")
 	b.WriteString(common.Block(a.view.View(), w, max(a.bodyHeight(), 0)) + "\n")
 	switch {
 	case a.status != "" && a.statusErr:
-		b.WriteString(t.Error.Render(sanitize.Truncate(a.status, w)))
+		b.WriteString(t.Error.Render(common.Truncate(a.status, w)))
 	case a.status != "":
-		b.WriteString(t.Status.Render(sanitize.Truncate(a.status, w)))
+		b.WriteString(t.Status.Render(common.Truncate(a.status, w)))
 	}
 	b.WriteString("\n" + helpView)
 	return common.Block(b.String(), w, h)

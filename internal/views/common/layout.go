@@ -15,6 +15,17 @@ import (
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// ellipsis ends text cut short, in the theme's glyphs: "…", or "..." under
+// --ascii. It is set when an app is made; one process draws on one terminal,
+// as lipgloss's default renderer assumes too.
+var ellipsis = sanitize.Ellipsis
+
+// UseGlyphs makes Fit and Truncate end cut text the theme's way.
+func UseGlyphs(g theme.Glyphs) { ellipsis = g.Ellipsis }
+
+// Truncate sanitizes s and cuts it to w cells, ending in the theme's ellipsis.
+func Truncate(s string, w int) string { return sanitize.TruncateTail(s, w, ellipsis) }
+
 // Fit sanitizes s, truncates it to w cells and pads it to exactly w cells,
 // on the left when right is true (numbers). The result is plain text: style
 // it afterwards, since sanitizing would strip styling.
@@ -22,7 +33,7 @@ func Fit(s string, w int, right bool) string {
 	if w <= 0 {
 		return ""
 	}
-	s = sanitize.Truncate(s, w)
+	s = Truncate(s, w)
 	pad := w - ansi.StringWidth(s)
 	if pad <= 0 {
 		return s

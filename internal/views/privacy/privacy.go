@@ -15,7 +15,6 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
-	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/common"
 )
@@ -416,7 +415,7 @@ func (m *Model) tryResult() string {
 	out := t.OK.Render(p)
 	if canon, err := scramble.Canonical(m.try.Value()); err == nil && canon != m.try.Value() {
 		// Truncated, not padded: the line ends here.
-		out += t.Dim.Render(" (as " + sanitize.Truncate(canon, 30) + ")")
+		out += t.Dim.Render(" (as " + common.Truncate(canon, 30) + ")")
 	}
 	return out
 }

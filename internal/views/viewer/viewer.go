@@ -143,11 +143,11 @@ func (m *Model) View() string {
 	pos := strconv.Itoa(int(m.vp.ScrollPercent()*100+0.5)) + "%"
 	var head string
 	if m.width > len(pos)+1 {
-		title := sanitize.Truncate(m.title, m.width-len(pos)-1)
+		title := sanitize.TruncateTail(m.title, m.width-len(pos)-1, m.theme.Glyphs.Ellipsis)
 		pad := m.width - ansi.StringWidth(title) - len(pos)
 		head = m.theme.Heading.Render(title) + strings.Repeat(" ", pad) + m.theme.Dim.Render(pos)
 	} else {
-		head = m.theme.Heading.Render(sanitize.Truncate(m.title, m.width))
+		head = m.theme.Heading.Render(sanitize.TruncateTail(m.title, m.width, m.theme.Glyphs.Ellipsis))
 	}
 	return head + "\n" + m.vp.View()
 }
