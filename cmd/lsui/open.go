@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -100,14 +99,21 @@ func fail(e *env, cmd string, err error) int {
 // (one licence line, one identity) compact on its own line: readable, easy
 // to grep, and several times faster than indenting 100k records fully.
 func writeJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	enc := json.NewEncoder(jsonOut{w})
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return err
+	return enc.Encode(v)
+}
+
+// jsonOut takes the encoder's one Write of the whole document and indents
+// and escapes it on its way out, so no second copy of a large result is
+// buffered first.
+type jsonOut struct{ w io.Writer }
+
+func (j jsonOut) Write(doc []byte) (int, error) {
+	if _, err := j.w.Write(escapeInvisible(indentShallow(doc, 2))); err != nil {
+		return 0, err
 	}
-	_, err := w.Write(escapeInvisible(indentShallow(buf.Bytes(), 2)))
-	return err
+	return len(doc), nil
 }
 
 // indentShallow indents compact JSON (as encoding/json writes it, with no

@@ -33,9 +33,10 @@ const defaultReceiveAddr = "127.0.0.1:8443"
 func init() {
 	var f receiveFlags
 	register(&command{
-		name:    "receive",
-		summary: "accept uploaded payloads over HTTP(S), check them and store them per server",
-		usage:   "--dir DIR [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--max-size BYTES]",
+		name:        "receive",
+		longRunning: true,
+		summary:     "accept uploaded payloads over HTTP(S), check them and store them per server",
+		usage:       "--dir DIR [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--max-size BYTES]",
 		flags: func(fs *flagSet) {
 			fs.StringVar(&f.listen, "listen", defaultReceiveAddr, "listen on `ADDR` (host:port; loopback unless you say otherwise)")
 			fs.StringVar(&f.dir, "dir", "", "store payloads under `DIR`/<server id>/")

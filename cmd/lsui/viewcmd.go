@@ -13,11 +13,12 @@ import (
 func init() {
 	var ui uiFlags
 	register(&command{
-		name:    "view",
-		summary: "open one payload zip in the terminal viewer (no licence server needed)",
-		usage:   "FILE.zip [--ascii] [--mouse]",
-		flags:   func(fs *flagSet) { ui.add(fs, false) },
-		run:     func(e *env, o *options, args []string) int { return runView(e, o, args, ui) },
+		name:        "view",
+		longRunning: true,
+		summary:     "open one payload zip in the terminal viewer (no licence server needed)",
+		usage:       "FILE.zip [--ascii] [--mouse]",
+		flags:       func(fs *flagSet) { ui.add(fs, false) },
+		run:         func(e *env, o *options, args []string) int { return runView(e, o, args, ui) },
 	})
 }
 
