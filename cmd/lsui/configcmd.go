@@ -44,6 +44,9 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 	defer op.cleanup()
 	layout := model.NewLayout(op.opts.Root)
 	label := layout.Rel(layout.Config)
+	if want != "" {
+		noteDemoWrite(e, op)
+	}
 	c, err := config.Read(layout.Config)
 	missing := errors.Is(err, fs.ErrNotExist)
 	switch {

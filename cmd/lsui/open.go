@@ -64,6 +64,13 @@ func resolve(e *env, o *options) (*opened, error) {
 	return &opened{opts: opts, cleanup: cleanup}, nil
 }
 
+// noteDemoWrite tells the user that a change made to the demo does not last.
+func noteDemoWrite(e *env, op *opened) {
+	if op.opts.Demo {
+		fmt.Fprintln(e.stderr, "note: this is the demo server's private copy; the change is discarded when lsui exits")
+	}
+}
+
 // load resolves and loads the root; the caller must call cleanup.
 func load(e *env, o *options, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
 	op, err := resolve(e, o)

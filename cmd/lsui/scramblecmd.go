@@ -106,6 +106,7 @@ func runRotate(e *env, o *options, args []string, immediate bool) int {
 		return fail(e, "scramble rotate", err)
 	}
 	defer op.cleanup()
+	noteDemoWrite(e, op)
 	layout := model.NewLayout(op.opts.Root)
 	res, err := scramble.Rotate(layout.ConfigDir, op.opts.Now, op.opts.Location, immediate)
 	if err != nil {
