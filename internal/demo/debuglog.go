@@ -33,8 +33,6 @@ func (w wall) secOfDay() int {
 	return s
 }
 
-func (w wall) midnight() wall { return w - wall(w.secOfDay()) }
-
 type eventKind uint8
 
 const (

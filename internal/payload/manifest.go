@@ -182,9 +182,9 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 }
 
 func tokenKind(tok json.Token) string {
-	switch tok.(type) {
+	switch tok := tok.(type) {
 	case json.Delim:
-		return fmt.Sprintf("%q", rune(tok.(json.Delim)))
+		return fmt.Sprintf("%q", rune(tok))
 	case string:
 		return "a string"
 	case json.Number, float64:

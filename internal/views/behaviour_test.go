@@ -376,3 +376,25 @@ func TestMouse(t *testing.T) {
 		t.Errorf("the wheel does not scroll the list:\n%s", v)
 	}
 }
+
+// TestUploadsListWithCorruptJournal: a journal that does not parse still
+// lists the zips (without outcomes) and says what is wrong.
+func TestUploadsListWithCorruptJournal(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t)}, 100, 30)
+	dir := a.Context().Snapshot.Layout.UsageDir
+	if err := os.WriteFile(filepath.Join(dir, "lsui-journal.json"), []byte(`{"version":1,"records":[`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// A zip that appeared since the screen was loaded must show up.
+	if err := os.WriteFile(filepath.Join(dir, "upload_1795800000.zip"), []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	press(a, "7", "r")
+	v := a.View()
+	if !strings.Contains(v, "listing uploads:") {
+		t.Errorf("the journal error is not shown:\n%s", v)
+	}
+	if !strings.Contains(v, "upload_1795800000.zip") {
+		t.Errorf("the zips on disk are not listed:\n%s", v)
+	}
+}

@@ -29,9 +29,8 @@ type Model struct {
 	ctx  *common.Context
 	keys Keys
 
-	list    []modeluploads.Upload // newest first
-	listErr error
-	rows    common.List
+	list []modeluploads.Upload // newest first
+	rows common.List
 
 	payload *payloadview.Model
 	opened  bool
@@ -128,12 +127,15 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case listedMsg:
-		if msg.err != nil {
-			return common.Status("listing uploads: "+msg.err.Error(), true)
-		}
+		// A journal that does not parse still lists the zips, without
+		// outcomes: show them and say what is wrong.
 		m.setList(msg.list)
 		m.ctx.Snapshot.Uploads = msg.list
-		return func() tea.Msg { return common.SnapshotChangedMsg{} }
+		changed := func() tea.Msg { return common.SnapshotChangedMsg{} }
+		if msg.err != nil {
+			return tea.Batch(changed, common.Status("listing uploads: "+msg.err.Error(), true))
+		}
+		return changed
 	case common.OpenLastUploadMsg:
 		if len(m.list) == 0 {
 			return common.Status("no uploads on disk to open", false)

@@ -57,7 +57,6 @@ type Model struct {
 	loading modelusage.Month
 	seq     int
 	spinner spinner.Model
-	err     string
 
 	width, height int
 	chartRows     int
