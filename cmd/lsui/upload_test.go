@@ -101,3 +101,10 @@ func TestInspectRejectsNonZip(t *testing.T) {
 		t.Errorf("exit %d, %q: want a sanitized verdict and exit 1", code, out)
 	}
 }
+
+func TestUploadOnDemoWithoutEndpointPointsAtReceive(t *testing.T) {
+	_, errOut, code := lsui(t, nil, "upload", "--demo", "--now", fixedNow)
+	if code != exitUsage || !strings.Contains(errOut, "lsui receive") || strings.Contains(errOut, os.TempDir()) {
+		t.Errorf("exit %d, %q: want a usage error suggesting lsui receive, naming no temporary folder", code, errOut)
+	}
+}

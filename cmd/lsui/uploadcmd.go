@@ -65,6 +65,12 @@ func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 	if endpoint == "" && s.Settings != nil {
 		endpoint = s.Settings.Endpoint
 	}
+	if endpoint == "" && s.Demo {
+		// The demo's lsui.json lives in a folder deleted at exit: pointing
+		// there would send the user to edit a file that is about to vanish.
+		fmt.Fprintln(e.stderr, "lsui upload: the demo server has no endpoint: pass --endpoint URL (for a local one, run lsui receive --listen 127.0.0.1:8443 --dir DIR and use --endpoint http://127.0.0.1:8443/)")
+		return exitUsage
+	}
 	if endpoint == "" {
 		where := model.SettingsFileName + " beside " + model.ConfigFileName
 		if s.Settings != nil && s.Settings.Path() != "" {
