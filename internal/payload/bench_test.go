@@ -132,9 +132,9 @@ func BenchmarkBuild(b *testing.B) {
 	}
 }
 
-// BenchmarkInspect inspects a payload with 10k licence files.
-func BenchmarkInspect(b *testing.B) {
-	data := payloadZip(b, false, func(files []zfile, m *Manifest) []zfile {
+// tenThousand is a payload with 10k one-line licence files.
+func tenThousand(b *testing.B) []byte {
+	return payloadZip(b, false, func(files []zfile, m *Manifest) []zfile {
 		for i := 0; i < 10_000; i++ {
 			f := zfile{name: fmt.Sprintf("licenses/f%05d.lic", i), data: []byte(fmt.Sprintf("INCREMENT F%d CITRIX 2025.0630 permanent %d\n", i, i))}
 			m.Files = append(m.Files, manifestFor([]zfile{f}, false).Files...)
@@ -142,6 +142,11 @@ func BenchmarkInspect(b *testing.B) {
 		}
 		return files
 	})
+}
+
+// BenchmarkInspect inspects a payload with 10k licence files: both phases.
+func BenchmarkInspect(b *testing.B) {
+	data := tenThousand(b)
 	rep := Inspect(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.zip", DefaultLimits)
 	if !rep.OK || len(rep.Entries) != 10_004 {
 		b.Fatalf("%s with %d entries", rep.Verdict(), len(rep.Entries))
@@ -150,6 +155,20 @@ func BenchmarkInspect(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		Inspect(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.zip", DefaultLimits)
+	}
+}
+
+// BenchmarkScan is the first phase alone on the same payload: the listing
+// a screen draws before any content is read.
+func BenchmarkScan(b *testing.B) {
+	data := tenThousand(b)
+	if l := Scan(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.zip", DefaultLimits).Listing(); l.State != StateListed {
+		b.Fatal(l.Verdict())
+	}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		Scan(context.Background(), bytes.NewReader(data), int64(len(data)), "bench.zip", DefaultLimits)
 	}
 }
 

@@ -397,12 +397,20 @@ func FuzzInspect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		rep := Inspect(ctx, bytes.NewReader(data), int64(len(data)), "fuzz.zip", lim)
+		s := Scan(ctx, bytes.NewReader(data), int64(len(data)), "fuzz.zip", lim)
+		listing := s.Listing()
+		if listing.OK || (listing.State == StateListed) != (len(listing.Problems) == 0) {
+			t.Fatalf("listing ok=%v state %q with problems %q", listing.OK, listing.State, listing.Problems)
+		}
+		rep := s.Verify(ctx, nil)
 		if rep == nil {
 			t.Fatal("nil report")
 		}
-		if rep.OK != (len(rep.Problems) == 0) {
-			t.Fatalf("ok=%v with problems %q", rep.OK, rep.Problems)
+		if rep.OK != (len(rep.Problems) == 0) || rep.OK != (rep.State == StateVerified) {
+			t.Fatalf("ok=%v state %q with problems %q", rep.OK, rep.State, rep.Problems)
+		}
+		if listing.State == StateRejected && rep.OK {
+			t.Fatalf("verified what the listing rejected: %q", listing.Problems)
 		}
 		if rep.OK && (rep.Manifest == nil || rep.Summary.Scrambled && rep.Summary.PlaintextIdentitiesFound > 0) {
 			t.Fatalf("accepted without a manifest or with plain names: %+v", rep)

@@ -1,11 +1,12 @@
 package payload
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Manifest is manifest.json: what the payload is and what it holds. It is
@@ -49,16 +50,13 @@ type ManifestFile struct {
 // 130 bytes each is 2.6 MB.
 const maxManifest = 8 << 20
 
-// decodeManifest parses manifest.json strictly: one JSON object, nothing
-// after it. Unknown fields are allowed (a newer lsui may add some).
+// decodeManifest parses manifest.json strictly: one JSON object, valid
+// UTF-8, no name twice, nothing after it. Unknown fields are allowed (a
+// newer lsui may add some).
 func decodeManifest(data []byte) (*Manifest, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
 	var m Manifest
-	if err := dec.Decode(&m); err != nil {
+	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s does not parse: %w", ManifestName, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: data after the JSON object", ManifestName)
 	}
 	if m.Files == nil {
 		m.Files = []ManifestFile{}
@@ -66,16 +64,20 @@ func decodeManifest(data []byte) (*Manifest, error) {
 	return &m, nil
 }
 
-// maxJSONDepth bounds nesting in the JSON entries: the real ones are three
-// deep, and a file of a million '[' must not grow a decoder stack.
+// maxJSONDepth bounds nesting in the JSON entries: lsui's own nest four
+// levels, so anything deeper was not written by lsui, and a file of a
+// million '[' must not grow a decoder stack.
 const maxJSONDepth = 32
 
+// The summaries stream the JSON entries through jsontext, which validates
+// as it goes and allocates nothing per token: a record is skipped whole
+// unless a field of it is needed. (encoding/json's Decoder costs several
+// times more per record, and inventory.json holds tens of thousands.)
+
 // summarizeUsage counts usage.json's features and identities while it
-// streams past, and how many identities do not look like pseudonyms. Only
-// one identity is decoded at a time.
+// streams past, and how many identities do not look like pseudonyms.
 func summarizeUsage(r io.Reader, s *Summary) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
+	dec := jsontext.NewDecoder(r)
 	return eachField(dec, func(key string) error {
 		switch key {
 		case "features":
@@ -84,186 +86,165 @@ func summarizeUsage(r io.Reader, s *Summary) error {
 			return err
 		case "identities":
 			return eachElement(dec, func() error {
-				var id struct {
-					Name string `json:"name"`
-				}
-				if err := dec.Decode(&id); err != nil {
+				err := eachField(dec, func(key string) error {
+					if key != "name" {
+						return skipValue(dec)
+					}
+					tok, err := dec.ReadToken()
+					if err != nil {
+						return err
+					}
+					if tok.Kind() != '"' {
+						return fmt.Errorf("want a string, found %s", kindName(tok.Kind()))
+					}
+					if !LooksPseudonymized(tok.String()) {
+						s.PlaintextIdentitiesFound++
+					}
+					return nil
+				})
+				if err != nil {
 					return fmt.Errorf("identity %d: %w", s.Identities+1, err)
 				}
 				s.Identities++
-				if !LooksPseudonymized(id.Name) {
-					s.PlaintextIdentitiesFound++
-				}
 				return nil
 			})
 		}
-		return skipValue(dec, 1)
+		return skipValue(dec)
 	})
 }
 
 // summarizeInventory counts inventory.json's licence lines.
 func summarizeInventory(r io.Reader, s *Summary) error {
-	dec := json.NewDecoder(r)
-	dec.UseNumber()
+	dec := jsontext.NewDecoder(r)
 	return eachField(dec, func(key string) error {
 		if key == "licenses" {
 			n, err := countArray(dec)
 			s.Licenses += n
 			return err
 		}
-		return skipValue(dec, 1)
+		return skipValue(dec)
 	})
 }
 
-// eachField walks a top-level JSON object, calling fn with the decoder
-// positioned at each value; fn must consume it. Nothing may follow the
-// object.
-func eachField(dec *json.Decoder, fn func(key string) error) error {
-	if err := expectDelim(dec, '{'); err != nil {
+// eachField walks an object, calling fn with the decoder positioned at each
+// member's value; fn must consume it. At the top level, nothing may follow
+// the object.
+func eachField(dec *jsontext.Decoder, fn func(key string) error) error {
+	top := dec.StackDepth() == 0
+	if err := expectKind(dec, '{'); err != nil {
 		return err
 	}
-	for dec.More() {
-		tok, err := dec.Token()
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken() // the name, or the error PeekKind hid
 		if err != nil {
 			return err
 		}
-		key, _ := tok.(string)
+		key := tok.String()
 		if err := fn(key); err != nil {
-			if errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF // the file ended inside the value
-			}
-			return fmt.Errorf("%s: %w", key, err)
+			return fmt.Errorf("%s: %w", key, eofInside(err))
 		}
 	}
-	if err := expectDelim(dec, '}'); err != nil {
+	if err := expectKind(dec, '}'); err != nil {
 		return err
 	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return errors.New("data after the JSON object")
+	if top {
+		if _, err := dec.ReadToken(); !errors.Is(err, io.EOF) {
+			return errors.New("data after the JSON object")
+		}
 	}
 	return nil
 }
 
 // eachElement walks an array, fn consuming one element per call.
-func eachElement(dec *json.Decoder, fn func() error) error {
-	if err := expectDelim(dec, '['); err != nil {
+func eachElement(dec *jsontext.Decoder, fn func() error) error {
+	if err := expectKind(dec, '['); err != nil {
 		return err
 	}
-	for dec.More() {
+	for dec.PeekKind() != ']' {
+		if dec.PeekKind() == 0 {
+			_, err := dec.ReadToken() // the error PeekKind hid
+			return eofInside(err)
+		}
 		if err := fn(); err != nil {
 			return err
 		}
 	}
-	return expectDelim(dec, ']')
+	return expectKind(dec, ']')
 }
 
-func countArray(dec *json.Decoder) (int, error) {
+func countArray(dec *jsontext.Decoder) (int, error) {
 	n := 0
-	// Decoding each element whole (see skipValue) is several times faster
-	// than walking its tokens.
-	var element json.RawMessage
 	err := eachElement(dec, func() error {
 		n++
-		element = element[:0]
-		return decodeMember(dec, &element, 2)
+		return skipValue(dec)
 	})
 	return n, err
 }
 
-func expectDelim(dec *json.Decoder, want json.Delim) error {
-	tok, err := dec.Token()
+func expectKind(dec *jsontext.Decoder, want jsontext.Kind) error {
+	tok, err := dec.ReadToken()
 	if err != nil {
-		return err
+		return eofInside(err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("want %q, found %v", rune(want), tokenKind(tok))
+	if tok.Kind() != want {
+		return fmt.Errorf("want %q, found %s", rune(want), kindName(tok.Kind()))
 	}
 	return nil
 }
 
-func tokenKind(tok json.Token) string {
-	switch tok := tok.(type) {
-	case json.Delim:
-		return fmt.Sprintf("%q", rune(tok))
-	case string:
+// eofInside says that the file ended inside a value, not cleanly.
+func eofInside(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+func kindName(k jsontext.Kind) string {
+	switch k {
+	case '{', '}', '[', ']':
+		return fmt.Sprintf("%q", rune(k))
+	case '"':
 		return "a string"
-	case json.Number, float64:
+	case '0':
 		return "a number"
-	case bool:
+	case 't', 'f':
 		return "a boolean"
-	case nil:
+	case 'n':
 		return "null"
 	}
 	return "something else"
 }
 
-// skipValue consumes one value. An array or object is walked one level
-// deep and each member decoded whole: a member is one record, small in a real
-// payload and bounded by the entry's size cap in a hostile one, while the
-// container itself may be large. encoding/json bounds nesting inside a member.
-func skipValue(dec *json.Decoder, depth int) error {
-	if depth > maxJSONDepth {
-		return fmt.Errorf("nested deeper than %d levels", maxJSONDepth)
-	}
-	tok, err := dec.Token()
-	if err != nil {
-		return err
-	}
-	d, ok := tok.(json.Delim)
-	if !ok {
-		return nil
-	}
-	var member json.RawMessage
-	for dec.More() {
-		if d == '{' {
-			if _, err := dec.Token(); err != nil { // the key
+// skipValue consumes one value, refusing nesting past maxJSONDepth. Only
+// containers are walked token by token; scalars, which are most of the
+// bytes, are skipped whole.
+func skipValue(dec *jsontext.Decoder) error {
+	start := dec.StackDepth()
+	for {
+		switch dec.PeekKind() {
+		case '{', '[':
+			if dec.StackDepth() >= maxJSONDepth {
+				return fmt.Errorf("nested deeper than %d levels", maxJSONDepth)
+			}
+			if _, err := dec.ReadToken(); err != nil {
+				return err
+			}
+			continue
+		case '}', ']':
+			if _, err := dec.ReadToken(); err != nil {
+				return err
+			}
+		case 0:
+			_, err := dec.ReadToken() // the error PeekKind hid
+			return eofInside(err)
+		default:
+			if err := dec.SkipValue(); err != nil {
 				return err
 			}
 		}
-		member = member[:0]
-		if err := decodeMember(dec, &member, depth+1); err != nil {
-			return err
+		if dec.StackDepth() == start {
+			return nil
 		}
 	}
-	_, err = dec.Token() // the closing delimiter
-	return err
-}
-
-// decodeMember decodes one value whole and refuses nesting past
-// maxJSONDepth, counted from depth: lsui's own entries nest four levels, so
-// anything deeper was not written by lsui.
-func decodeMember(dec *json.Decoder, member *json.RawMessage, depth int) error {
-	if err := dec.Decode(member); err != nil {
-		return err
-	}
-	if depth+nesting(*member) > maxJSONDepth {
-		return fmt.Errorf("nested deeper than %d levels", maxJSONDepth)
-	}
-	return nil
-}
-
-// nesting is the deepest bracket nesting in valid JSON b, strings skipped.
-func nesting(b []byte) int {
-	depth, deepest, inString, escaped := 0, 0, false, false
-	for _, c := range b {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			deepest = max(deepest, depth)
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return deepest
 }
