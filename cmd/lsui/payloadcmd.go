@@ -24,20 +24,22 @@ const inspectTimeout = 2 * time.Minute
 
 func init() {
 	var out string
+	var list bool
 	register(&command{
 		name:    "payload",
 		summary: "build a payload without uploading, inspect any payload zip, or list the uploads on disk",
-		usage:   "build [--out FILE] | inspect [--json] FILE | list [--json]",
+		usage:   "build [--out FILE] | inspect [--json] [--list] FILE | list [--json]",
 		flags: func(fs *flagSet) {
 			fs.StringVar(&out, "out", "", "build: write the payload to `FILE` (default: LS/resource/usage/upload_<unix>.zip)")
+			fs.BoolVar(&list, "list", false, "inspect: check the directory and layout and list the entries, reading no content (verdict LISTED or REJECTED)")
 		},
-		run: func(e *env, o *options, args []string) int { return runPayload(e, o, args, out) },
+		run: func(e *env, o *options, args []string) int { return runPayload(e, o, args, out, list) },
 	})
 }
 
-func runPayload(e *env, o *options, args []string, out string) int {
+func runPayload(e *env, o *options, args []string, out string, list bool) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "lsui payload: usage: lsui payload build [--out FILE] | inspect [--json] FILE | list [--json]")
+		fmt.Fprintln(e.stderr, "lsui payload: usage: lsui payload build [--out FILE] | inspect [--json] [--list] FILE | list [--json]")
 		return exitUsage
 	}
 	sub, rest := args[0], args[1:]
@@ -45,11 +47,15 @@ func runPayload(e *env, o *options, args []string, out string) int {
 		fmt.Fprintf(e.stderr, "lsui payload %s: --out applies to build only\n", sub)
 		return exitUsage
 	}
+	if list && sub != "inspect" {
+		fmt.Fprintf(e.stderr, "lsui payload %s: --list applies to inspect only\n", sub)
+		return exitUsage
+	}
 	switch sub {
 	case "build":
 		return runPayloadBuild(e, o, rest, out)
 	case "inspect":
-		return runPayloadInspect(e, o, rest)
+		return runPayloadInspect(e, o, rest, list)
 	}
 	if run, ok := payloadSubcommands[sub]; ok {
 		return run(e, o, rest)
@@ -113,7 +119,10 @@ func runPayloadBuild(e *env, o *options, args []string, out string) int {
 	return exitOK
 }
 
-func runPayloadInspect(e *env, o *options, args []string) int {
+// runPayloadInspect inspects a zip; with list, only its first phase (the
+// directory, names, sizes, ratios and layout: what `unzip -l` reads), so
+// the verdict is LISTED, never OK.
+func runPayloadInspect(e *env, o *options, args []string, list bool) int {
 	const cmd = "payload inspect"
 	if len(args) != 1 {
 		fmt.Fprintf(e.stderr, "lsui %s: want one FILE\n", cmd)
@@ -121,7 +130,12 @@ func runPayloadInspect(e *env, o *options, args []string) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
 	defer cancel()
-	rep := payload.InspectFile(ctx, args[0], payload.DefaultLimits)
+	scanned := payload.ScanFile(ctx, args[0], payload.DefaultLimits)
+	defer scanned.Close()
+	rep := scanned.Listing()
+	if !list {
+		rep = scanned.Verify(ctx, nil)
+	}
 	if o.json {
 		if err := writeJSON(e.stdout, rep); err != nil {
 			return fail(e, cmd, err)
@@ -129,7 +143,7 @@ func runPayloadInspect(e *env, o *options, args []string) int {
 	} else {
 		printInspection(e.stdout, rep)
 	}
-	if !rep.OK {
+	if rep.State == payload.StateRejected {
 		return exitFail
 	}
 	return exitOK
@@ -157,8 +171,12 @@ func printInspection(w io.Writer, rep *payload.Report) {
 		fmt.Fprintf(w, "anonymization: %s\n", anon)
 	}
 	s := rep.Summary
-	fmt.Fprintf(w, "contents:      %d licence files, %d licence lines, %d features used, %d identities (%d plain names)\n",
-		s.LicenceFiles, s.Licenses, s.Features, s.Identities, s.PlaintextIdentitiesFound)
+	if rep.State == payload.StateListed || (rep.State == payload.StateRejected && !anyRead(rep)) {
+		fmt.Fprintln(w, "contents:      not read")
+	} else {
+		fmt.Fprintf(w, "contents:      %d licence files, %d licence lines, %d features used, %d identities (%d plain names)\n",
+			s.LicenceFiles, s.Licenses, s.Features, s.Identities, s.PlaintextIdentitiesFound)
+	}
 	if len(rep.Problems) > 0 {
 		fmt.Fprintln(w, "\nproblems:")
 		for _, p := range rep.Problems {
@@ -183,6 +201,16 @@ func printInspection(w io.Writer, rep *payload.Report) {
 			orDash(en.SHA256), quoteIfOdd(en.Name))
 	}
 	t.Flush()
+}
+
+// anyRead says some entry's content was read.
+func anyRead(rep *payload.Report) bool {
+	for _, e := range rep.Entries {
+		if e.Read {
+			return true
+		}
+	}
+	return false
 }
 
 // quoteIfOdd shows a plain name as is and any name that sanitizing would

@@ -108,3 +108,51 @@ func TestUploadOnDemoWithoutEndpointPointsAtReceive(t *testing.T) {
 		t.Errorf("exit %d, %q: want a usage error suggesting lsui receive, naming no temporary folder", code, errOut)
 	}
 }
+
+// TestInspectList: --list is the first phase alone: the directory checks
+// and the listing, no content read, so the verdict is LISTED, never OK.
+func TestInspectList(t *testing.T) {
+	root := demoRoot(t)
+	zip := filepath.Join(t.TempDir(), "upload_1.zip")
+	if out, errOut, code := lsui(t, nil, "payload", "build", "--root", root, "--now", fixedNow, "--out", zip); code != exitOK {
+		t.Fatalf("build: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, code := lsui(t, nil, "payload", "inspect", "--list", zip)
+	if code != exitOK || !strings.HasPrefix(out, "LISTED: ") || !strings.Contains(out, "contents:      not read") ||
+		!strings.Contains(out, "pending") || strings.Contains(out, "server:") {
+		t.Errorf("--list: exit %d\n%s", code, out)
+	}
+	out, _, code = lsui(t, nil, "payload", "inspect", "--list", "--json", zip)
+	var rep struct {
+		OK       bool            `json:"ok"`
+		State    string          `json:"state"`
+		Manifest json.RawMessage `json:"manifest"`
+		Entries  []struct {
+			SHA256 string `json:"sha256"`
+			Check  string `json:"check"`
+		} `json:"entries"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("--list --json: %v\n%s", err, out)
+	}
+	if code != exitOK || rep.OK || rep.State != "listed" || string(rep.Manifest) != "null" || len(rep.Entries) == 0 {
+		t.Errorf("--list --json: exit %d, ok %v, state %q, manifest %s, %d entries", code, rep.OK, rep.State, rep.Manifest, len(rep.Entries))
+	}
+	for _, e := range rep.Entries {
+		if e.SHA256 != "" || e.Check != "pending" {
+			t.Errorf("a listed entry was read: %+v", e)
+		}
+	}
+	if out, _, code := lsui(t, nil, "payload", "inspect", zip); code != exitOK || !strings.HasPrefix(out, "OK: ") {
+		t.Errorf("without --list: exit %d %q", code, out)
+	}
+
+	bad := filepath.Join(t.TempDir(), "upload_2.zip")
+	os.WriteFile(bad, []byte("not a zip"), 0o644)
+	if out, _, code := lsui(t, nil, "payload", "inspect", "--list", bad); code != exitFail || !strings.HasPrefix(out, "REJECTED: ") {
+		t.Errorf("--list of a non-zip: exit %d %q", code, out)
+	}
+	if _, errOut, code := lsui(t, nil, "payload", "build", "--list", "--root", root); code != exitUsage || !strings.Contains(errOut, "--list applies to inspect only") {
+		t.Errorf("build --list: exit %d %q", code, errOut)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/golden"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -118,5 +119,60 @@ func TestOpenLastUpload(t *testing.T) {
 		if frame := a.View(); !strings.Contains(frame, "FILE") {
 			t.Errorf("esc does not return to the upload list:\n%s", frame)
 		}
+	}
+}
+
+// batch is the commands a tea.Batch holds, or cmd alone.
+func batch(cmd tea.Cmd) []tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	if b, ok := cmd().(tea.BatchMsg); ok {
+		return b
+	}
+	return []tea.Cmd{cmd}
+}
+
+// TestPayloadViewPhases: the listing is drawn before any content is read,
+// progress while the entries are verified, then the verdict.
+func TestPayloadViewPhases(t *testing.T) {
+	zip := builtPayload(t)
+	app := NewPayloadApp(zip, "upload_1795766400.zip", Options{ASCII: true})
+	app.Update(tea.WindowSizeMsg{Width: 100, Height: 30})
+	scan := batch(app.Init())[0] // the spinner's tick follows
+	_, next := app.Update(scan())
+	frame := app.View()
+	for _, want := range []string{"VERIFYING 0/10 entries read (0%)", "directory and layout checked", "manifest not read yet", "licenses/", "not read yet"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("listing frame has no %q:\n%s", want, frame)
+		}
+	}
+	if strings.Contains(frame, "VERDICT") || !app.Model().Verifying() {
+		t.Errorf("a verdict before the entries were read:\n%s", frame)
+	}
+	cmds := batch(next) // Verify, then its progress listener
+	if len(cmds) != 2 {
+		t.Fatalf("after the listing: %d commands, want verify and listen", len(cmds))
+	}
+	verdict := cmds[0]()
+	progress := cmds[1]()
+	_, again := app.Update(progress)
+	if frame := app.View(); !strings.Contains(frame, "entries read (") || strings.Contains(frame, "0/0 entries") {
+		t.Errorf("progress not drawn:\n%s", frame)
+	}
+	if again == nil {
+		t.Error("the progress listener was not armed again")
+	} else if msg := again(); msg != nil {
+		t.Errorf("after Verify closed its channel the listener returned %T", msg)
+	}
+	app.Update(verdict)
+	frame = app.View()
+	if !strings.Contains(frame, "VERDICT OK") || strings.Contains(frame, "VERIFYING") || app.Model().Verifying() {
+		t.Errorf("final frame:\n%s", frame)
+	}
+	// A progress value that arrives after the verdict changes nothing.
+	app.Update(progress)
+	if app.View() != frame {
+		t.Error("a late progress value redrew the verdict")
 	}
 }

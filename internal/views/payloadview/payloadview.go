@@ -4,10 +4,15 @@
 // is inspected and read in commands, through the payload package's
 // hostile-zip checks; every name and byte from it is sanitized before it
 // is drawn. The Uploads tab and `lsui view FILE.zip` both use it.
+//
+// Inspection has two phases: the listing (the central directory and its
+// checks) is drawn as soon as it is read, then the entries are verified
+// in the background, with progress, and the verdict replaces the listing.
 package payloadview
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -37,7 +42,14 @@ type Model struct {
 	label string // what the title shows for it
 	seq   int    // discards results for a payload no longer open
 
-	report  *payload.Report
+	// report is the listing while verifying, then the verdict; nil
+	// while the directory is read.
+	report    *payload.Report
+	verifying bool
+	progress  payload.VerifyProgress
+	// opCtx is the open payload's inspection; cancel stops it.
+	opCtx   context.Context
+	cancel  context.CancelFunc
 	busy    string // what is being read, "" when idle
 	spinner spinner.Model
 	list    common.List
@@ -58,7 +70,26 @@ func New(ctx *common.Context, target common.Tab) *Model {
 	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys)}
 }
 
-// reportMsg is an inspect result.
+// listingMsg is an inspection's first phase, with what runs the second.
+type listingMsg struct {
+	target  common.Tab
+	seq     int
+	scanned *payload.Scanned
+}
+
+func (m listingMsg) TargetTab() common.Tab { return m.target }
+
+// progressMsg is how far the second phase has read.
+type progressMsg struct {
+	target   common.Tab
+	seq      int
+	progress payload.VerifyProgress
+	from     <-chan payload.VerifyProgress // where the next one comes from
+}
+
+func (m progressMsg) TargetTab() common.Tab { return m.target }
+
+// reportMsg is the verdict.
 type reportMsg struct {
 	target common.Tab
 	seq    int
@@ -78,27 +109,69 @@ type entryMsg struct {
 
 func (m entryMsg) TargetTab() common.Tab { return m.target }
 
-// Open inspects the zip at path in a command; label is how the title
-// names it (a base name, or the path as the user typed it).
+// Open inspects the zip at path in commands; label is how the title
+// names it (a base name, or the path as the user typed it). An inspection
+// still running for the payload open before is stopped.
 func (m *Model) Open(path, label string) tea.Cmd {
+	m.Close()
 	m.seq++
 	m.path, m.label = path, label
-	m.report, m.viewing = nil, false
+	m.report, m.viewing, m.verifying = nil, false, false
+	m.progress = payload.VerifyProgress{}
 	m.busy = "inspecting"
 	m.list = common.List{}
 	m.SetSize(m.width, m.height)
-	seq, target, ctx := m.seq, m.target, m.ctx.Ctx
-	inspect := func() tea.Msg {
-		return reportMsg{target: target, seq: seq, report: payload.InspectFile(ctx, path, payload.DefaultLimits)}
+	ctx, cancel := context.WithCancel(m.ctx.Ctx)
+	m.opCtx, m.cancel = ctx, cancel
+	seq, target := m.seq, m.target
+	scan := func() tea.Msg {
+		return listingMsg{target: target, seq: seq, scanned: payload.ScanFile(ctx, path, payload.DefaultLimits)}
 	}
-	return tea.Batch(inspect, m.spinner.Tick)
+	return tea.Batch(scan, m.spinner.Tick)
+}
+
+// verify runs the second phase, and listens for its progress: the
+// listener is armed again after each value (see progressMsg).
+func (m *Model) verify(scanned *payload.Scanned) tea.Cmd {
+	seq, target, ctx := m.seq, m.target, m.opCtx
+	ch := make(chan payload.VerifyProgress, 1)
+	run := func() tea.Msg {
+		rep := scanned.Verify(ctx, ch)
+		close(ch)
+		return reportMsg{target: target, seq: seq, report: rep}
+	}
+	return tea.Batch(run, m.listen(ch))
+}
+
+func (m *Model) listen(ch <-chan payload.VerifyProgress) tea.Cmd {
+	seq, target := m.seq, m.target
+	return func() tea.Msg {
+		p, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return progressMsg{target: target, seq: seq, progress: p, from: ch}
+	}
+}
+
+// Close stops the open payload's inspection, if it is still running: the
+// owner calls it when the view is left.
+func (m *Model) Close() {
+	if m.cancel != nil {
+		m.cancel()
+		m.cancel = nil
+	}
 }
 
 // Path is the open zip.
 func (m *Model) Path() string { return m.path }
 
-// Report is the inspect result, nil while inspecting.
+// Report is the listing while the entries are verified, then the verdict;
+// nil while the directory is read.
 func (m *Model) Report() *payload.Report { return m.report }
+
+// Verifying reports that the entries are being read.
+func (m *Model) Verifying() bool { return m.verifying }
 
 // Viewing reports that an entry is shown.
 func (m *Model) Viewing() bool { return m.viewing }
@@ -148,11 +221,27 @@ func (m *Model) Help() []key.Binding {
 // esc was pressed with nothing left to close, so the owner can close it.
 func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 	switch msg := msg.(type) {
+	case listingMsg:
+		if msg.seq != m.seq {
+			msg.scanned.Close()
+			return nil, false
+		}
+		m.busy = ""
+		m.report, m.verifying = msg.scanned.Listing(), true
+		m.list.SetLen(len(m.report.Entries))
+		m.SetSize(m.width, m.height)
+		return m.verify(msg.scanned), false
+	case progressMsg:
+		if msg.seq != m.seq || !m.verifying {
+			return nil, false
+		}
+		m.progress = msg.progress
+		return m.listen(msg.from), false
 	case reportMsg:
 		if msg.seq != m.seq {
 			return nil, false
 		}
-		m.busy = ""
+		m.verifying = false
 		m.report = msg.report
 		m.list.SetLen(len(msg.report.Entries))
 		m.SetSize(m.width, m.height)
@@ -173,7 +262,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		m.viewing = true
 		return nil, false
 	case spinner.TickMsg:
-		if m.busy == "" || msg.ID != m.spinner.ID() {
+		if (m.busy == "" && !m.verifying) || msg.ID != m.spinner.ID() {
 			return nil, false
 		}
 		var c tea.Cmd
@@ -247,11 +336,18 @@ func (m *Model) View() string {
 		return b.String()
 	}
 	// The verdict first, marked in text as well as colour.
-	if r.OK {
+	if m.verifying && r.State != payload.StateRejected {
+		b.WriteString(t.Warn.Render(common.Fit(m.spinner.View()+" VERIFYING "+m.progressText(), w, false)) + "\n")
+		b.WriteString(t.Dim.Render(common.Fit(fmt.Sprintf("   directory and layout checked: %d entries; reading, hashing and matching them with the manifest", len(r.Entries)), w, false)) + "\n")
+	} else if r.OK {
 		v := verdictLines("VERDICT "+r.Verdict(), w)
 		b.WriteString(t.OK.Render(v[0]) + "\n" + t.OK.Render(v[1]) + "\n")
 	} else {
-		v := verdictLines("!! VERDICT "+r.Verdict(), w)
+		text := "!! VERDICT " + r.Verdict()
+		if m.verifying {
+			text += "; still reading: " + m.progressText()
+		}
+		v := verdictLines(text, w)
 		b.WriteString(t.Crit.Render(v[0]) + "\n" + t.Crit.Render(v[1]) + "\n")
 		for i, p := range r.Problems {
 			if i == 3 {
@@ -288,6 +384,24 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// progressText is the second phase's progress, in entries and bytes.
+func (m *Model) progressText() string {
+	p := m.progress
+	if p.TotalEntries == 0 && m.report != nil {
+		// Before the first value: what the listing says will be read.
+		for _, e := range m.report.Entries {
+			if e.Check == payload.CheckPending {
+				p.TotalEntries++
+			}
+		}
+	}
+	pct := 0
+	if p.TotalBytes > 0 {
+		pct = int(p.Bytes * 100 / p.TotalBytes)
+	}
+	return fmt.Sprintf("%d/%d entries read (%d%%)", p.Entries, p.TotalEntries, pct)
+}
+
 // checkText is an entry's hash check in words that read without colour.
 func checkText(e payload.Entry) string {
 	switch e.Check {
@@ -303,12 +417,17 @@ func checkText(e payload.Entry) string {
 		return "manifest"
 	case payload.CheckNoManifest:
 		return "! no manifest"
+	case payload.CheckPending:
+		return "..."
 	}
 	return e.Check
 }
 
 func manifestLine(r *payload.Report) string {
 	mf := r.Manifest
+	if mf == nil && r.State == payload.StateListed {
+		return "manifest not read yet"
+	}
 	if mf == nil {
 		return "no readable manifest"
 	}
@@ -327,7 +446,10 @@ func (m *Model) detail() string {
 	}
 	e := r.Entries[m.list.Cursor]
 	one := "sha256 " + e.SHA256
-	if e.SHA256 == "" {
+	switch {
+	case e.Check == payload.CheckPending:
+		one = "not read yet"
+	case e.SHA256 == "":
 		one = "not read"
 	}
 	if e.Symlink {

@@ -147,6 +147,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			cmd, back := m.payload.Update(msg)
 			if back {
 				m.opened = false
+				m.payload.Close()
 			}
 			return cmd
 		}
