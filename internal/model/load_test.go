@@ -2,7 +2,9 @@ package model
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -111,5 +113,34 @@ func TestLoadTZMovesMonthBoundary(t *testing.T) {
 	}
 	if s.Usage.Month.Start.Location() != tokyo {
 		t.Errorf("month in %v", s.Usage.Month.Start.Location())
+	}
+}
+
+// TestUdadminRowErrorsNameTheListing: a bad row in a captured listing is
+// reported at its file and line, so the admin can open it there.
+func TestUdadminRowErrorsNameTheListing(t *testing.T) {
+	root := t.TempDir()
+	if err := os.CopyFS(root, os.DirFS("testdata/root")); err != nil {
+		t.Fatal(err)
+	}
+	listing := filepath.Join(root, "captured", "udadmin.txt")
+	os.MkdirAll(filepath.Dir(listing), 0o755)
+	rows := "Users:\n alice@corp.example XDT_PLT_UD 2025.0630 (Mon Nov 02 08:14:51 2026)\n not a row\n"
+	if err := os.WriteFile(listing, []byte(rows), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Load(context.Background(), Options{
+		Root: root, Now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Location: time.UTC,
+		UdadminFile: listing, NoExec: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range s.Problems {
+		got = append(got, p.Error())
+	}
+	if len(got) != 1 || !strings.HasPrefix(got[0], "captured/udadmin.txt:3: ") {
+		t.Errorf("problems %q, want one at captured/udadmin.txt:3", got)
 	}
 }

@@ -207,7 +207,10 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	if listing != nil {
 		udadmin = bytes.NewReader(listing)
 	}
-	rep, errs, err := usage.ReadMonth(month, logs, udadmin, month.Start.Location())
+	if source == l.Udadmin {
+		source = "udadmin" // live output: its rows have no file to point at
+	}
+	rep, errs, err := usage.ReadMonth(month, logs, udadmin, l.Rel(source), month.Start.Location())
 	if err != nil {
 		errs = append(errs, err)
 	}

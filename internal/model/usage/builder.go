@@ -309,15 +309,15 @@ func (b *Builder) Report() *Report {
 // Each log path is opened and streamed in the order given (one file's lines
 // are dated on their own: a date never carries over between files). udadmin,
 // when not nil, is a `udadmin -list -times` listing (live output or a
-// captured file). loc is the server's zone, used for the times in both;
+// captured file), named udadminSource in its problems. loc is the server's zone, used for the times in both;
 // per-day counts use m's zone.
 //
 // problems holds what went wrong with single sources — a log that cannot be
 // opened or read (as "PATH: error"), a malformed udadmin row
-// (*LineError, "udadmin:12: ...") — and the rest still counts. err is non-nil
+// (*LineError, "PATH:12: ...") — and the rest still counts. err is non-nil
 // only when sources were given and not one of them could be read, so that an
 // empty report is not mistaken for a month without use.
-func ReadMonth(m Month, logs []string, udadmin io.Reader, loc *time.Location) (rep *Report, problems []error, err error) {
+func ReadMonth(m Month, logs []string, udadmin io.Reader, udadminSource string, loc *time.Location) (rep *Report, problems []error, err error) {
 	b := NewBuilder(m)
 	read := 0
 	for _, path := range logs {
@@ -330,7 +330,7 @@ func ReadMonth(m Month, logs []string, udadmin io.Reader, loc *time.Location) (r
 		}
 	}
 	if udadmin != nil {
-		as, errs := ParseUdadmin(udadmin, loc)
+		as, errs := ParseUdadmin(udadmin, udadminSource, loc)
 		for _, a := range as {
 			b.AddAssignment(a)
 		}

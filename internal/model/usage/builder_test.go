@@ -40,7 +40,7 @@ func TestReadMonthFixtures(t *testing.T) {
 	}
 	defer ud.Close()
 	logs := []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log"}
-	rep, problems, err := ReadMonth(nov, logs, ud, berlin)
+	rep, problems, err := ReadMonth(nov, logs, ud, "udadmin", berlin)
 	if err != nil {
 		t.Fatalf("ReadMonth: %v", err)
 	}
@@ -80,7 +80,7 @@ func TestReadMonthFixtures(t *testing.T) {
 
 	// The same logs seen from October: dave, bob and mallory count there.
 	ud.Seek(0, 0)
-	oct, _, err := ReadMonth(nov.Prev(), logs, ud, berlin)
+	oct, _, err := ReadMonth(nov.Prev(), logs, ud, "udadmin", berlin)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,9 +123,9 @@ func TestReadMonthProblems(t *testing.T) {
 			var problems []error
 			var err error
 			if ud != nil {
-				rep, problems, err = ReadMonth(m, tt.logs, ud, utc)
+				rep, problems, err = ReadMonth(m, tt.logs, ud, "udadmin", utc)
 			} else {
-				rep, problems, err = ReadMonth(m, tt.logs, nil, utc)
+				rep, problems, err = ReadMonth(m, tt.logs, nil, "", utc)
 			}
 			if rep == nil || len(rep.Days) != 30 {
 				t.Fatalf("want a report even with problems, got %+v", rep)

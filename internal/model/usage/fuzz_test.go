@@ -87,7 +87,7 @@ func FuzzParseUdadmin(f *testing.F) {
 	f.Add([]byte("Users:\n a b c ()\n a b c (Mon)\n (x y z) b c (Mon Nov 02 08:14:51 2026)\nDevices:\n d e f (2026-11-02 08:14:51)\n"))
 	f.Add([]byte("Users:\n a b c (Mon Nov 31 08:14:51 2026)\n a b c (Xyz Dec 1 0:0:0 1)\n a b c (Mon Feb 29 23:59:59 9999)\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		as, errs := ParseUdadmin(bytes.NewReader(data), time.UTC)
+		as, errs := ParseUdadmin(bytes.NewReader(data), "udadmin", time.UTC)
 		for _, a := range as {
 			if a.Identity == "" || a.Feature == "" || a.Version == "" || a.LastUse.IsZero() || a.Line < 1 {
 				t.Fatalf("incomplete assignment %+v", a)

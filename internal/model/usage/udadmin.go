@@ -22,7 +22,7 @@ type Assignment struct {
 
 // LineError is a problem with one line of an input; the rest still parses.
 type LineError struct {
-	Source string // "udadmin", or whatever the caller names the input
+	Source string // the input's path, or "udadmin" for live output
 	Line   int
 	Err    error
 }
@@ -43,9 +43,11 @@ func (e *LineError) Unwrap() error { return e.Err }
 // against the date: the date is what counts. Lines before the first section
 // header that do not read as rows are the banner and are ignored; a row
 // there counts as a user. Inside a section every non-blank line must be a
-// row, else it becomes a *LineError ("udadmin:12: ...") and the rest still
-// parses. A read error ends the listing and is the last error returned.
-func ParseUdadmin(r io.Reader, loc *time.Location) ([]Assignment, []error) {
+// row, else it becomes a *LineError ("SOURCE:12: ...") and the rest still
+// parses. source names the listing in those errors: the captured file's
+// path, or "udadmin" for live output. A read error ends the listing and is
+// the last error returned.
+func ParseUdadmin(r io.Reader, source string, loc *time.Location) ([]Assignment, []error) {
 	if loc == nil {
 		loc = time.Local
 	}
@@ -56,7 +58,7 @@ func ParseUdadmin(r io.Reader, loc *time.Location) ([]Assignment, []error) {
 		section bool
 	)
 	lr := newLineReader(r)
-	fail := func(err error) { errs = append(errs, &LineError{Source: "udadmin", Line: lr.n, Err: err}) }
+	fail := func(err error) { errs = append(errs, &LineError{Source: source, Line: lr.n, Err: err}) }
 	for {
 		b, long, err := lr.next()
 		if err == io.EOF {

@@ -28,7 +28,7 @@ func TestParseUdadminFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	as, errs := ParseUdadmin(f, berlin)
+	as, errs := ParseUdadmin(f, "udadmin", berlin)
 	var got []string
 	for _, a := range as {
 		got = append(got, assignmentString(a))
@@ -103,7 +103,7 @@ func TestParseUdadmin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			as, errs := ParseUdadmin(strings.NewReader(tt.listing), time.UTC)
+			as, errs := ParseUdadmin(strings.NewReader(tt.listing), "udadmin", time.UTC)
 			var got []string
 			for _, a := range as {
 				got = append(got, assignmentString(a))
@@ -117,7 +117,7 @@ func TestParseUdadmin(t *testing.T) {
 func TestParseUdadminReadError(t *testing.T) {
 	boom := errors.New("pipe closed")
 	r := &failingReader{data: []byte("Users:\n a F V (Mon Nov 02 08:14:51 2026)\n"), err: boom}
-	as, errs := ParseUdadmin(r, time.UTC)
+	as, errs := ParseUdadmin(r, "udadmin", time.UTC)
 	if len(as) != 1 || len(errs) != 1 || !errors.Is(errs[0], boom) {
 		t.Errorf("got %d assignments and errors %v; want 1 and the read error", len(as), errs)
 	}

@@ -91,7 +91,7 @@ func TestUdadminParses(t *testing.T) {
 	if err := WriteUdadmin(&buf, 300, 40, month); err != nil {
 		t.Fatal(err)
 	}
-	as, errs := usage.ParseUdadmin(&buf, time.UTC)
+	as, errs := usage.ParseUdadmin(&buf, "udadmin", time.UTC)
 	if len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
