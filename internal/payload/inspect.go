@@ -203,8 +203,9 @@ func (s *Scanned) Close() error {
 	return err
 }
 
-// VerifyProgress is how far Verify has read. Bytes count compressed bytes, the
-// work still to do, which a few large entries dominate.
+// VerifyProgress is how far Verify has read. Bytes are compressed bytes:
+// a payload's work is mostly in one or two large entries, which a count of
+// entries alone would hide.
 type VerifyProgress struct {
 	Entries, TotalEntries int
 	Bytes, TotalBytes     int64
