@@ -228,6 +228,12 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		}
 		m.busy = ""
 		m.report, m.verifying = msg.scanned.Listing(), true
+		// Until the first progress value: what the listing says will be read.
+		for _, e := range m.report.Entries {
+			if e.Check == payload.CheckPending {
+				m.progress.TotalEntries++
+			}
+		}
 		m.list.SetLen(len(m.report.Entries))
 		m.SetSize(m.width, m.height)
 		return m.verify(msg.scanned), false
@@ -356,7 +362,11 @@ func (m *Model) View() string {
 			b.WriteString(t.Crit.Render(common.Fit("   - "+p, w, false)) + "\n")
 		}
 	}
-	b.WriteString(common.Fit(manifestLine(r), w, false) + "\n")
+	mline := manifestLine(r)
+	if m.verifying {
+		mline = "manifest not read yet"
+	}
+	b.WriteString(common.Fit(mline, w, false) + "\n")
 
 	cols := common.Flex(w, 10, []common.Column{
 		{Title: "ENTRY", Width: 0},
@@ -387,14 +397,6 @@ func (m *Model) View() string {
 // progressText is the second phase's progress, in entries and bytes.
 func (m *Model) progressText() string {
 	p := m.progress
-	if p.TotalEntries == 0 && m.report != nil {
-		// Before the first value: what the listing says will be read.
-		for _, e := range m.report.Entries {
-			if e.Check == payload.CheckPending {
-				p.TotalEntries++
-			}
-		}
-	}
 	pct := 0
 	if p.TotalBytes > 0 {
 		pct = int(p.Bytes * 100 / p.TotalBytes)
@@ -425,9 +427,6 @@ func checkText(e payload.Entry) string {
 
 func manifestLine(r *payload.Report) string {
 	mf := r.Manifest
-	if mf == nil && r.State == payload.StateListed {
-		return "manifest not read yet"
-	}
 	if mf == nil {
 		return "no readable manifest"
 	}
