@@ -16,10 +16,11 @@
 package payload
 
 import (
-	"fmt"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lsui/lsui/internal/zipdir"
 )
 
 // Entry names inside a payload.
@@ -64,6 +65,12 @@ var DefaultLimits = Limits{
 // its ratio, and tiny JSON files of repeated bytes reach high ratios
 // honestly.
 const ratioFloor = 64 << 10
+
+// maxNameLen caps an entry name in bytes: a payload's longest is
+// licenses/ and a licence file's name, which Windows keeps under 260
+// characters with its folder. The central directory reader refuses longer
+// names before holding them.
+const maxNameLen = 1024
 
 // nameProblems lists what makes name unsafe as a path inside an archive.
 // Inspect flags these; Build refuses to write such a name.
@@ -132,17 +139,6 @@ func LooksPseudonymized(name string) bool {
 // pseudonymLen mirrors scramble.PseudonymLen; a test keeps them equal.
 const pseudonymLen = 26
 
-// quoted shows a name from a zip inside a message: Go quoting turns control
-// characters and invalid UTF-8 into visible escapes, so a message is safe to
-// print even before it is sanitized.
-func quoted(name string) string {
-	const max = 200
-	if len(name) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(name[cut]) {
-			cut--
-		}
-		return fmt.Sprintf("%q…", name[:cut])
-	}
-	return fmt.Sprintf("%q", name)
-}
+// quoted shows a name from a zip inside a message, escaped and cut
+// (zipdir.Quote).
+func quoted(name string) string { return zipdir.Quote(name) }
