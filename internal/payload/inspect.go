@@ -386,6 +386,7 @@ func (in *inspection) checkEntries() bool {
 	exact := make(map[string]int, len(in.dir.Entries))
 	in.byName = exact
 	folded := make(map[string]int, len(in.dir.Entries))
+	var names nameFolder
 	var total uint64
 	for i, d := range in.dir.Entries {
 		e := &rep.Entries[i]
@@ -394,15 +395,20 @@ func (in *inspection) checkEntries() bool {
 		for _, p := range nameProblems(d.Name) {
 			in.entryProblem(i, "%s", p)
 		}
-		lower := strings.ToLower(d.Name)
 		if j, dup := exact[d.Name]; dup {
 			in.entryProblem(i, "duplicate name (also entry %d)", j+1)
 		} else {
 			exact[d.Name] = i
-			if j, dup := folded[lower]; dup {
-				in.entryProblem(i, "name differs only in case from %s", quoted(rep.Entries[j].Name))
+			key := names.fold(d.Name)
+			if j, dup := folded[key]; dup {
+				other := rep.Entries[j].Name
+				if strings.EqualFold(other, d.Name) {
+					in.entryProblem(i, "name differs only in case from %s", quoted(other))
+				} else {
+					in.entryProblem(i, "name is the same file as %s once extracted (Unicode form, case, or trailing dots and spaces)", quoted(other))
+				}
 			} else {
-				folded[lower] = i
+				folded[key] = i
 			}
 		}
 		switch d.Type() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -95,6 +96,9 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 		defer rc.Close()
 		br := &boundedReader{ctx: ctx, r: rc, limit: limit, csize: clampInt64(d.CompressedSize), maxRatio: lim.MaxRatio}
 		data, readErr = io.ReadAll(br)
+		if readErr == nil && crc32.ChecksumIEEE(data) != d.CRC32 {
+			readErr = kzip.ErrChecksum // checked even when the CRC is 0, as Inspect does
+		}
 		if errors.Is(readErr, errEntryTooLarge) {
 			if int64(len(data)) > limit {
 				data = data[:limit]

@@ -158,6 +158,12 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, lim Limits) (*Director
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w: %v", ErrNotZip, err)
 	}
+	if end.trailing != 0 {
+		// klauspost's reader takes a zip with anything after the end
+		// record; a streaming reader may read what follows as a zip of
+		// its own.
+		return nil, nil, fmt.Errorf("%d bytes after the end record and its comment (data or a second zip that other readers see)", end.trailing)
+	}
 	if lim.MaxEntries > 0 && end.records > uint64(lim.MaxEntries) {
 		return nil, nil, fmt.Errorf("%w: %d entries, over the cap of %d", ErrTooManyEntries, end.records, lim.MaxEntries)
 	}
@@ -216,6 +222,7 @@ type endRecord struct {
 	dirOffset uint64
 	base      int64 // how far the zip's offsets are shifted in the file
 	tail      int64 // where what follows the directory starts: the zip64 end record, or the end record
+	trailing  int64 // bytes after the end record's comment
 }
 
 var errEndOfDirectory = errors.New("end of central directory")
@@ -245,13 +252,8 @@ func readEnd(r io.ReaderAt, size int64) (*endRecord, error) {
 		return nil, errors.New("no end of central directory record")
 	}
 	le := binary.LittleEndian
-	if comment := int64(le.Uint16(buf[20:])); at+lenEnd+comment != size {
-		// klauspost's reader takes a zip with anything after the end
-		// record; a streaming reader may read what follows as a zip of
-		// its own.
-		return nil, fmt.Errorf("%d bytes after the end record and its comment", size-at-lenEnd-comment)
-	}
 	e := &endRecord{
+		trailing:  size - at - lenEnd - int64(le.Uint16(buf[20:])),
 		records:   uint64(le.Uint16(buf[10:])),
 		dirSize:   uint64(le.Uint32(buf[12:])),
 		dirOffset: uint64(le.Uint32(buf[16:])),
