@@ -64,7 +64,7 @@ func TestHostileContent(t *testing.T) {
 		// Item 3: no scalar over 64 KiB is buffered.
 		{"1 MiB string in usage.json", payloadZip(t, false, withUsage(false, `{"x":"`+big+`"}`)), "usage.json: x: a JSON value over 64 KiB"},
 		{"1 MiB number in inventory.json", payloadZip(t, false, func(files []zfile, m *Manifest) []zfile {
-			files[1].data = []byte(`{"licenses":[` + "1"+digits(1<<20) + `]}`)
+			files[1].data = []byte(`{"licenses":[` + "1" + digits(1<<20) + `]}`)
 			*m = manifestFor(files, false)
 			return files
 		}), "inventory.json: licenses: a JSON value over 64 KiB"},
@@ -111,7 +111,7 @@ func TestHostileContent(t *testing.T) {
 // fields when the payload is not scrambled, are fine.
 func TestContentThatStaysAccepted(t *testing.T) {
 	for name, zip := range map[string][]byte{
-		"60 KiB value": payloadZip(t, false, withUsage(false, usageWith(identity(`"name":"`+strings.Repeat("b", 60<<10)+`",`+goodFields)))),
+		"60 KiB value":               payloadZip(t, false, withUsage(false, usageWith(identity(`"name":"`+strings.Repeat("b", 60<<10)+`",`+goodFields)))),
 		"plain, with an extra field": payloadZip(t, false, withUsage(false, usageWith(identity(`"name":"alice@corp.example","email":"alice@corp.example",`+goodFields)))),
 		"scrambled, two identities": payloadZip(t, true, withUsage(true, usageWith(
 			identity(`"name":"`+pseudo+`",`+goodFields), identity(`"name":"abcdefghijklmnopqrstuvwxyz","kind":"device","features":[],"first_seen":"2026-11-02T08:00:00+01:00","last_seen":"2026-11-02T09:00:00Z"`)))),
