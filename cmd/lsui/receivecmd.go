@@ -89,6 +89,7 @@ func runReceive(e *env, args []string, f receiveFlags) int {
 	if err != nil {
 		return fail(e, "receive", err)
 	}
+	ln = payload.LimitConnections(ln, payload.DefaultMaxConnections)
 	srv := &http.Server{
 		Handler:           payload.NewReceiver(f.dir, payload.ReceiverOptions{MaxSize: f.maxSize, Log: e.stderr}),
 		TLSConfig:         tlsConfig,
