@@ -31,10 +31,10 @@ type opened struct {
 
 // resolve finds the root (flag, LSUI_ROOT, installed server, else the demo)
 // and, for the demo, writes its private copy.
-func resolve(e *env, o *options) (*opened, error) {
-	opts := model.Options{Now: o.Now(), Location: o.loc, UdadminFile: o.udadminFile, NoExec: o.noExec}
-	if !o.demo {
-		root, err := model.ResolveRoot(o.root, e.getenv)
+func resolve(e *env, g *globalOptions) (*opened, error) {
+	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, NoExec: g.noExec}
+	if !g.demo {
+		root, err := model.ResolveRoot(g.root, e.getenv)
 		if err == nil {
 			opts.Root = root
 			return &opened{opts: opts, cleanup: func() {}}, nil
@@ -45,7 +45,7 @@ func resolve(e *env, o *options) (*opened, error) {
 	}
 	// The demo server is a fictional one: its zone is UTC unless --tz says
 	// otherwise, so its output is the same on every machine.
-	if o.tz == "" {
+	if g.tz == "" {
 		opts.Location = time.UTC
 	}
 	dir, err := os.MkdirTemp("", "lsui-demo-")
@@ -73,8 +73,8 @@ func noteDemoWrite(e *env, op *opened) {
 }
 
 // load resolves and loads the root; the caller must call cleanup.
-func load(e *env, o *options, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
-	op, err := resolve(e, o)
+func load(e *env, g *globalOptions, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
+	op, err := resolve(e, g)
 	if err != nil {
 		return nil, nil, err
 	}

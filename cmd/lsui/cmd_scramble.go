@@ -6,35 +6,52 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
 )
 
-func init() {
-	var immediate bool
-	register(&command{
-		name:    "scramble",
-		summary: "print the pseudonyms names are uploaded as, or rotate the key (scramble rotate)",
-		usage:   "[--json] [NAME...] | rotate [--immediate]",
-		flags: func(fs *flagSet) {
-			fs.BoolVar(&immediate, "immediate", false, "with rotate: switch keys now instead of at the next calendar month")
+func newScrambleCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "scramble [--json] [NAME...]",
+		Short: "print the pseudonyms names are uploaded as, or rotate the key (scramble rotate)",
+		Long:  "Names come from the arguments, else one a line from standard input.",
+		Args:  cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runScramble(e, g, args))
 		},
-		run: func(e *env, o *options, args []string) int {
-			if len(args) > 0 && args[0] == "rotate" {
-				return runRotate(e, o, args[1:], immediate)
-			}
-			return runScramble(e, o, args)
+	}
+	cmd.AddCommand(newScrambleRotateCommand(e, g))
+	return takes(cmd, groupServer, groupJSON)
+}
+
+// rotateOptions are `lsui scramble rotate`'s own flags.
+type rotateOptions struct {
+	immediate bool
+}
+
+func newScrambleRotateCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts rotateOptions
+	cmd := &cobra.Command{
+		Use:   "rotate [--immediate]",
+		Short: "rotate the scramble key, effective at the next calendar month",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runRotate(e, g, opts))
 		},
-	})
+	}
+	cmd.Flags().BoolVar(&opts.immediate, "immediate", false, "switch keys now instead of at the next calendar month")
+	return takes(cmd, groupServer)
 }
 
 // maxStdinName caps one name read from stdin; AD names are far shorter.
 const maxStdinName = 64 << 10
 
-func runScramble(e *env, o *options, names []string) int {
-	op, err := resolve(e, o)
+func runScramble(e *env, g *globalOptions, names []string) int {
+	op, err := resolve(e, g)
 	if err != nil {
 		return fail(e, "scramble", err)
 	}
@@ -81,7 +98,7 @@ func runScramble(e *env, o *options, names []string) int {
 		}
 		rows = append(rows, row{n, p})
 	}
-	if o.json {
+	if g.json {
 		if err := writeJSON(e.stdout, struct {
 			Key   *scramble.Key `json:"key"`
 			Names []row         `json:"names"`
@@ -96,12 +113,9 @@ func runScramble(e *env, o *options, names []string) int {
 	return exitOK
 }
 
-func runRotate(e *env, o *options, args []string, immediate bool) int {
-	if len(args) > 0 {
-		fmt.Fprintln(e.stderr, "lsui scramble: usage: lsui scramble rotate [--immediate]")
-		return exitUsage
-	}
-	op, err := resolve(e, o)
+func runRotate(e *env, g *globalOptions, opts rotateOptions) int {
+	immediate := opts.immediate
+	op, err := resolve(e, g)
 	if err != nil {
 		return fail(e, "scramble rotate", err)
 	}
