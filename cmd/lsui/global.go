@@ -160,4 +160,3 @@ func serverLocation(tz string, getenv func(string) string) (*time.Location, erro
 	}
 	return systemLocation(getenv, time.Now()), nil
 }
-
