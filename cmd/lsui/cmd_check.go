@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/usage"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -43,11 +44,17 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 	}
 	defer cleanup()
 	h := s.Health()
-	users := 0
+	users, devices := 0, 0
 	if s.Usage != nil {
-		users = len(s.Usage.Identities)
+		for _, id := range s.Usage.Identities {
+			if id.Kind == usage.Device {
+				devices++
+			} else {
+				users++
+			}
+		}
 	}
-	summary := fmt.Sprintf("%d licence lines, %d users this month", len(s.Lines), users)
+	summary := fmt.Sprintf("%d licence lines, %d users and %d devices this month", len(s.Lines), users, devices)
 	if len(h.Findings) > 0 {
 		msgs := make([]string, 0, len(h.Findings))
 		for _, f := range h.Findings {
@@ -55,7 +62,7 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 		}
 		summary = strings.Join(msgs, "; ")
 	}
-	perf := fmt.Sprintf("lines=%d users=%d errors=%d", len(s.Lines), users, len(s.ParseErrors))
+	perf := fmt.Sprintf("lines=%d users=%d devices=%d errors=%d", len(s.Lines), users, devices, len(s.ParseErrors))
 	fmt.Fprintf(e.stdout, "LICENSES %s - %s | %s\n", h.Status, sanitize.Line(summary), perf)
 	return int(h.Status)
 }

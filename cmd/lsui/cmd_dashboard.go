@@ -13,7 +13,6 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -66,6 +65,12 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
 		return exitFail
 	}
+	// Which root is settled before the program takes the screen: a root
+	// that cannot be read fails here, on one line.
+	choice, err := chooseRoot(e, g, true)
+	if err != nil {
+		return fail(e, "", err)
+	}
 	prepareRenderer(g)
 
 	// The root is resolved and loaded inside the program (views.Options.Load
@@ -78,7 +83,7 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		ended   bool
 	)
 	load := func(ctx context.Context) (*model.Snapshot, model.Options, error) {
-		op, err := resolve(e, g)
+		op, err := openRoot(e, g, choice)
 		if err != nil {
 			return nil, model.Options{}, err
 		}
@@ -93,10 +98,11 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		s, err := model.Load(ctx, op.opts)
 		return s, op.opts, err
 	}
-	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint})
+	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint,
+		Notice: choice.notice})
 	p := tea.NewProgram(app, programOptions(e, ui)...)
 	stop := killOnHangup(p)
-	_, err := p.Run()
+	_, err = p.Run()
 	stop()
 	// A cancelled upload cycle may still be writing its journal; the
 	// demo's folder goes only once it has stopped.
@@ -139,8 +145,7 @@ func killOnHangup(p *tea.Program) (stop func()) {
 // needTerminal refuses to draw a full-screen program into a pipe or file.
 func needTerminal(e *env) error {
 	for _, s := range []any{e.stdin, e.stdout} {
-		f, ok := s.(*os.File)
-		if !ok || !term.IsTerminal(f.Fd()) {
+		if !e.terminal(s) {
 			return errors.New("the dashboard needs a terminal; for scripts use the commands in lsui --help")
 		}
 	}

@@ -60,6 +60,9 @@ type env struct {
 	// termWidth is the terminal's width in cells, 0 when unknown; nil
 	// means "ask the operating system".
 	termWidth func(any) int
+	// demoDir is the demo's temporary copy once one is written, so
+	// messages show it as DEMO.
+	demoDir string
 }
 
 // Exit statuses shared by every command (check uses the Nagios codes).
