@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -52,6 +54,13 @@ func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 	const cmd = "payload build"
 	out := opts.out
+	if out != "" {
+		// Said before the server is read, and naming the file asked for.
+		if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "lsui %s: --out %s: the folder %s does not exist; create it or write elsewhere\n", cmd, out, filepath.Dir(out))
+			return exitFail
+		}
+	}
 	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, cmd, err)
@@ -74,6 +83,9 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 	}
 	built, err := payload.Build(context.Background(), s, payload.BuildOptions{Now: g.Now(), Out: out, Key: key})
 	if err != nil {
+		if out != "" {
+			err = writeError(out, err)
+		}
 		return fail(e, cmd, err)
 	}
 	if g.json {
