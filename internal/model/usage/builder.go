@@ -38,7 +38,7 @@ type Builder struct {
 	coIDs      map[string]*coID // checkout identities by lower-case token
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
-	featNames  []string         // upper case
+	featNames  []string         // first spelling of each
 	concurrent []bool           // per feature: CCU or CCS, its checkouts followed
 	fold       ident.Folder
 
@@ -219,7 +219,8 @@ func (b *Builder) AddAssignment(a Assignment) {
 	sec := a.LastUse.Unix()
 	day, ok := b.dayOf(sec)
 	fi := b.featureIndex(a.Feature)
-	name, _ := ident.UserName(a.Identity, false, b.KeepDomains)
+	// A device is a client device name: it has no domain to remove.
+	name, _ := ident.UserName(a.Identity, false, b.KeepDomains || a.Kind == Device)
 	if fi == b.startup || ident.IsMachineAccount(name) {
 		if ok {
 			b.connections[connKey{b.featNames[fi], ""}]++
@@ -349,14 +350,14 @@ func (b *Builder) featureIndexBytes(feature []byte) int32 {
 }
 
 // addFeature indexes a spelling; spellings that differ only in case share
-// one feature, named in upper case as licence files write it.
+// one feature, named as first seen.
 func (b *Builder) addFeature(spelling string) int32 {
 	upper := strings.ToUpper(spelling)
 	fi, ok := b.featUpper[upper]
 	if !ok {
 		fi = int32(len(b.featNames))
 		b.featUpper[upper] = fi
-		b.featNames = append(b.featNames, upper)
+		b.featNames = append(b.featNames, spelling)
 		b.concurrent = append(b.concurrent, isConcurrent(upper))
 		if upper == StartupFeature {
 			b.startup = fi

@@ -187,7 +187,7 @@ func (b *Builder) cloneCheckouts() checkouts {
 // Checkout is one checkout of a concurrent feature open at the end of the
 // logs.
 type Checkout struct {
-	Feature    string // upper case
+	Feature    string // as first spelled
 	Identity   string // the user@host token, as its OUT wrote it
 	User, Host string // Identity split at its last "@"
 	Start      time.Time

@@ -50,7 +50,7 @@ type Identity struct {
 	Name      string // first spelling seen: the user part, its domain removed unless domains are kept
 	Key       string // the comparison form (ident's fold of Name): what two spellings share
 	Kind      Kind
-	Features  []string // sorted, distinct, upper case
+	Features  []string // sorted, distinct, each as first spelled (features compare case-insensitively)
 	Via       []string // hosts (controllers) the log's checkouts came through, sorted; none for udadmin
 	FirstSeen time.Time
 	LastSeen  time.Time
@@ -59,7 +59,7 @@ type Identity struct {
 // LastUse is an identity's latest use of one feature in everything read,
 // whatever the month: what a user/device lease runs from (DOMAIN.md §4.4).
 type LastUse struct {
-	Feature  string // upper case
+	Feature  string // as first spelled
 	Key      string // Identity.Key of its identity
 	Kind     Kind
 	Last     time.Time
