@@ -133,6 +133,8 @@ func serverMetrics(s *model.Snapshot, now time.Time) (*prometheus.Registry, erro
 	overdraft := gauge("entitlement_overdraft_licenses", "Overdraft licences per entitlement.", ent...)
 	inUse := gauge("entitlement_in_use_licenses", "Licences in use per entitlement.", ent...)
 	available := gauge("entitlement_available_licenses", "Installed + overdraft - in use, per entitlement.", ent...)
+	thisMonth := gauge("entitlement_this_month_identities", "Distinct users and devices this calendar month per entitlement: the figure call-home reports.", ent...)
+	peak := gauge("entitlement_peak_month_licenses", "Most licences checked out at once this month per entitlement (concurrent models).", ent...)
 	seen := map[[2]string]bool{}
 	for _, r := range s.EntitlementRecords() {
 		k := [2]string{sanitize.Line(r.Feature), orDash(r.CSSDate)}
@@ -140,6 +142,14 @@ func serverMetrics(s *model.Snapshot, now time.Time) (*prometheus.Registry, erro
 			continue // one series per label set; the first is the one the table lists first
 		}
 		seen[k] = true
+		thisMonth.WithLabelValues(k[:]...).Set(float64(r.ThisMonth))
+		peak.WithLabelValues(k[:]...).Set(float64(r.PeakMonth))
+		if r.InstalledUnknown {
+			// No licence file says how many: no installed, overdraft or
+			// available series rather than a misleading 0.
+			inUse.WithLabelValues(k[:]...).Set(float64(r.InUse))
+			continue
+		}
 		if r.Uncounted {
 			uncounted.WithLabelValues(k[:]...).Set(1)
 		} else {

@@ -65,6 +65,8 @@ func TestMetrics(t *testing.T) {
 		{"lsui_entitlement_installed_licenses", map[string]string{"feature": "MPS_ENT_CCU", "css_date": "2026-12-17"}, 100},
 		{"lsui_entitlement_overdraft_licenses", map[string]string{"feature": "MPS_ENT_CCU"}, 10},
 		{"lsui_entitlement_in_use_licenses", map[string]string{"feature": "CXS_STD_CCS"}, 11},
+		{"lsui_entitlement_this_month_identities", map[string]string{"feature": "MPS_ENT_CCU"}, 78},
+		{"lsui_entitlement_peak_month_licenses", map[string]string{"feature": "MPS_ENT_CCU"}, 33},
 		{"lsui_css_date_days", map[string]string{"feature": "CXS_STD_CCS"}, 18},
 		{"lsui_css_date_days", map[string]string{"feature": "XDT_ADV_UD"}, -14},
 		{"lsui_findings", map[string]string{"severity": "critical"}, 1},
