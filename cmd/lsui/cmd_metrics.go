@@ -117,7 +117,7 @@ func serverMetrics(s *model.Snapshot, now time.Time) (*prometheus.Registry, erro
 		return reg, nil
 	}
 
-	h := s.Health()
+	h := serverHealth(s)
 	statusG.WithLabelValues().Set(float64(h.Status))
 	count := map[model.Status]int{}
 	for _, f := range h.Findings {
