@@ -50,12 +50,12 @@ type Builder struct {
 	udadmin                                                    bool  // a udadmin listing was read
 	connections                                                map[connKey]int
 
-	co      checkouts
-	peaks   map[int32]*featurePeak
+	co    checkouts
+	peaks map[int32]*featurePeak
 	// levelsInMonth: a checkout level changed (or could have: a restart) in
 	// the month, so this stretch's peaks depend on the state it began in.
 	levelsInMonth bool
-	startup int32 // the index of StartupFeature, -1 until seen
+	startup       int32 // the index of StartupFeature, -1 until seen
 }
 
 type connKey struct{ feature, host string }
