@@ -121,6 +121,18 @@ func (s *Snapshot) Health() Health {
 	for _, e := range s.ParseErrors {
 		add(Warning, Target{Kind: TargetLicenceLine, File: e.File, Line: e.Line}, "malformed licence line %s", e.Error())
 	}
+	if s.Lmstat != nil && s.Lmstat.Down() {
+		why := s.Lmstat.Error
+		for _, srv := range s.Lmstat.Servers {
+			if why == "" && srv.Message != "" {
+				why = srv.Message
+			}
+		}
+		if why == "" {
+			why = "no server answered"
+		}
+		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: the licence server is down (%s); concurrent in use is counted from the log", why)
+	}
 	if f, ok := UploadBacklogFinding(s.Uploads, s.Now); ok {
 		h.Findings = append(h.Findings, f)
 		h.Status = max(h.Status, f.Status)

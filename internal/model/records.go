@@ -306,6 +306,16 @@ func usageHead(r *usage.Report) UsageRecord {
 	return rec
 }
 
+// LogsCoverage says how far back the debug logs reach, which bounds the
+// user/device lease look-back: "logs cover 2026-09-03 onwards", or "no
+// dated checkouts in the logs".
+func LogsCoverage(r *usage.Report) string {
+	if r == nil || r.LogsFrom.IsZero() {
+		return "no dated checkouts in the logs"
+	}
+	return "logs cover " + r.LogsFrom.Format("2006-01-02") + " onwards"
+}
+
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
 func NewIdentityRecord(id usage.Identity, name string) IdentityRecord {
 	features, via := id.Features, id.Via
