@@ -58,6 +58,7 @@ func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
 			fmt.Fprintf(e.stdout, "error: %s\n", sanitize.Line(pe.Error()))
 		}
 	}
+	noteLicensing(e, s)
 	warnProblems(e, s)
 	if err != nil {
 		return fail(e, "licenses", err)
@@ -127,6 +128,7 @@ func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 		}
 		t.write(e.stdout, topts.width(e))
 	}
+	noteLicensing(e, s)
 	warnProblems(e, s)
 	if err != nil {
 		return fail(e, "entitlements", err)
