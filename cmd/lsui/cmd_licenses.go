@@ -70,7 +70,7 @@ func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
 	var topts tableOptions
 	cmd := &cobra.Command{
 		Use:   "entitlements [--json] [--wide]",
-		Short: "installed, overdraft, in use and available per product/edition/model",
+		Short: "installed, overdraft, in use, available, this month and peak per product/edition/model",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(runEntitlements(e, g, topts))
