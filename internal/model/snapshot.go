@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
 	"os"
@@ -169,7 +170,7 @@ func (s *Snapshot) loadLicences() {
 			continue
 		}
 		path := filepath.Join(s.Layout.MyFiles, e.Name())
-		f, err := os.Open(path)
+		f, err := regularfile.Open(path)
 		if err != nil {
 			s.problem(path, 0, err)
 			continue
@@ -226,7 +227,7 @@ const maxListing = 256 << 20
 
 func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string, error) {
 	if opt.UdadminFile != "" {
-		f, err := os.Open(opt.UdadminFile)
+		f, err := regularfile.Open(opt.UdadminFile)
 		if err != nil {
 			return nil, opt.UdadminFile, err
 		}

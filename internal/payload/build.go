@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"hash"
 	"io"
 	"io/fs"
@@ -241,7 +242,7 @@ type licence struct {
 }
 
 func (l licence) open() (io.Reader, error) {
-	f, err := os.Open(l.path)
+	f, err := regularfile.Open(l.path)
 	if err != nil {
 		return nil, err
 	}

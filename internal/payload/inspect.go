@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"math"
 	"os"
@@ -266,7 +267,7 @@ func inMemory(sr *io.SectionReader) *io.SectionReader {
 // ScanFile runs the first phase on the zip at path. The file stays open
 // for Verify; call Close when Verify will not run.
 func ScanFile(ctx context.Context, path string, lim Limits) *Scanned {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return rejected(path, "cannot open: %v", err)
 	}

@@ -4,9 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	kzip "github.com/klauspost/compress/zip"
@@ -31,7 +31,7 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 	if maxBytes < 0 {
 		maxBytes = 0
 	}
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

@@ -63,6 +63,7 @@ func NewReceiver(dir string, opts ReceiverOptions) http.Handler {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	SweepSpool(dir) // a killed receiver's half-read bodies
 	return &receiver{dir: dir, opt: opts}
 }
 
