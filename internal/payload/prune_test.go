@@ -52,7 +52,7 @@ func TestPruneRule(t *testing.T) {
 		{"fusfus", "...f.s"},
 		{"ssffs", "...fs"},
 		{"sffsss", ".....s"}, // November's final payload was delivered
-		{"sffus", "...us"}, // ... of unknown outcome: not known delivered, it stays
+		{"sffus", "...us"},   // ... of unknown outcome: not known delivered, it stays
 	}
 	for _, tt := range tests {
 		t.Run(tt.seq, func(t *testing.T) {
