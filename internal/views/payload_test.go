@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	modeluploads "github.com/lsui/lsui/internal/model/uploads"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,10 +97,10 @@ func TestOpenLastUpload(t *testing.T) {
 		if err != nil {
 			return nil, opts, err
 		}
-		if err := os.MkdirAll(s.Layout.UsageDir, 0o755); err != nil {
+		if err := os.MkdirAll(modeluploads.Dir(s.Layout.UsageDir), 0o755); err != nil {
 			return nil, opts, err
 		}
-		if err := os.WriteFile(filepath.Join(s.Layout.UsageDir, filepath.Base(zip)), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(modeluploads.Dir(s.Layout.UsageDir), filepath.Base(zip)), data, 0o644); err != nil {
 			return nil, opts, err
 		}
 		s, err = model.Load(ctx, opts)
