@@ -56,19 +56,19 @@ const (
 type CitrixSummary struct {
 	// Shapes names the documents' schemas found: "LicenseServer.OnPremUsage
 	// 1.0", "LicenseServerCompliance 2.0".
-	Shapes     []string       `json:"shapes"`
-	Server     CitrixServer   `json:"server"`
-	UploadType string         `json:"upload_type"`
-	UTCDate    string         `json:"utc_date"` // the manifest's UTCDate (or the report's)
-	Date       string         `json:"date"`     // the manifest's local Date
-	DeployUTC  string         `json:"product_deploy_utc_date,omitempty"`
-	Ccid       string         `json:"ccid,omitempty"`
-	OrgID      string         `json:"org_id,omitempty"`
-	TotalFiles string         `json:"total_files,omitempty"`
-	FilesUI    string         `json:"files_ui,omitempty"`
-	ManifestUI string         `json:"manifest_ui,omitempty"`
-	Serials    []CitrixSerial `json:"serials"`
-	Features   []CitrixFeature `json:"features"`
+	Shapes     []string         `json:"shapes"`
+	Server     CitrixServer     `json:"server"`
+	UploadType string           `json:"upload_type"`
+	UTCDate    string           `json:"utc_date"` // the manifest's UTCDate (or the report's)
+	Date       string           `json:"date"`     // the manifest's local Date
+	DeployUTC  string           `json:"product_deploy_utc_date,omitempty"`
+	Ccid       string           `json:"ccid,omitempty"`
+	OrgID      string           `json:"org_id,omitempty"`
+	TotalFiles string           `json:"total_files,omitempty"`
+	FilesUI    string           `json:"files_ui,omitempty"`
+	ManifestUI string           `json:"manifest_ui,omitempty"`
+	Serials    []CitrixSerial   `json:"serials"`
+	Features   []CitrixFeature  `json:"features"`
 	Identities []CitrixIdentity `json:"identities"`
 	// Plain, Scrambled count Identities by form (Scrambled: either
 	// documented scramble form).
@@ -349,7 +349,11 @@ func (in *inspection) nested(ctx context.Context, cr *citrixReader, name string,
 	for _, p := range nrep.Problems {
 		rep.problem("nested zip %s: %s", quoted(name), p)
 	}
-	cr.sum.Nested = append(cr.sum.Nested, NestedZip{Entry: name, Verdict: nrep.Verdict(), Entries: nrep.Entries})
+	verdict := nrep.Verdict()
+	if nrep.State == StateRead && nrep.Citrix != nil {
+		verdict = fmt.Sprintf("read, nothing hostile: %d entries, %d events, %d identities", len(nrep.Entries), nrep.Citrix.Events, len(nrep.Citrix.Identities))
+	}
+	cr.sum.Nested = append(cr.sum.Nested, NestedZip{Entry: name, Verdict: verdict, Entries: nrep.Entries})
 	found := false
 	if sub.in != nil {
 		found = sub.in.collectCitrix(ctx, cr, name+"/")
@@ -747,4 +751,70 @@ func (c *CitrixSummary) describe(entries int) string {
 	}
 	return fmt.Sprintf("call-home bundle of %s, %s, %s (%s); %d features, %d identities (%d plain, %d scrambled), %d events, %d entries read",
 		server, when, upload, shape, len(c.Features), len(c.Identities), c.Plain, c.Scrambled, c.Events, entries)
+}
+
+// Lines is the summary as text, one fact a line, for `lsui payload
+// inspect` and the dashboard's payload viewer. Values are as found in the
+// bundle: sanitize each line before printing.
+func (c *CitrixSummary) Lines() []string {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	sv := c.Server
+	out := []string{
+		fmt.Sprintf("server:        %s (GUID %s, HardwareId %s)", dash(sv.FQDN), dash(sv.GUID), dash(sv.HardwareID)),
+		fmt.Sprintf("version:       %s, installed %s", dash(sv.Version), dash(sv.InstallUTC)),
+		fmt.Sprintf("grace:         %s", sv.Grace),
+		fmt.Sprintf("upload:        %s at %s (local %s)", dash(c.UploadType), dash(c.UTCDate), dash(c.Date)),
+		fmt.Sprintf("schemas:       %s", dash(strings.Join(c.Shapes, ", "))),
+	}
+	if c.Ccid != "" || c.OrgID != "" {
+		out = append(out, fmt.Sprintf("customer:      Ccid %s, OrgID %s", dash(c.Ccid), dash(c.OrgID)))
+	}
+	for _, s := range c.Serials {
+		out = append(out, fmt.Sprintf("serial:        %s (CSS %s, id %s)", dash(s.SN), dash(s.SADate), dash(s.ID)))
+	}
+	for _, f := range c.Features {
+		for _, s := range f.Samples {
+			out = append(out, fmt.Sprintf("feature:       %s CSS %s: peak %s, installed %s, active %s, licensees %s (%d users, %d devices listed)",
+				dash(f.ID), dash(s.SADate), dash(s.CountUsedMax), dash(s.CountInstalled), dash(s.Active), dash(s.Licensees), s.Users, s.Devices))
+		}
+	}
+	form := "none"
+	switch {
+	case len(c.Identities) == 0:
+	case c.Scrambled == 0:
+		form = "plain names"
+	case c.Plain == 0:
+		form = "scrambled"
+	default:
+		form = "mixed: plain names beside scrambled ones"
+	}
+	out = append(out, fmt.Sprintf("identities:    %d (%d plain, %d scrambled): %s", len(c.Identities), c.Plain, c.Scrambled, form))
+	if c.Events > 0 {
+		out = append(out, fmt.Sprintf("events:        %d", c.Events))
+	}
+	for _, f := range c.Files {
+		out = append(out, fmt.Sprintf("file:          %s UI %s: %s", dash(f.Name), shortHash(f.UI), f.Check))
+	}
+	for _, n := range c.Nested {
+		out = append(out, fmt.Sprintf("nested:        %s: %s", n.Entry, n.Verdict))
+	}
+	for _, n := range c.Notes {
+		out = append(out, "note:          "+n)
+	}
+	return out
+}
+
+func shortHash(h string) string {
+	if len(h) > 16 {
+		return h[:16] + "…"
+	}
+	if h == "" {
+		return "-"
+	}
+	return h
 }
