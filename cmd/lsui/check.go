@@ -1,10 +1,12 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -32,7 +34,7 @@ func runCheck(e *env, o *options, args []string, warnDays int) int {
 		return int(model.Unknown)
 	}
 	defer cleanup()
-	h := s.Health()
+	h := payload.Health(context.Background(), s) // the model's findings and the Citrix payload's privacy finding
 	users := 0
 	if s.Usage != nil {
 		users = len(s.Usage.Identities)

@@ -17,9 +17,10 @@ func init() {
 	register(&command{
 		name:    "scramble",
 		summary: "print the pseudonyms names are uploaded as, or rotate the key (scramble rotate)",
-		usage:   "[--json] [NAME...] | rotate [--immediate]",
+		usage:   "[--json] [--citrix] [NAME...] | rotate [--immediate]",
 		flags: func(fs *flagSet) {
 			fs.BoolVar(&immediate, "immediate", false, "with rotate: switch keys now instead of at the next calendar month")
+			fs.BoolVar(&scrambleCitrix, "citrix", false, "also print Citrix's documented scramble (SHA-256, 128 bits, base64) and its 16-hex-digit form: unkeyed, so reversible with a name list")
 		},
 		run: func(e *env, o *options, args []string) int {
 			if len(args) > 0 && args[0] == "rotate" {
@@ -29,6 +30,9 @@ func init() {
 		},
 	})
 }
+
+// scrambleCitrix is --citrix.
+var scrambleCitrix bool
 
 // maxStdinName caps one name read from stdin; AD names are far shorter.
 const maxStdinName = 64 << 10
@@ -70,6 +74,9 @@ func runScramble(e *env, o *options, names []string) int {
 	type row struct {
 		Name      string `json:"name"`
 		Pseudonym string `json:"pseudonym"`
+		// With --citrix: Citrix's documented forms (scramble.CitrixBase64, CitrixHex16).
+		CitrixBase64 string `json:"citrix_sha256_base64,omitempty"`
+		CitrixHex16  string `json:"citrix_hex16,omitempty"`
 	}
 	rows := make([]row, 0, len(names))
 	s := key.Scrambler()
@@ -79,7 +86,11 @@ func runScramble(e *env, o *options, names []string) int {
 			fmt.Fprintf(e.stderr, "lsui scramble: %q: %v\n", sanitize.Line(n), err)
 			return exitUsage
 		}
-		rows = append(rows, row{n, p})
+		r := row{Name: n, Pseudonym: p}
+		if scrambleCitrix {
+			r.CitrixBase64, r.CitrixHex16 = scramble.CitrixBase64(n), scramble.CitrixHex16(n)
+		}
+		rows = append(rows, r)
 	}
 	if o.json {
 		if err := writeJSON(e.stdout, struct {
@@ -91,7 +102,14 @@ func runScramble(e *env, o *options, names []string) int {
 		return exitOK
 	}
 	for _, r := range rows {
+		if scrambleCitrix {
+			fmt.Fprintf(e.stdout, "%s\t%s\tcitrix %s\t%s\n", sanitize.Line(r.Name), r.Pseudonym, r.CitrixBase64, r.CitrixHex16)
+			continue
+		}
 		fmt.Fprintf(e.stdout, "%s\t%s\n", sanitize.Line(r.Name), r.Pseudonym)
+	}
+	if scrambleCitrix {
+		fmt.Fprintln(e.stderr, "lsui: the citrix columns are Citrix's documented scramble and its hex form: unkeyed hashes anyone with a list of names can reverse; lsui uploads the keyed pseudonym in the second column.")
 	}
 	return exitOK
 }

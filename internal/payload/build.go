@@ -121,6 +121,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		Anonymization: anon,
 		Files:         []ManifestFile{},
 	}
+	if _, rep := LatestCitrix(ctx, s.Layout.UsageDir); rep != nil {
+		m.Server.CitrixGUID, m.Server.CitrixHardwareID = rep.Citrix.Server.GUID, rep.Citrix.Server.HardwareID
+	}
 	var sources []source
 	for _, l := range licences {
 		sources = append(sources, source{name: LicenceDir + l.name, open: l.open})
