@@ -96,7 +96,6 @@ func TestCheckPrivacy(t *testing.T) {
 
 func itoa(n int) string { return fmt.Sprint(n) }
 
-
 func TestListCitrixOutcomes(t *testing.T) {
 	dir := t.TempDir()
 	for _, sec := range []int64{300, 100, 200} {

@@ -113,7 +113,7 @@ func TestOpenLastUpload(t *testing.T) {
 			t.Errorf("o from tab %s: active tab %d, want Uploads", from, a.Active()+1)
 		}
 		frame := a.View()
-		if !strings.Contains(frame, "VERDICT OK") || !strings.Contains(frame, "upload_1795766400.zip") {
+		if !strings.Contains(frame, "VERDICT LSUI") || !strings.Contains(frame, "upload_1795766400.zip") {
 			t.Errorf("o from tab %s does not show the last upload's verdict:\n%s", from, frame)
 		}
 		press(a, "esc")
@@ -168,7 +168,7 @@ func TestPayloadViewPhases(t *testing.T) {
 	}
 	app.Update(verdict)
 	frame = app.View()
-	if !strings.Contains(frame, "VERDICT OK") || strings.Contains(frame, "VERIFYING") || app.Model().Verifying() {
+	if !strings.Contains(frame, "VERDICT LSUI") || strings.Contains(frame, "VERIFYING") || app.Model().Verifying() {
 		t.Errorf("final frame:\n%s", frame)
 	}
 	// A progress value that arrives after the verdict changes nothing.
