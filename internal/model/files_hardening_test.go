@@ -102,7 +102,7 @@ func TestHardeningNamedPipesDoNotHang(t *testing.T) {
 		{"udadmin capture", "udadmin.txt", "udadmin.txt"},
 		{"lsui.json", "webservicesforlicensing/lsui.json", "webservicesforlicensing/lsui.json"},
 		{"config", "webservicesforlicensing/SimpleLicenseServiceConfig.xml", ""},
-		{"journal", "LS/resource/usage/lsui-journal.json", "LS/resource/usage/lsui-journal.json"},
+		{"journal", "LS/resource/usage/lsui/lsui-journal.json", "LS/resource/usage/lsui/lsui-journal.json"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/regularfile"
 )
 
@@ -71,7 +72,7 @@ func TestHardeningFIFOLicenceUnderTheLock(t *testing.T) {
 	if !errors.Is(err, regularfile.ErrNotRegular) || !strings.Contains(err.Error(), "pipe.lic: a named pipe") {
 		t.Fatalf("cycle: %v", err)
 	}
-	l, err := AcquireLock(snap.Layout.UsageDir, testNow)
+	l, err := AcquireLock(uploads.Dir(snap.Layout.UsageDir), testNow)
 	if err != nil {
 		t.Fatalf("lock after the refused cycle: %v", err)
 	}

@@ -38,8 +38,8 @@ func TestHardeningSymlinkedLicenceNeverLeaves(t *testing.T) {
 	if n := len(sc.requests()); n != 0 {
 		t.Errorf("%d requests sent", n)
 	}
-	for _, n := range payloadNames(t, s.Layout.UsageDir) {
-		data, _ := os.ReadFile(filepath.Join(s.Layout.UsageDir, n))
+	for _, n := range payloadNames(t, uploads.Dir(s.Layout.UsageDir)) {
+		data, _ := os.ReadFile(filepath.Join(uploads.Dir(s.Layout.UsageDir), n))
 		if strings.Contains(string(data), "abababab") {
 			t.Errorf("%s holds the key", n)
 		}
@@ -52,9 +52,9 @@ func TestHardeningSymlinkedLicenceNeverLeaves(t *testing.T) {
 	if err != nil || !res.OK() {
 		t.Fatalf("cycle after removing the link: %+v, %v", res, err)
 	}
-	j, _ := uploads.ReadJournal(s.Layout.UsageDir)
+	j, _ := uploads.ReadJournal(uploads.Dir(s.Layout.UsageDir))
 	for _, r := range j.Records {
-		if _, err := os.Stat(filepath.Join(s.Layout.UsageDir, r.File)); err != nil && !r.Deleted {
+		if _, err := os.Stat(filepath.Join(uploads.Dir(s.Layout.UsageDir), r.File)); err != nil && !r.Deleted {
 			t.Errorf("phantom record %+v", r)
 		}
 	}
@@ -69,7 +69,7 @@ func TestHardeningFullReceiverDiskKeepsLastMonth(t *testing.T) {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			root := fixtureRoot(t)
 			s := loadRoot(t, root, testNow)
-			dir := s.Layout.UsageDir
+			dir := uploads.Dir(s.Layout.UsageDir)
 			october, sum := placeRecorded(t, dir, time.Date(2026, 10, 31, 23, 0, 0, 0, time.UTC), uploads.Failed)
 			placeRecorded(t, dir, time.Date(2026, 10, 30, 23, 0, 0, 0, time.UTC), uploads.Success)
 			sc := newScripted(t, false)
@@ -119,7 +119,7 @@ func TestHardeningFullReceiverDiskKeepsLastMonth(t *testing.T) {
 func TestHardeningFarFutureNameDoesNotSteer(t *testing.T) {
 	root := fixtureRoot(t)
 	s := loadRoot(t, root, testNow)
-	dir := s.Layout.UsageDir
+	dir := uploads.Dir(s.Layout.UsageDir)
 	os.MkdirAll(dir, 0o755)
 	strangers := []string{"upload_999999999999.zip", "upload_1000000000000.zip", "upload_99999999999999999999.zip"}
 	for _, n := range strangers {
@@ -172,7 +172,7 @@ func TestHardeningFarFutureNameDoesNotSteer(t *testing.T) {
 func TestHardeningCrashLeftoversSwept(t *testing.T) {
 	root := fixtureRoot(t)
 	s := loadRoot(t, root, testNow)
-	usage, cfg := s.Layout.UsageDir, s.Layout.ConfigDir
+	usage, cfg := uploads.Dir(s.Layout.UsageDir), s.Layout.ConfigDir
 	os.MkdirAll(usage, 0o755)
 	old := time.Now().Add(-time.Hour)
 	plant := func(dir, name string, mtime time.Time) string {
@@ -249,7 +249,7 @@ func TestHardeningReceiverSweepsSpool(t *testing.T) {
 func TestHardeningOversizedJournal(t *testing.T) {
 	root := fixtureRoot(t)
 	s := loadRoot(t, root, testNow)
-	dir := s.Layout.UsageDir
+	dir := uploads.Dir(s.Layout.UsageDir)
 	name, _ := placeRecorded(t, dir, testNow.Add(-time.Hour), uploads.Failed)
 	// Generated, not committed: the records of 20,000 payloads padded with
 	// error texts to past the cap.

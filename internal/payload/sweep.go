@@ -18,20 +18,20 @@ import (
 // sweepLeftovers removes what killed runs of lsui left in its own folders,
 // and only files named as lsui names its temporary files (see
 // atomicfile.RemoveStale): in the payload folder the temporary payloads
-// and journals, at once (the caller holds the upload lock, which every
+// and journals (dir, lsui's own payload folder), at once (the caller holds the upload lock, which every
 // writer there takes); beside the config, its backup, lsui.json and the
 // scramble key, only those untouched for config.StaleTempAge, because
 // `lsui config` and `lsui scramble rotate` write there without that lock.
 // A temporary key file holds keys a rotation retired: it must not linger.
-func sweepLeftovers(l model.Layout) []string {
+func sweepLeftovers(l model.Layout, dir string) []string {
 	var swept []string
 	add := func(dir string, names []string) {
 		for _, n := range names {
 			swept = append(swept, filepath.Join(dir, n))
 		}
 	}
-	add(l.UsageDir, atomicfile.RemoveStale(filepath.Join(l.UsageDir, uploads.JournalName), 0))
-	add(l.UsageDir, removeTempPayloads(l.UsageDir))
+	add(dir, atomicfile.RemoveStale(filepath.Join(dir, uploads.JournalName), 0))
+	add(dir, removeTempPayloads(dir))
 	for _, target := range []string{
 		l.Config, l.Config + ".bak",
 		filepath.Join(l.ConfigDir, model.SettingsFileName),
