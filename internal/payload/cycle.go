@@ -246,10 +246,11 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 	}
 	// Records of payloads no longer on disk: history, or dropped when the
 	// payload was never built. Saved with today's record below.
-	j.Compact(func(name string) bool {
+	exists := func(name string) bool {
 		_, err := os.Lstat(filepath.Join(dir, name))
 		return !errors.Is(err, fs.ErrNotExist)
-	})
+	}
+	j.Compact(exists)
 	key, err := cycleKey(s, &opt)
 	if err != nil {
 		return res, err
@@ -272,8 +273,25 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, fmt.Errorf("upload journal: %w", err)
 	}
 	res.Built = name
-	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key, Hook: opt.Hook})
+	crashed := false // a fault hook stopped the build, as a crash would
+	buildHook := opt.Hook
+	if buildHook != nil {
+		buildHook = func(step string) error {
+			err := opt.Hook(step)
+			crashed = crashed || err != nil
+			return err
+		}
+	}
+	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key, Hook: buildHook})
 	if err != nil {
+		// Nothing was built: drop the record made above, so the journal
+		// holds no phantom. A crash writes nothing more; the next cycle's
+		// Compact drops its record.
+		if !crashed && j.Compact(exists) {
+			if serr := j.Save(); serr != nil {
+				err = fmt.Errorf("%w (and the journal: %v)", err, serr)
+			}
+		}
 		return res, fmt.Errorf("%s: %w", name, err)
 	}
 	j.Set(uploads.Record{File: name, Outcome: uploads.Failed, At: opt.clock(), SHA256: built.SHA256, Error: interrupted})

@@ -44,15 +44,18 @@ func TestHardeningSymlinkedLicenceNeverLeaves(t *testing.T) {
 			t.Errorf("%s holds the key", n)
 		}
 	}
-	// The journal holds no phantom record of the payload never built: the
-	// next cycle drops it (item 12).
-	_ = res
+	// The journal holds no phantom record of the payload never built
+	// (item 12).
+	j, _ := uploads.ReadJournal(uploads.Dir(s.Layout.UsageDir))
+	if r, ok := j.Get(res.Built); ok {
+		t.Errorf("phantom record of the payload never built: %+v", r)
+	}
 	os.Remove(filepath.Join(root, "MyFiles", "zz.lic"))
 	res, err = RunCycle(context.Background(), loadRoot(t, root, testNow.Add(time.Hour)), quickOptions(sc.srv.URL, testNow.Add(time.Hour)))
 	if err != nil || !res.OK() {
 		t.Fatalf("cycle after removing the link: %+v, %v", res, err)
 	}
-	j, _ := uploads.ReadJournal(uploads.Dir(s.Layout.UsageDir))
+	j, _ = uploads.ReadJournal(uploads.Dir(s.Layout.UsageDir))
 	for _, r := range j.Records {
 		if _, err := os.Stat(filepath.Join(uploads.Dir(s.Layout.UsageDir), r.File)); err != nil && !r.Deleted {
 			t.Errorf("phantom record %+v", r)

@@ -297,6 +297,9 @@ func (c *Config) Write(on bool) error {
 			os.Remove(bak)
 		}
 	}
+	if testHookAfterBackup != nil {
+		testHookAfterBackup()
+	}
 	if got, err := regularfile.ReadFile(bak, maxSize); err != nil || !bytes.Equal(got, current) {
 		restoreBak()
 		return fmt.Errorf("%s: the backup does not hold the file the edit was based on: %w", c.Path, ErrChanged)
@@ -332,6 +335,9 @@ func (c *Config) Write(on bool) error {
 	*c = *next
 	return nil
 }
+
+// testHookAfterBackup lets a test write the file once the backup is made.
+var testHookAfterBackup func()
 
 // readBackup reads the current .bak so that a Write that changes nothing
 // can put it back. A .bak that is not a regular file (a link, a folder) is
