@@ -78,3 +78,26 @@ func TestHardeningFIFOLicenceUnderTheLock(t *testing.T) {
 	}
 	l.Release()
 }
+
+// TestHardeningLockFileNotRegular: a link or FIFO planted as the lock file
+// is refused; the link's target is not truncated or written.
+func TestHardeningLockFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(t.TempDir(), "precious")
+	os.WriteFile(target, []byte("not lsui's"), 0o644)
+	if err := os.Symlink(target, filepath.Join(dir, LockName)); err != nil {
+		t.Skipf("no symlinks: %v", err)
+	}
+	if _, err := AcquireLock(dir, testNow); err == nil {
+		t.Fatal("locked through a link")
+	}
+	if got, _ := os.ReadFile(target); string(got) != "not lsui's" {
+		t.Errorf("the link's target became %q", got)
+	}
+	fifoDir := t.TempDir()
+	mkfifo(t, filepath.Join(fifoDir, LockName))
+	err := prompt(t, "AcquireLock", func() error { _, err := AcquireLock(fifoDir, testNow); return err })
+	if !errors.Is(err, regularfile.ErrNotRegular) {
+		t.Errorf("FIFO lock: %v", err)
+	}
+}
