@@ -559,7 +559,11 @@ func (u *usageStream) identity(id usage.Identity) error {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	if err := u.enc.Encode(model.NewIdentityRecord(id, name)); err != nil {
+	rec := model.NewIdentityRecord(id, name)
+	if u.scr != nil {
+		rec.Via = []string{} // the hosts stay home with the names
+	}
+	if err := u.enc.Encode(rec); err != nil {
 		return err
 	}
 	u.buf.Truncate(u.buf.Len() - 1) // Encode's newline

@@ -254,7 +254,7 @@ func (b *Builder) peakAt(fi int32, d, before, after int) {
 
 // Peak is the most licences of one concurrent feature checked out at once,
 // over the month and per day (Citrix's telemetry reports it as
-// CountUsedMax). Days from Builder.Until on are 0.
+// CountUsedMax). Days after Builder.SetUntil's time are 0.
 type Peak struct {
 	Feature string
 	Month   int
@@ -262,11 +262,8 @@ type Peak struct {
 }
 
 func (b *Builder) peakReport() []Peak {
-	var until int64
-	if !b.Until.IsZero() {
-		until = b.Until.Unix()
-	}
-	var out []Peak
+	until := b.until
+	out := []Peak{}
 	for fi, p := range b.peaks {
 		pk := Peak{Feature: b.featNames[fi], Days: make([]int, b.days)}
 		carry := p.start
