@@ -100,7 +100,8 @@ type Snapshot struct {
 	Uploads      []uploads.Upload
 	Problems     []Problem
 
-	licenceFolder bool // MyFiles exists and could be listed
+	licenceFolder    bool  // MyFiles exists and could be listed
+	licenceFolderErr error // why MyFiles could not be listed, when it exists
 }
 
 // Load reads a licensing root. It fails only when the root itself cannot be
@@ -177,6 +178,7 @@ func (s *Snapshot) loadLicences() {
 		// problem; one that cannot be listed is both.
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.problem(s.Layout.MyFiles, 0, err)
+			s.licenceFolderErr = err
 		}
 		return
 	}
