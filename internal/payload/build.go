@@ -560,11 +560,7 @@ func (u *usageStream) identity(id usage.Identity) error {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	rec := model.NewIdentityRecord(id, name)
-	if u.scr != nil {
-		rec.Via = []string{} // the hosts stay home with the names
-	}
-	if err := u.enc.Encode(rec); err != nil {
+	if err := u.enc.Encode(model.NewIdentityRecord(id, name)); err != nil {
 		return err
 	}
 	u.buf.Truncate(u.buf.Len() - 1) // Encode's newline
