@@ -37,6 +37,13 @@ func TestDatingSources(t *testing.T) {
 			want: []string{"4 2026-09-01T09:00:00Z OUT A u@h"},
 		},
 		{
+			name: "the vendor daemon's SLOG block",
+			log: " 7:58:02 (CITRIX) (@CITRIX-SLOG@) Start-Date: Tue Sep 01 2026 07:58:02 W. Europe Standard Time\n" +
+				" 9:00:00 (CITRIX) OUT: \"A\" u@h\n" +
+				" 9:00:01 (CITRIX) (@CITRIX-SLOG@) Start-Date: not a date\n",
+			want: []string{"2 2026-09-01T09:00:00Z OUT A u@h"},
+		},
+		{
 			name: "a leading ISO 8601 time dates its line and the ones after it",
 			log: "2026-09-05T12:13:14-04:00 (CITRIX) OUT: \"A\" u@h\n" +
 				"12:20:00 (CITRIX) IN: \"A\" u@h\n" +
