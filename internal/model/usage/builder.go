@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -596,7 +596,7 @@ func oldestFirst(logs []string, loc *time.Location) []string {
 // firstDate is the date of a log's first date line, zero when none comes
 // in its first headLines lines (or it cannot be read: readLog says why).
 func firstDate(path string, loc *time.Location) time.Time {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path) // never a FIFO, which would block here
 	if err != nil {
 		return time.Time{}
 	}
@@ -622,7 +622,7 @@ func firstDate(path string, loc *time.Location) time.Time {
 
 // readLog scans one log into b; ok reports whether any of it could be read.
 func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return false, err // *os.PathError names the path already
 	}
