@@ -70,7 +70,6 @@ type entKey struct {
 	css licfile.Date
 }
 
-func usageKey(n licfile.FeatureName) licfile.EntitlementKey { return licfile.KeyOf(n) }
 
 // Entitlements groups the licence lines that count (startup licence and the
 // XDS half of each pair left out) and attributes this month's users to them.
@@ -176,7 +175,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	out := map[licfile.EntitlementKey]*keyUsage{}
 	lease := map[licfile.EntitlementKey]int{}
 	for _, e := range ents {
-		k := usageKey(e.Name)
+		k := licfile.KeyOf(e.Name)
 		if out[k] == nil {
 			out[k] = &keyUsage{}
 		}
@@ -188,7 +187,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	keyOf := func(f string) licfile.EntitlementKey {
 		k, ok := keys[f]
 		if !ok {
-			k = usageKey(licfile.DecodeFeature(f))
+			k = licfile.KeyOf(licfile.DecodeFeature(f))
 			keys[f] = k
 		}
 		return k
@@ -277,7 +276,7 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 	index := map[licfile.EntitlementKey]bool{}
 	add := func(feature string) {
 		n := licfile.DecodeFeature(feature)
-		k := usageKey(n)
+		k := licfile.KeyOf(n)
 		if index[k] || strings.EqualFold(feature, usage.StartupFeature) {
 			return
 		}
@@ -314,7 +313,7 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 func attributeUsage(ents []Entitlement, counts map[licfile.EntitlementKey]*keyUsage) {
 	groups := map[licfile.EntitlementKey][]int{}
 	for i, e := range ents {
-		k := usageKey(e.Name)
+		k := licfile.KeyOf(e.Name)
 		groups[k] = append(groups[k], i)
 	}
 	for k, idx := range groups {
