@@ -61,15 +61,10 @@ func (e Entitlement) OverLimit() bool {
 	return !e.Uncounted && !e.InstalledUnknown && e.InUse > e.Installed+e.Overdraft
 }
 
-// Concurrent reports a concurrent model (CCU, CCS): in use means checked
-// out now. Every other model counts assignments.
-func Concurrent(k licfile.EntitlementKey) bool { return k.Model == "CCU" || k.Model == "CCS" }
-
 type entKey struct {
 	licfile.EntitlementKey
 	css licfile.Date
 }
-
 
 // Entitlements groups the licence lines that count (startup licence and the
 // XDS half of each pair left out) and attributes this month's users to them.
@@ -211,7 +206,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	holders := map[licfile.EntitlementKey]map[string]bool{}
 	for _, lu := range rep.LastUses {
 		k := keyOf(lu.Feature)
-		if out[k] == nil || Concurrent(k) {
+		if out[k] == nil || k.Concurrent() {
 			continue
 		}
 		if rep.Udadmin {
@@ -256,9 +251,9 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	}
 	for k, u := range out {
 		switch {
-		case Concurrent(k) && liveSeen[k]:
+		case k.Concurrent() && liveSeen[k]:
 			u.inUse, u.source = liveUse[k], InUseLmstat
-		case Concurrent(k):
+		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
 		case rep.Udadmin:
 			u.inUse, u.source = len(holders[k]), InUseUdadmin
