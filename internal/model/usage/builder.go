@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
@@ -129,7 +130,7 @@ func NewBuilder(m Month) *Builder {
 // StartupFeature is the start-up licence's feature. Its checkouts are
 // product components connecting (controllers at start-up), not users; so
 // are a machine account's (DOMAIN.md §4.1, §4.3).
-const StartupFeature = "CITRIX"
+const StartupFeature = licfile.StartupFeature
 
 // AddEvent counts one event: an OUT is use (in the month) and a lease (any
 // month) and opens a checkout, an IN closes one, a DENIED or UNSUPPORTED in
@@ -376,7 +377,7 @@ func (b *Builder) addFeature(spelling string) int32 {
 		b.featUpper[upper] = fi
 		b.featNames = append(b.featNames, spelling)
 		b.concurrent = append(b.concurrent, isConcurrent(upper))
-		if upper == StartupFeature {
+		if strings.EqualFold(upper, StartupFeature) {
 			b.startup = fi
 		}
 	}
