@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	kzip "github.com/klauspost/compress/zip"
 )
 
 // Citrix's own call-home bundle (DOMAIN.md §6). Citrix documents the data
@@ -817,4 +821,52 @@ func shortHash(h string) string {
 		return "-"
 	}
 	return h
+}
+
+// NestedFile is one entry of a zip inside a bundle, read for a viewer.
+type NestedFile struct {
+	Name string
+	Data []byte
+	Err  error
+}
+
+// ReadNested reads the entries of the zip stored as entry in the zip at
+// path, for a viewer: the inner zip goes through the same hostile-zip
+// checks first (a rejected one is an error with its verdict), then each
+// entry is read through the caps, at most maxBytes each (then with
+// ErrTruncated).
+func ReadNested(ctx context.Context, path, entry string, maxBytes int64) ([]NestedFile, error) {
+	data, err := ReadEntry(ctx, path, entry, DefaultLimits.MaxEntry)
+	if err != nil {
+		return nil, err
+	}
+	rep := Inspect(ctx, bytes.NewReader(data), int64(len(data)), entry, DefaultLimits)
+	if rep.State == StateRejected {
+		return nil, fmt.Errorf("%s: %s", entry, rep.Verdict())
+	}
+	zr, err := kzip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", entry, err)
+	}
+	var out []NestedFile
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		nf := NestedFile{Name: f.Name}
+		rc, err := f.Open()
+		if err != nil {
+			nf.Err = err
+			out = append(out, nf)
+			continue
+		}
+		br := &boundedReader{ctx: ctx, r: rc, limit: maxBytes, csize: int64(f.CompressedSize64), maxRatio: DefaultLimits.MaxRatio}
+		nf.Data, nf.Err = io.ReadAll(br)
+		rc.Close()
+		if errors.Is(nf.Err, errEntryTooLarge) {
+			nf.Data, nf.Err = nf.Data[:min(int64(len(nf.Data)), maxBytes)], ErrTruncated
+		}
+		out = append(out, nf)
+	}
+	return out, nil
 }

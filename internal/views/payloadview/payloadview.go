@@ -1,6 +1,9 @@
-// Package payloadview opens one payload zip: the inspect verdict shown
-// prominently, the manifest, the entries with sizes and hash checks, and a
-// viewer for one entry (JSON pretty-printed, licence files raw). The zip
+// Package payloadview opens one payload zip, lsui's or Citrix's: the
+// inspect verdict shown prominently (it names the format), the manifest or
+// the Citrix bundle's key facts, the entries with sizes and hash checks, a
+// viewer for one entry (XML and JSON pretty-printed by content, text as it
+// is, a nested zip's entries one after the other), and for a Citrix bundle
+// its summary and document trees (s). The zip
 // is inspected and read in commands, through the payload package's
 // hostile-zip checks; every name and byte from it is sanitized before it
 // is drawn. The Uploads tab and `lsui view FILE.zip` both use it.
@@ -11,12 +14,9 @@
 package payloadview
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -56,6 +56,7 @@ type Model struct {
 
 	viewing bool
 	viewer  viewer.Model
+	summary key.Binding
 
 	width, height int
 }
@@ -67,7 +68,8 @@ func New(ctx *common.Context, target common.Tab) *Model {
 	if !ctx.Theme.ASCII {
 		sp.Spinner = spinner.Dot
 	}
-	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys)}
+	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys),
+		summary: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary"))}
 }
 
 // listingMsg is an inspection's first phase, with what runs the second.
@@ -104,6 +106,7 @@ type entryMsg struct {
 	seq    int
 	name   string
 	data   []byte
+	text   string // shown as is when data is nil (a nested zip's entries)
 	err    error
 }
 
@@ -214,6 +217,9 @@ func (m *Model) Help() []key.Binding {
 	}
 	open := k.Open
 	open.SetHelp("enter", "view entry")
+	if m.report != nil && m.report.Citrix != nil {
+		return []key.Binding{k.Up, k.Down, open, m.summary, k.Back}
+	}
 	return []key.Binding{k.Up, k.Down, open, k.Back}
 }
 
@@ -264,7 +270,11 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		if errors.Is(msg.err, payload.ErrTruncated) {
 			title += fmt.Sprintf(" (first %d MiB)", MaxEntryView>>20)
 		}
-		m.viewer.SetContent(title, Pretty(msg.name, msg.data), 0, 0)
+		text := msg.text
+		if msg.data != nil {
+			text = Pretty(msg.name, msg.data)
+		}
+		m.viewer.SetContent(title, text, 0, 0)
 		m.viewing = true
 		return nil, false
 	case spinner.TickMsg:
@@ -288,6 +298,10 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 			return nil, true
 		case key.Matches(msg, k.Open):
 			return m.openEntry(), false
+		case key.Matches(msg, m.summary) && m.report != nil && m.report.Citrix != nil:
+			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix), 0, 0)
+			m.viewing = true
+			return nil, false
 		}
 		m.list.HandleKey(msg, k)
 	case tea.MouseMsg:
@@ -309,23 +323,73 @@ func (m *Model) openEntry() tea.Cmd {
 	}
 	m.busy = "reading"
 	seq, target, ctx, zip, name := m.seq, m.target, m.ctx.Ctx, m.path, e.Name
+	nested := false
+	if c := m.report.Citrix; c != nil {
+		for _, n := range c.Nested {
+			nested = nested || n.Entry == name
+		}
+	}
 	read := func() tea.Msg {
+		if nested {
+			files, err := payload.ReadNested(ctx, zip, name, MaxEntryView)
+			if err != nil {
+				return entryMsg{target: target, seq: seq, name: name, err: err}
+			}
+			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files)}
+		}
 		data, err := payload.ReadEntry(ctx, zip, name, MaxEntryView)
 		return entryMsg{target: target, seq: seq, name: name, data: data, err: err}
 	}
 	return tea.Batch(read, m.spinner.Tick)
 }
 
-// Pretty is an entry as the viewer shows it: JSON indented (when it
-// parses), anything else as it is. Sanitizing happens in the viewer.
-func Pretty(name string, data []byte) string {
-	if strings.EqualFold(path.Ext(name), ".json") {
-		var b bytes.Buffer
-		if err := json.Indent(&b, data, "", "  "); err == nil {
-			return b.String()
+// nestedText is a nested zip's entries one after the other, each under a
+// rule with its name.
+func nestedText(files []payload.NestedFile) string {
+	var b strings.Builder
+	for _, f := range files {
+		b.WriteString("── " + f.Name + " ──\n")
+		switch {
+		case f.Err != nil && !errors.Is(f.Err, payload.ErrTruncated):
+			b.WriteString("(not read: " + f.Err.Error() + ")\n")
+		default:
+			b.WriteString(Pretty(f.Name, f.Data))
+			if errors.Is(f.Err, payload.ErrTruncated) {
+				b.WriteString(fmt.Sprintf("\n(first %d MiB only)", MaxEntryView>>20))
+			}
 		}
+		b.WriteString("\n")
 	}
-	return string(data)
+	if len(files) == 0 {
+		b.WriteString("(no entries)\n")
+	}
+	return b.String()
+}
+
+// Pretty is an entry as the viewer shows it, by content: XML and JSON
+// indented (when they parse), anything else as it is. Sanitizing happens
+// in the viewer.
+func Pretty(name string, data []byte) string {
+	return payload.PrettyDocument(data)
+}
+
+// SummaryText is a Citrix bundle's summary, then each document as a tree:
+// documented elements labelled, the others raw.
+func SummaryText(c *payload.CitrixSummary) string {
+	lines := c.Lines()
+	for _, d := range c.Documents {
+		head := "── " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") ──"
+		lines = append(lines, "", head)
+		if d.Error != "" {
+			lines = append(lines, "does not parse whole: "+d.Error)
+		}
+		if d.Kind == payload.DocEvents {
+			lines = append(lines, "product events: open the entry to read them")
+			continue
+		}
+		lines = append(lines, payload.TreeLines(d.Tree)...)
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (m *Model) View() string {
@@ -345,9 +409,12 @@ func (m *Model) View() string {
 	if m.verifying && r.State != payload.StateRejected {
 		b.WriteString(t.Warn.Render(common.Fit(m.spinner.View()+" VERIFYING "+m.progressText(), w, false)) + "\n")
 		b.WriteString(t.Dim.Render(common.Fit(fmt.Sprintf("   directory and layout checked: %d entries; reading, hashing and matching them with the manifest", len(r.Entries)), w, false)) + "\n")
-	} else if r.OK {
+	} else if r.OK || (r.State == payload.StateRead && r.Citrix != nil) {
 		v := verdictLines("VERDICT "+r.Verdict(), w)
 		b.WriteString(t.OK.Render(v[0]) + "\n" + t.OK.Render(v[1]) + "\n")
+	} else if r.State == payload.StateRead {
+		v := verdictLines("! VERDICT "+r.Verdict(), w)
+		b.WriteString(t.Warn.Render(v[0]) + "\n" + t.Warn.Render(v[1]) + "\n")
 	} else {
 		text := "!! VERDICT " + r.Verdict()
 		if m.verifying {
@@ -379,6 +446,9 @@ func (m *Model) View() string {
 	for i := from; i < to; i++ {
 		e := r.Entries[i]
 		check := checkText(e)
+		if c := r.Citrix; c != nil && e.Check == payload.CheckRead {
+			check = uiText(c, e.Name)
+		}
 		plain := common.Cells(cols, e.Name, common.Bytes(e.Size), common.Bytes(e.Compressed), check)
 		styled := plain
 		if len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
@@ -425,7 +495,28 @@ func checkText(e payload.Entry) string {
 	return e.Check
 }
 
+// uiText is a Citrix entry's UI hash check, when the bundle manifest
+// names the entry.
+func uiText(c *payload.CitrixSummary, name string) string {
+	for _, f := range c.Files {
+		if f.Name == name {
+			if f.Check == payload.UIMatches {
+				return "UI matches"
+			}
+			return "UI ?scheme"
+		}
+	}
+	return "read"
+}
+
 func manifestLine(r *payload.Report) string {
+	if c := r.Citrix; c != nil {
+		return fmt.Sprintf("Citrix: %s  %d features, %d identities (%d plain, %d scrambled)  s: summary",
+			c.Server.FQDN, len(c.Features), len(c.Identities), c.Plain, c.Scrambled)
+	}
+	if r.Format == payload.FormatUnknown {
+		return "not an lsui payload, not a Citrix bundle: the entries can still be read"
+	}
 	mf := r.Manifest
 	if mf == nil {
 		return "no readable manifest"

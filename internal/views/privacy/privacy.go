@@ -140,7 +140,7 @@ func (m *Model) SetSize(w, h int) {
 
 // headLines are the lines above the preview's rows.
 func (m *Model) headLines() int {
-	n := 8 // setting, explanation, key, try, blank, Citrix's payload, title, column header
+	n := 9 // setting, explanation, key, try, blank, Citrix's payload (two), title, column header
 	if m.pending != nil {
 		n += dialogLines
 	}
@@ -354,7 +354,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(tryLine + "\n\n")
 
-	b.WriteString(m.citrixLine() + "\n")
+	b.WriteString(m.citrixLines() + "\n")
 
 	if m.pending != nil {
 		b.WriteString(m.dialog() + "\n")
@@ -433,23 +433,26 @@ func (m *Model) citrixSends(name string) string {
 	return scramble.CitrixBase64(name)
 }
 
-// citrixLine says whether the Citrix column is verified.
-func (m *Model) citrixLine() string {
+// citrixLines say whether the Citrix column is verified, and what the
+// latest Citrix payload shows: two lines.
+func (m *Model) citrixLines() string {
 	t := m.ctx.Theme
+	fit := func(s string) string { return common.Fit(s, m.width, false) }
 	switch {
 	case !m.checked:
-		return t.Dim.Render(common.Fit("Citrix's call-home: looking into the latest Citrix payload…", m.width, false))
+		return t.Dim.Render(fit("Citrix's call-home column: looking into the latest Citrix payload…")) + "\n"
 	case m.citrix == nil:
-		return t.Dim.Render(common.Fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)", m.width, false))
+		return t.Dim.Render(fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)")) + "\n"
 	}
-	text := "* verified against " + m.citrix.File + ": " + m.citrix.Summary() + "; unmarked: as documented, not verified"
+	head := fit("Citrix's call-home column: * verified against " + m.citrix.File + "; unmarked: as documented, not verified")
+	text := m.citrix.Summary()
 	if f := m.citrix.Finding(); f != nil {
-		return t.Crit.Render(common.Fit("!! "+f.Message+"; "+text, m.width, false))
+		return head + "\n" + t.Crit.Render(fit("!! CRITICAL "+f.Message+"; "+text))
 	}
 	if m.citrix.Base64+m.citrix.Hex16 > 0 {
-		return t.Warn.Render(common.Fit(text, m.width, false))
+		return head + "\n" + t.Warn.Render(fit("! "+text))
 	}
-	return common.Fit(text, m.width, false)
+	return head + "\n" + fit(text)
 }
 
 func (m *Model) keyLine() string {

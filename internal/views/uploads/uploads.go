@@ -1,18 +1,25 @@
-// Package uploads is the Uploads tab: the payload zips on disk with their
-// outcome, size and age, the failed-upload backlog, a payload opened in
-// place (enter, or `o` from any tab for the newest), and the
-// upload-and-prune cycle (`u`) with its progress.
+// Package uploads is the Uploads tab: both streams of call-home zips on
+// disk — Citrix's own in LS/resource/usage (read-only: time, size, and what
+// lsui can tell of their outcome) and lsui's in LS/resource/usage/lsui
+// (with the journal's outcomes) — newest first, the failed-upload backlog,
+// a payload opened in place (enter, or `o` from any tab for the newest,
+// Citrix's when there is one), and lsui's upload-and-prune cycle (`u`)
+// with its progress.
 package uploads
 
 import (
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/payloadview"
 )
@@ -29,8 +36,10 @@ type Model struct {
 	ctx  *common.Context
 	keys Keys
 
-	list []modeluploads.Upload // newest first
-	rows common.List
+	list   []modeluploads.Upload // lsui's, newest first
+	citrix []payload.CitrixUpload
+	all    []row // both streams, newest first: what the table shows
+	rows   common.List
 
 	payload *payloadview.Model
 	opened  bool
@@ -52,31 +61,59 @@ func New(ctx *common.Context) *Model {
 		m.keys.Upload.SetEnabled(false)
 	}
 	m.keys.Cancel.SetEnabled(false)
-	m.setList(ctx.Snapshot.Uploads)
+	citrix, _ := payload.ListCitrix(ctx.Snapshot.Layout.UsageDir)
+	m.setList(ctx.Snapshot.Uploads, citrix)
 	return m
 }
 
-func (m *Model) setList(list []modeluploads.Upload) {
+// row is one zip of either stream.
+type row struct {
+	citrix bool
+	name   string
+	path   string
+	time   time.Time
+	size   int64
+	lsui   *modeluploads.Upload  // lsui's stream
+	cu     *payload.CitrixUpload // Citrix's stream
+}
+
+func (m *Model) setList(list []modeluploads.Upload, citrix []payload.CitrixUpload) {
 	m.list = make([]modeluploads.Upload, len(list))
 	for i, u := range list {
 		m.list[len(list)-1-i] = u
 	}
-	m.rows.SetLen(len(m.list))
+	m.citrix = citrix
+	m.all = m.all[:0]
+	for i := range m.list {
+		u := &m.list[i]
+		m.all = append(m.all, row{name: u.Name, path: u.Path, time: u.Time, size: u.Size, lsui: u})
+	}
+	for i := range m.citrix {
+		u := &m.citrix[i]
+		m.all = append(m.all, row{citrix: true, name: u.Name, path: u.Path, time: u.Time, size: u.Size, cu: u})
+	}
+	sort.SliceStable(m.all, func(a, b int) bool { return m.all[a].time.After(m.all[b].time) })
+	m.rows.SetLen(len(m.all))
 }
 
-// listedMsg is the uploads folder listed again.
+// listedMsg is the uploads folders listed again.
 type listedMsg struct {
-	list []modeluploads.Upload
-	err  error
+	list   []modeluploads.Upload
+	citrix []payload.CitrixUpload
+	err    error
 }
 
 func (listedMsg) TargetTab() common.Tab { return common.TabUploads }
 
 func (m *Model) refresh() tea.Cmd {
-	dir := modeluploads.Dir(m.ctx.Snapshot.Layout.UsageDir)
+	usage := m.ctx.Snapshot.Layout.UsageDir
 	return func() tea.Msg {
-		list, _, err := modeluploads.List(dir)
-		return listedMsg{list, err}
+		list, _, err := modeluploads.List(modeluploads.Dir(usage))
+		citrix, cerr := payload.ListCitrix(usage)
+		if err == nil {
+			err = cerr
+		}
+		return listedMsg{list, citrix, err}
 	}
 }
 
@@ -129,7 +166,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case listedMsg:
 		// A journal that does not parse still lists the zips, without
 		// outcomes: show them and say what is wrong.
-		m.setList(msg.list)
+		m.setList(msg.list, msg.citrix)
 		m.ctx.Snapshot.Uploads = msg.list
 		changed := func() tea.Msg { return common.SnapshotChangedMsg{} }
 		if msg.err != nil {
@@ -137,11 +174,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return changed
 	case common.OpenLastUploadMsg:
-		if len(m.list) == 0 {
+		// The latest upload, Citrix's when there is one: what the server
+		// itself really sent is what an admin or support engineer wants.
+		if len(m.all) == 0 {
 			return common.Status("no uploads on disk to open", false)
 		}
-		m.rows.Select(0)
-		return m.open(m.list[0])
+		at := 0
+		for i, r := range m.all {
+			if r.citrix {
+				at = i
+				break
+			}
+		}
+		m.rows.Select(at)
+		return m.open(m.all[at])
 	case tea.KeyMsg:
 		if m.opened {
 			cmd, back := m.payload.Update(msg)
@@ -171,10 +217,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	switch {
 	case key.Matches(msg, m.ctx.Keys.Open):
-		if len(m.list) == 0 {
+		if len(m.all) == 0 {
 			return nil
 		}
-		return m.open(m.list[m.rows.Cursor])
+		return m.open(m.all[m.rows.Cursor])
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.Upload):
@@ -188,9 +234,22 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	return nil
 }
 
-func (m *Model) open(u modeluploads.Upload) tea.Cmd {
+func (m *Model) open(r row) tea.Cmd {
 	m.opened = true
-	return m.payload.Open(u.Path, u.Name)
+	label := r.name
+	if r.citrix {
+		label += " (Citrix's, read-only)"
+	}
+	return m.payload.Open(r.path, label)
+}
+
+// citrixNote explains a Citrix row: lsui has no record of Citrix's
+// uploads, only the retention rule to reason from.
+func citrixNote(u *payload.CitrixUpload) string {
+	if u.Outcome == payload.CitrixFailed {
+		return "Citrix's upload, read-only: failed (a later success would have deleted it)"
+	}
+	return "Citrix's upload, read-only: the last success, or a failure (Citrix keeps no record lsui can read)"
 }
 
 // uploadNote explains a row: the last error in full, and what the
@@ -206,7 +265,7 @@ func uploadNote(u modeluploads.Upload) string {
 	case modeluploads.Success:
 		return "delivered; deleted once a newer upload succeeds"
 	}
-	return "no outcome recorded (Citrix's own upload, or a cycle that stopped)"
+	return "no outcome recorded (a cycle that stopped, or built with lsui payload build)"
 }
 
 func outcomeText(o modeluploads.Outcome) string {
@@ -221,10 +280,10 @@ func outcomeText(o modeluploads.Outcome) string {
 
 func (m *Model) backlogLine() string {
 	t := m.ctx.Theme
-	if len(m.list) == 0 {
+	if len(m.all) == 0 {
 		return "no uploads on disk"
 	}
-	head := common.Plural(len(m.list), "upload") + " on disk"
+	head := fmt.Sprintf("%s on disk (%d Citrix's, %d lsui's)", common.Plural(len(m.all), "upload"), len(m.citrix), len(m.list))
 	b := modeluploads.FailedBacklog(m.list)
 	if b.Count == 0 {
 		return common.Fit(head+", no failed uploads lingering", m.width, false)
@@ -245,9 +304,10 @@ func (m *Model) View() string {
 		b.WriteString(m.cycleView())
 	}
 	b.WriteString("\n")
-	cols := common.Flex(w, 8, []common.Column{
+	cols := common.Flex(w, 10, []common.Column{
 		{Title: "FILE", Width: 22},
-		{Title: "OUTCOME", Width: 9},
+		{Title: "STREAM", Width: 6},
+		{Title: "OUTCOME", Width: 11},
 		{Title: "SIZE", Width: 9, Right: true},
 		{Title: "AGE", Width: 9, Right: true},
 		{Title: "ATTEMPTS", Width: 0},
@@ -255,33 +315,42 @@ func (m *Model) View() string {
 	b.WriteString(common.Header(t, cols) + "\n")
 	from, to := m.rows.Window()
 	for i := from; i < to; i++ {
-		u := m.list[i]
-		attempts := ""
-		if r := u.Record; r != nil {
-			attempts = strconv.Itoa(r.Attempts)
-			if r.Status != 0 {
-				attempts += fmt.Sprintf(", HTTP %d", r.Status)
-			}
-			if r.Error != "" {
-				attempts += ", " + r.Error
-			}
-		}
-		outcome := outcomeText(u.Outcome)
+		r := m.all[i]
+		stream, outcome, attempts := "lsui", "", ""
 		style := t.OK
-		switch u.Outcome {
-		case modeluploads.Failed:
-			style = t.Crit
-		case modeluploads.Unknown:
-			style = t.Dim
+		if r.citrix {
+			stream, outcome, attempts, style = "citrix", "? unknown", "read-only", t.Dim
+			if r.cu.Outcome == payload.CitrixFailed {
+				outcome, style = "! failed", t.Warn
+			}
+		} else {
+			u := r.lsui
+			if rec := u.Record; rec != nil {
+				attempts = strconv.Itoa(rec.Attempts)
+				if rec.Status != 0 {
+					attempts += fmt.Sprintf(", HTTP %d", rec.Status)
+				}
+				if rec.Error != "" {
+					attempts += ", " + rec.Error
+				}
+			}
+			outcome = outcomeText(u.Outcome)
+			switch u.Outcome {
+			case modeluploads.Failed:
+				style = t.Crit
+			case modeluploads.Unknown:
+				style = t.Dim
+			}
 		}
+		age := common.Age(m.ctx.Now(), r.time)
 		cells := []common.Cell{
-			{Text: u.Name}, {Text: outcome, Style: &style}, {Text: common.Bytes(u.Size)},
-			{Text: common.Age(m.ctx.Now(), u.Time)}, {Text: attempts},
+			{Text: r.name}, {Text: stream}, {Text: outcome, Style: &style}, {Text: common.Bytes(r.size)},
+			{Text: age}, {Text: attempts},
 		}
-		plain := common.Cells(cols, u.Name, outcome, common.Bytes(u.Size), common.Age(m.ctx.Now(), u.Time), attempts)
+		plain := common.Cells(cols, r.name, stream, outcome, common.Bytes(r.size), age, attempts)
 		b.WriteString(common.Row(t, i == m.rows.Cursor, w, plain, common.StyledCells(cols, cells...)) + "\n")
 	}
-	if len(m.list) == 0 {
+	if len(m.all) == 0 {
 		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + "\n")
 		to = from + 1
 	}
@@ -289,10 +358,17 @@ func (m *Model) View() string {
 		b.WriteString("\n")
 	}
 	b.WriteString(common.Rule(t, w) + "\n")
-	if len(m.list) > 0 {
-		u := m.list[m.rows.Cursor]
-		b.WriteString(common.Fit(fmt.Sprintf("%s, made %s", u.Name, u.Time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
-		b.WriteString(t.Dim.Render(common.Fit(uploadNote(u), w, false)))
+	if len(m.all) > 0 {
+		r := m.all[m.rows.Cursor]
+		where := m.ctx.Snapshot.Layout.Rel(filepath.Dir(r.path))
+		b.WriteString(common.Fit(fmt.Sprintf("%s in %s, made %s", r.name, where, r.time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
+		note := ""
+		if r.citrix {
+			note = citrixNote(r.cu)
+		} else {
+			note = uploadNote(*r.lsui)
+		}
+		b.WriteString(t.Dim.Render(common.Fit(note, w, false)))
 	}
 	return b.String()
 }
