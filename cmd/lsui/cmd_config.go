@@ -84,6 +84,10 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 	// one sequence this command and the Privacy tab share.
 	ch, err := scramble.SetAnonymization(layout.ConfigDir, layout.Config, shown, on, op.opts.Now, nil)
 	if err != nil {
+		var se *scramble.SettingError
+		if errors.As(err, &se) {
+			err = writeError(se.Path, se.Err)
+		}
 		return fail(e, "config scramble", err)
 	}
 	if ch.KeyCreated {
