@@ -35,9 +35,9 @@ type Context struct {
 	ReadOnly bool
 	// Endpoint overrides the upload endpoint in lsui's settings.
 	Endpoint string
-
-	// Notice is the line the header shows for the whole run (the demo
-	// shown because no server was found).
+	// Notice is why the screen shows what it shows, set by the command
+	// line: "no licence server found (looked in …); showing the demo
+	// server". The header shows it for the whole run.
 	Notice string
 	// LoadedAt is when the snapshot on screen was read from disk.
 	LoadedAt time.Time
