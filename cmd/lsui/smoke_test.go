@@ -100,7 +100,7 @@ func TestSmokeTmux(t *testing.T) {
 
 	// o opens the last upload from any screen.
 	tm.send("o")
-	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT OK: manifest verified")
+	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT LSUI: manifest verified")
 	tm.send("Escape")
 	tm.waitFor("back to the list of uploads", "OUTCOME", "failed lingering")
 

@@ -54,6 +54,7 @@ type readResult struct {
 	summary     Summary
 	manifest    *Manifest
 	manifestErr error
+	doc         []byte // kept to recognise a Citrix document (citrix.go)
 }
 
 // maxReaders bounds the entries read at once: each holds a decompressor
@@ -135,6 +136,9 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 		s.LicenceFiles += r.summary.LicenceFiles
 		if j.role == roleManifest {
 			in.manifest, in.manifestErr = r.manifest, r.manifestErr
+		}
+		if r.doc != nil {
+			in.keepDoc(j.idx, r.doc)
 		}
 	}
 }
@@ -246,6 +250,7 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 			res.note = fmt.Sprintf("%s is larger than %d MiB", ManifestName, maxManifest>>20)
 		} else {
 			res.manifest, res.manifestErr = decodeManifest(data)
+			res.doc = data
 		}
 	case roleUsage:
 		if err := summarized(UsageName, summarizeUsage(tee, &res.summary)); err != nil {
@@ -257,6 +262,8 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 		}
 	case roleLicence:
 		res.summary.LicenceFiles = 1
+	default:
+		res.doc = captureDocument(tee, e.Size, &in.captured)
 	}
 	// Whatever a summarizer left unread still counts towards the hash.
 	if _, err := io.CopyBuffer(hashes, br, buf); err != nil {

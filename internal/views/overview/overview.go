@@ -3,6 +3,7 @@
 package overview
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 )
 
@@ -37,7 +39,7 @@ func Urgent(s *model.Snapshot) []Item {
 			warn = append(warn, it)
 		}
 	}
-	for _, f := range s.Health().Findings {
+	for _, f := range payload.Health(context.Background(), s).Findings { // with the Citrix payload's privacy finding
 		add(f.Status, "%s", f.Message)
 	}
 	if b := uploads.FailedBacklog(s.Uploads); b.Count > 0 {
