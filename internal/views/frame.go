@@ -162,6 +162,9 @@ func (f *frame) closeBinding() key.Binding {
 // so nothing happens behind the page.
 func (f *frame) pageKey(msg tea.KeyMsg, bodyH int) {
 	k := f.keys
+	if f.pageBody > 0 {
+		bodyH = f.pageBody // the lines a page shows, its footer aside
+	}
 	switch {
 	case msg.String() == "esc", key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && f.page == pageHelp,
 		key.Matches(msg, k.Messages) && f.page == pageMessages:
