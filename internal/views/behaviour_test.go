@@ -94,7 +94,7 @@ func TestUsageScreen(t *testing.T) {
 		t.Fatalf("usage tab:\n%s", v)
 	}
 	press(a, "d")
-	if v := a.View(); !strings.Contains(v, "Devices 1/11") || !strings.Contains(v, "devices/day") {
+	if v := a.View(); !strings.Contains(v, "Devices 1/11") || !strings.Contains(v, "devices per day") {
 		t.Errorf("d does not switch to devices:\n%s", v)
 	}
 	press(a, "d", "s")
