@@ -260,7 +260,7 @@ type tapeReplay struct {
 	// receiverChecked: the tape waited for the receiver to listen, with a
 	// way to fail the recording when it cannot.
 	receiverChecked bool
-	receiverLog     string // where the receiver's messages go
+	receiverLog     string          // where the receiver's messages go
 	shellOut        strings.Builder // what the shell printed since the last clear
 
 	app     *App
