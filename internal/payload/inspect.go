@@ -406,6 +406,7 @@ type inspection struct {
 	budget   *nestBudget    // what nested zips may still use; shared with them
 	docs     map[int][]byte // entries kept to recognise Citrix documents
 	captured atomic.Int64   // bytes kept in docs, or reserved for them
+	audit    identityAudit  // usage.json's
 }
 
 // nestBudget is what is left of the outer zip's entry and byte caps for
@@ -622,6 +623,9 @@ func (in *inspection) checkManifest() {
 		}
 		if n := rep.Summary.PlaintextIdentitiesFound; n > 0 {
 			rep.problem("the manifest says scrambled but %d identities in %s look like plain names", n, UsageName)
+		}
+		for _, p := range in.audit.problems() {
+			rep.problem("%s", p)
 		}
 	}
 	listed := make(map[string]bool, len(m.Files))

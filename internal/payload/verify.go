@@ -52,6 +52,7 @@ type readResult struct {
 	note string
 
 	summary     Summary
+	audit       identityAudit // usage.json's
 	manifest    *Manifest
 	manifestErr error
 	doc         []byte // kept to recognise a Citrix document (citrix.go)
@@ -139,6 +140,9 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 		}
 		if r.doc != nil {
 			in.keepDoc(j.idx, r.doc)
+		}
+		if j.role == roleUsage {
+			in.audit = r.audit
 		}
 	}
 }
@@ -253,7 +257,7 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 			res.doc = data
 		}
 	case roleUsage:
-		if err := summarized(UsageName, summarizeUsage(tee, &res.summary)); err != nil {
+		if err := summarized(UsageName, summarizeUsage(tee, &res.summary, &res.audit)); err != nil {
 			return readResult{err: err}
 		}
 	case roleInventory:
