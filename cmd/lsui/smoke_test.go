@@ -106,6 +106,8 @@ func TestSmokeTmux(t *testing.T) {
 
 	// u runs a cycle against the receiver.
 	tm.send("u")
+	tm.waitFor("the upload question", "y/n", "the prune deletes")
+	tm.send("y")
 	tm.waitFor("the cycle's end", "delivered (HTTP 201)", "deleted 3: upload_", "kept 1: upload_")
 	waitUntil(t, "a payload in the receiver's folder", func() (bool, string) {
 		got, _ := filepath.Glob(filepath.Join(received, "*", "upload_*.zip"))

@@ -406,7 +406,7 @@ type inspection struct {
 	budget   *nestBudget    // what nested zips may still use; shared with them
 	docs     map[int][]byte // entries kept to recognise Citrix documents
 	captured atomic.Int64   // bytes kept in docs, or reserved for them
-	audit       identityAudit
+	audit    identityAudit  // usage.json's
 }
 
 // nestBudget is what is left of the outer zip's entry and byte caps for

@@ -135,6 +135,21 @@ const detailLines = 2
 
 func (m *Model) Capturing() bool { return false }
 
+// CloseNested closes the payload opened in place, an entry of it first;
+// the root calls it for q and esc, so q never quits from inside a payload.
+func (m *Model) CloseNested() bool {
+	if !m.opened {
+		return false
+	}
+	if m.payload.Viewing() {
+		m.payload.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		return true
+	}
+	m.opened = false
+	m.payload.Close()
+	return true
+}
+
 // QuitPrompt asks before quitting while a cycle runs.
 func (m *Model) QuitPrompt() string {
 	if m.cycle != nil && m.cycle.running {
