@@ -8,6 +8,7 @@
 package uploads
 
 import (
+	"cmp"
 	"fmt"
 	"path/filepath"
 	"sort"
@@ -17,11 +18,13 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/payloadview"
+	"github.com/lsui/lsui/internal/views/theme"
 )
 
 // Keys are the Uploads screen's own bindings.
@@ -38,8 +41,8 @@ type Model struct {
 
 	list   []modeluploads.Upload // lsui's, newest first
 	citrix []payload.CitrixUpload
-	all    []row // both streams, newest first: what the table shows
-	rows   common.List
+	all    []row              // both streams, newest first
+	table  *common.Table[row] // what is shown of them: / filters, s sorts
 
 	payload *payloadview.Model
 	opened  bool
@@ -61,6 +64,8 @@ func New(ctx *common.Context) *Model {
 		m.keys.Upload.SetEnabled(false)
 	}
 	m.keys.Cancel.SetEnabled(false)
+	m.table = common.NewTable("uploads", columns(ctx.Theme))
+	m.table.NaturalName = "newest first"
 	citrix, _ := payload.ListCitrix(ctx.Snapshot.Layout.UsageDir)
 	m.setList(ctx.Snapshot.Uploads, citrix)
 	return m
@@ -73,6 +78,7 @@ type row struct {
 	path   string
 	time   time.Time
 	size   int64
+	age    string
 	lsui   *modeluploads.Upload  // lsui's stream
 	cu     *payload.CitrixUpload // Citrix's stream
 }
@@ -83,17 +89,76 @@ func (m *Model) setList(list []modeluploads.Upload, citrix []payload.CitrixUploa
 		m.list[len(list)-1-i] = u
 	}
 	m.citrix = citrix
-	m.all = m.all[:0]
+	m.all = make([]row, 0, len(m.list)+len(m.citrix))
+	now := m.ctx.Now()
 	for i := range m.list {
 		u := &m.list[i]
-		m.all = append(m.all, row{name: u.Name, path: u.Path, time: u.Time, size: u.Size, lsui: u})
+		m.all = append(m.all, row{name: u.Name, path: u.Path, time: u.Time, size: u.Size, lsui: u, age: common.Age(now, u.Time)})
 	}
 	for i := range m.citrix {
 		u := &m.citrix[i]
-		m.all = append(m.all, row{citrix: true, name: u.Name, path: u.Path, time: u.Time, size: u.Size, cu: u})
+		m.all = append(m.all, row{citrix: true, name: u.Name, path: u.Path, time: u.Time, size: u.Size, cu: u, age: common.Age(now, u.Time)})
 	}
 	sort.SliceStable(m.all, func(a, b int) bool { return m.all[a].time.After(m.all[b].time) })
-	m.rows.SetLen(len(m.all))
+	m.table.SetItems(m.all)
+}
+
+// columns are the Uploads table's columns.
+func columns(t *theme.Theme) []common.Col[row] {
+	byTime := func(a, b row) int { return a.time.Compare(b.time) }
+	return []common.Col[row]{
+		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }, Compare: byTime, SortName: "time"},
+		{Title: "STREAM", Width: 6, Text: func(r row) string { return r.stream() }},
+		{Title: "OUTCOME", Width: 11, Text: func(r row) string { o, _ := r.outcome(t); return o },
+			Style: func(r row) *lipgloss.Style { _, st := r.outcome(t); return st }},
+		{Title: "SIZE", Width: 9, Right: true, Text: func(r row) string { return common.Bytes(r.size) },
+			Compare: func(a, b row) int { return cmp.Compare(a.size, b.size) }, Desc: true},
+		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age }, Compare: byTime, Desc: true, NoSort: true},
+		{Title: "ATTEMPTS", Grow: 1, Text: func(r row) string { return r.attempts() }},
+	}
+}
+
+func (r row) stream() string {
+	if r.citrix {
+		return "citrix"
+	}
+	return "lsui"
+}
+
+// outcome is the row's outcome in words that read without colour, and its
+// colour.
+func (r row) outcome(t *theme.Theme) (string, *lipgloss.Style) {
+	if r.citrix {
+		if r.cu.Outcome == payload.CitrixFailed {
+			return "! failed", &t.Warn
+		}
+		return "? unknown", &t.Dim
+	}
+	switch r.lsui.Outcome {
+	case modeluploads.Failed:
+		return outcomeText(r.lsui.Outcome), &t.Crit
+	case modeluploads.Unknown:
+		return outcomeText(r.lsui.Outcome), &t.Dim
+	}
+	return outcomeText(r.lsui.Outcome), &t.OK
+}
+
+func (r row) attempts() string {
+	if r.citrix {
+		return "read-only"
+	}
+	rec := r.lsui.Record
+	if rec == nil {
+		return ""
+	}
+	s := strconv.Itoa(rec.Attempts)
+	if rec.Status != 0 {
+		s += fmt.Sprintf(", HTTP %d", rec.Status)
+	}
+	if rec.Error != "" {
+		s += ", " + rec.Error
+	}
+	return s
 }
 
 // listedMsg is the uploads folders listed again.
@@ -119,12 +184,13 @@ func (m *Model) refresh() tea.Cmd {
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.rows.SetHeight(max(h-m.headLines()-1-detailLines, 1))
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.headLines()-1-detailLines, 1))
 	m.payload.SetSize(w, h)
 }
 
 func (m *Model) headLines() int {
-	n := 3 // backlog, blank, column header
+	n := 3 // backlog, the table's status line, column header
 	if m.cycle != nil {
 		n += cycleLines
 	}
@@ -133,7 +199,7 @@ func (m *Model) headLines() int {
 
 const detailLines = 2
 
-func (m *Model) Capturing() bool { return false }
+func (m *Model) Capturing() bool { return !m.opened && m.table.Capturing() }
 
 // CloseNested closes the payload opened in place, an entry of it first;
 // the root calls it for q and esc, so q never quits from inside a payload.
@@ -165,7 +231,10 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	open := k.Open
 	open.SetHelp("enter", "open")
-	return []key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}
+	if m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
+	return append([]key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}, m.table.ShortHelp()...)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -173,7 +242,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.payload.Help()}
 	}
 	k := m.ctx.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}}
+	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh})
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -194,15 +263,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if len(m.all) == 0 {
 			return common.Status("no uploads on disk to open", false)
 		}
-		at := 0
-		for i, r := range m.all {
+		at := m.all[0]
+		for _, r := range m.all {
 			if r.citrix {
-				at = i
+				at = r
 				break
 			}
 		}
-		m.rows.Select(at)
-		return m.open(m.all[at])
+		m.table.SelectWhere(func(r row) bool { return r.path == at.path })
+		return m.open(at)
 	case tea.KeyMsg:
 		if m.opened {
 			cmd, back := m.payload.Update(msg)
@@ -218,7 +287,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			cmd, _ := m.payload.Update(msg)
 			return cmd
 		}
-		m.rows.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 		return nil
 	}
 	if cmd, ok := m.cycleUpdate(msg); ok {
@@ -230,12 +299,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if m.table.Capturing() {
+		// Typing a filter: every key is the filter's.
+		m.table.Update(msg, m.ctx.Keys)
+		return nil
+	}
 	switch {
 	case key.Matches(msg, m.ctx.Keys.Open):
-		if len(m.all) == 0 {
+		r, ok := m.table.Selected()
+		if !ok {
 			return nil
 		}
-		return m.open(m.all[m.rows.Cursor])
+		return m.open(r)
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.Upload):
@@ -245,7 +320,9 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case msg.String() == "u" && m.ctx.ReadOnly:
 		return common.Status("read-only: uploads are disabled (started with --read-only)", true)
 	}
-	m.rows.HandleKey(msg, m.ctx.Keys)
+	if !m.table.Update(msg, m.ctx.Keys) {
+		return common.Unhandled(msg)
+	}
 	return nil
 }
 
@@ -318,63 +395,19 @@ func (m *Model) View() string {
 	if m.cycle != nil {
 		b.WriteString(m.cycleView())
 	}
+	b.WriteString(m.table.StatusView(t, "Uploads", w) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case m.table.Len() > 0:
+		b.WriteString(m.table.RowsView(t))
+	case m.table.Filtered():
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	default:
+		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + strings.Repeat("\n", m.table.List.Height-1))
+	}
 	b.WriteString("\n")
-	cols := common.Flex(w, 10, []common.Column{
-		{Title: "FILE", Width: 22},
-		{Title: "STREAM", Width: 6},
-		{Title: "OUTCOME", Width: 11},
-		{Title: "SIZE", Width: 9, Right: true},
-		{Title: "AGE", Width: 9, Right: true},
-		{Title: "ATTEMPTS", Width: 0},
-	})
-	b.WriteString(common.Header(t, cols) + "\n")
-	from, to := m.rows.Window()
-	for i := from; i < to; i++ {
-		r := m.all[i]
-		stream, outcome, attempts := "lsui", "", ""
-		style := t.OK
-		if r.citrix {
-			stream, outcome, attempts, style = "citrix", "? unknown", "read-only", t.Dim
-			if r.cu.Outcome == payload.CitrixFailed {
-				outcome, style = "! failed", t.Warn
-			}
-		} else {
-			u := r.lsui
-			if rec := u.Record; rec != nil {
-				attempts = strconv.Itoa(rec.Attempts)
-				if rec.Status != 0 {
-					attempts += fmt.Sprintf(", HTTP %d", rec.Status)
-				}
-				if rec.Error != "" {
-					attempts += ", " + rec.Error
-				}
-			}
-			outcome = outcomeText(u.Outcome)
-			switch u.Outcome {
-			case modeluploads.Failed:
-				style = t.Crit
-			case modeluploads.Unknown:
-				style = t.Dim
-			}
-		}
-		age := common.Age(m.ctx.Now(), r.time)
-		cells := []common.Cell{
-			{Text: r.name}, {Text: stream}, {Text: outcome, Style: &style}, {Text: common.Bytes(r.size)},
-			{Text: age}, {Text: attempts},
-		}
-		plain := common.Cells(cols, r.name, stream, outcome, common.Bytes(r.size), age, attempts)
-		b.WriteString(common.Row(t, i == m.rows.Cursor, w, plain, common.StyledCells(cols, cells...)) + "\n")
-	}
-	if len(m.all) == 0 {
-		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + "\n")
-		to = from + 1
-	}
-	for i := to - from; i < m.rows.Height; i++ {
-		b.WriteString("\n")
-	}
 	b.WriteString(common.Rule(t, w) + "\n")
-	if len(m.all) > 0 {
-		r := m.all[m.rows.Cursor]
+	if r, ok := m.table.Selected(); ok {
 		where := m.ctx.Snapshot.Layout.Rel(filepath.Dir(r.path))
 		b.WriteString(common.Fit(fmt.Sprintf("%s in %s, made %s", r.name, where, r.time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
 		note := ""
