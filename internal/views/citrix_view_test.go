@@ -144,3 +144,27 @@ func TestPrivacyVerifiedAgainstCitrixPayload(t *testing.T) {
 		t.Errorf("no verification line:\n%s", v)
 	}
 }
+
+// `/` filters the Uploads tab's two streams and the Privacy tab's
+// identities; esc clears.
+func TestFilterUploadsAndPrivacy(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t), PreviewKey: fixedPreviewKey}, 120, 30)
+	press(a, "7", "/", "c", "i", "t", "r", "i", "x", "enter")
+	v := a.View()
+	if !strings.Contains(v, "Uploads 1/2 of 5") || strings.Contains(v, " lsui   ") {
+		t.Errorf("filter citrix on Uploads:\n%s", v)
+	}
+	press(a, "enter")
+	if v := a.View(); !strings.Contains(v, "VERDICT CITRIX") {
+		t.Errorf("enter on a filtered Citrix row does not open it:\n%s", v)
+	}
+	press(a, "esc", "esc")
+	if v := a.View(); !strings.Contains(v, "Uploads 1/5") {
+		t.Errorf("esc does not clear the filter:\n%s", v)
+	}
+	press(a, "6", "/", "a", "i", "s", "h", "a", ".", "g", "enter")
+	v = a.View()
+	if !strings.Contains(v, "aisha.green@demo.example") || strings.Contains(v, "aaron.garcia") {
+		t.Errorf("filter on Privacy:\n%s", v)
+	}
+}
