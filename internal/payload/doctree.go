@@ -358,7 +358,7 @@ func PrettyDocument(data []byte) string {
 			return b.String()
 		}
 	case encZip:
-		return "(a zip: open it from the bundle's summary, s, or with lsui payload inspect)"
+		return "(a zip: open it from the payload viewer, where a nested zip shows its entries, or with lsui payload inspect)"
 	}
 	return string(utf8Text(data))
 }

@@ -58,8 +58,8 @@ func TestGoldenCitrixPayloadView(t *testing.T) {
 		ready string
 	}{
 		{"entries", nil, ""},
-		{"summary", []string{"s"}, "Citrix bundle summary"},
-		{"summary_scrolled", []string{"s", "pgdown"}, "Citrix bundle summary"},
+		{"summary", []string{"i"}, "Citrix bundle summary"},
+		{"summary_scrolled", []string{"i", "pgdown"}, "Citrix bundle summary"},
 		{"report_xml", []string{"enter"}, "<LicenseServerReport>"},
 		{"nested_events", []string{"down", "enter"}, "── events/0000.json ──"},
 	}
@@ -94,7 +94,7 @@ func TestGoldenCitrixPayloadView(t *testing.T) {
 // the trees.
 func TestCitrixTextIsSanitized(t *testing.T) {
 	zip := citrixZip(t, true)
-	for _, keys := range [][]string{nil, {"s"}, {"s", "pgdown"}, {"G", "enter"}} {
+	for _, keys := range [][]string{nil, {"i"}, {"i", "pgdown"}, {"G", "enter"}} {
 		app := NewPayloadApp(zip, "upload_1795660200.zip", Options{})
 		tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(80, 24))
 		waitFor(t, tm.Output(), "VERDICT")
@@ -167,4 +167,20 @@ func TestFilterUploadsAndPrivacy(t *testing.T) {
 	if !strings.Contains(v, "aisha.green@demo.example") || strings.Contains(v, "aaron.garcia") {
 		t.Errorf("filter on Privacy:\n%s", v)
 	}
+}
+
+// `/` filters a payload's entries; enter opens the one left.
+func TestFilterPayloadEntries(t *testing.T) {
+	zip := citrixZip(t, false)
+	app := NewPayloadApp(zip, "upload_1795660200.zip", Options{})
+	tm := teatest.NewTestModel(t, app, teatest.WithInitialTermSize(100, 30))
+	waitFor(t, tm.Output(), "VERDICT CITRIX")
+	for _, k := range []string{"/", "n", "o", "t", "e", "s", "enter", "enter"} {
+		tm.Send(keyMsg(k))
+	}
+	waitFor(t, tm.Output(), "collected by the call-home agent")
+	if err := tm.Quit(); err != nil {
+		t.Fatal(err)
+	}
+	tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
 }

@@ -3,7 +3,8 @@
 // the Citrix bundle's key facts, the entries with sizes and hash checks, a
 // viewer for one entry (XML and JSON pretty-printed by content, text as it
 // is, a nested zip's entries one after the other), and for a Citrix bundle
-// its summary and document trees (s). The zip
+// its summary and document trees (i). The entries are a shared Table:
+// / filters them, s sorts. The zip
 // is inspected and read in commands, through the payload package's
 // hostile-zip checks; every name and byte from it is sanitized before it
 // is drawn. The Uploads tab and `lsui view FILE.zip` both use it.
@@ -14,6 +15,7 @@
 package payloadview
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +24,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/payload"
@@ -52,7 +55,7 @@ type Model struct {
 	cancel  context.CancelFunc
 	busy    string // what is being read, "" when idle
 	spinner spinner.Model
-	list    common.List
+	table   *common.Table[int] // indexes into report.Entries: / filters, s sorts
 
 	viewing bool
 	viewer  viewer.Model
@@ -69,7 +72,7 @@ func New(ctx *common.Context, target common.Tab) *Model {
 		sp.Spinner = spinner.Dot
 	}
 	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys),
-		summary: key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "summary"))}
+		summary: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "summary"))}
 }
 
 // listingMsg is an inspection's first phase, with what runs the second.
@@ -122,7 +125,7 @@ func (m *Model) Open(path, label string) tea.Cmd {
 	m.report, m.viewing, m.verifying = nil, false, false
 	m.progress = payload.VerifyProgress{}
 	m.busy = "inspecting"
-	m.list = common.List{}
+	m.table = m.newTable()
 	m.SetSize(m.width, m.height)
 	ctx, cancel := context.WithCancel(m.ctx.Ctx)
 	m.opCtx, m.cancel = ctx, cancel
@@ -176,6 +179,10 @@ func (m *Model) Report() *payload.Report { return m.report }
 // Verifying reports that the entries are being read.
 func (m *Model) Verifying() bool { return m.verifying }
 
+// Capturing reports that the entries' filter is being typed: every key is
+// its.
+func (m *Model) Capturing() bool { return !m.viewing && m.table != nil && m.table.Capturing() }
+
 // Viewing reports that an entry is shown.
 func (m *Model) Viewing() bool { return m.viewing }
 
@@ -205,7 +212,11 @@ const detailLines = 2
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-m.headLines()-1-detailLines, 1))
+	if m.table == nil {
+		m.table = m.newTable()
+	}
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.headLines()-1-detailLines, 1))
 	m.viewer.SetSize(w, h)
 }
 
@@ -215,12 +226,15 @@ func (m *Model) Help() []key.Binding {
 	if m.viewing {
 		return m.viewer.Help()
 	}
+	if m.table != nil && m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
 	open := k.Open
 	open.SetHelp("enter", "view entry")
 	if m.report != nil && m.report.Citrix != nil {
-		return []key.Binding{k.Up, k.Down, open, m.summary, k.Back}
+		return append([]key.Binding{k.Up, k.Down, open, m.summary, k.Back}, m.table.ShortHelp()...)
 	}
-	return []key.Binding{k.Up, k.Down, open, k.Back}
+	return append([]key.Binding{k.Up, k.Down, open, k.Back}, m.table.ShortHelp()...)
 }
 
 // Update handles the viewer's messages and keys. It reports back=true when
@@ -240,7 +254,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 				m.progress.TotalEntries++
 			}
 		}
-		m.list.SetLen(len(m.report.Entries))
+		m.setEntries()
 		m.SetSize(m.width, m.height)
 		return m.verify(msg.scanned), false
 	case progressMsg:
@@ -255,7 +269,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		}
 		m.verifying = false
 		m.report = msg.report
-		m.list.SetLen(len(msg.report.Entries))
+		m.setEntries()
 		m.SetSize(m.width, m.height)
 		return nil, false
 	case entryMsg:
@@ -293,6 +307,10 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 			}
 			return m.viewer.Update(msg), false
 		}
+		if m.table.Capturing() {
+			m.table.Update(msg, k)
+			return nil, false
+		}
 		switch {
 		case key.Matches(msg, k.Back):
 			return nil, true
@@ -303,21 +321,63 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 			m.viewing = true
 			return nil, false
 		}
-		m.list.HandleKey(msg, k)
+		m.table.Update(msg, k)
 	case tea.MouseMsg:
 		if m.viewing {
 			return m.viewer.Update(msg), false
 		}
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil, false
 }
 
-func (m *Model) openEntry() tea.Cmd {
-	if m.report == nil || m.busy != "" || len(m.report.Entries) == 0 {
+// newTable is the entries' table: rows are indexes into the report's
+// entries, in zip order.
+func (m *Model) newTable() *common.Table[int] {
+	entry := func(i int) payload.Entry { return m.report.Entries[i] }
+	t := common.NewTable("entries", []common.Col[int]{
+		{Title: "ENTRY", Width: 10, Grow: 1, Text: func(i int) string { return entry(i).Name }},
+		{Title: "SIZE", Width: 9, Right: true, Text: func(i int) string { return common.Bytes(entry(i).Size) },
+			Compare: func(a, b int) int { return cmp.Compare(entry(a).Size, entry(b).Size) }, Desc: true},
+		{Title: "PACKED", Width: 9, Right: true, Text: func(i int) string { return common.Bytes(entry(i).Compressed) },
+			Compare: func(a, b int) int { return cmp.Compare(entry(a).Compressed, entry(b).Compressed) }, Desc: true},
+		{Title: "HASH", Width: 11, Text: func(i int) string {
+			e := entry(i)
+			if c := m.report.Citrix; c != nil && e.Check == payload.CheckRead {
+				return uiText(c, e.Name)
+			}
+			return checkText(e)
+		}},
+	})
+	t.NaturalName = "zip order"
+	crit := m.ctx.Theme.Crit
+	t.RowStyle = func(i int) *lipgloss.Style {
+		if e := entry(i); len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
+			return &crit
+		}
 		return nil
 	}
-	e := m.report.Entries[m.list.Cursor]
+	return t
+}
+
+// setEntries shows the report's entries, keeping the filter and sort.
+func (m *Model) setEntries() {
+	idx := make([]int, len(m.report.Entries))
+	for i := range idx {
+		idx[i] = i
+	}
+	m.table.SetItems(idx)
+}
+
+func (m *Model) openEntry() tea.Cmd {
+	if m.report == nil || m.busy != "" {
+		return nil
+	}
+	i, ok := m.table.Selected()
+	if !ok {
+		return nil
+	}
+	e := m.report.Entries[i]
 	if e.Dir {
 		return common.Status("a folder entry has no content", false)
 	}
@@ -399,8 +459,13 @@ func (m *Model) View() string {
 	t := m.ctx.Theme
 	w := m.width
 	var b strings.Builder
-	b.WriteString(t.Heading.Render(common.Fit(m.label, w, false)) + "\n")
 	r := m.report
+	if r != nil {
+		lw := min(ansi.StringWidth(m.label), max(w-32, w/2))
+		b.WriteString(t.Heading.Render(common.Fit(m.label, lw, false)) + "  " + m.table.StatusView(t, "Entries", max(w-lw-2, 1)) + "\n")
+	} else {
+		b.WriteString(t.Heading.Render(common.Fit(m.label, w, false)) + "\n")
+	}
 	if r == nil {
 		b.WriteString(m.spinner.View() + " inspecting…")
 		return b.String()
@@ -435,30 +500,13 @@ func (m *Model) View() string {
 	}
 	b.WriteString(common.Fit(mline, w, false) + "\n")
 
-	cols := common.Flex(w, 10, []common.Column{
-		{Title: "ENTRY", Width: 0},
-		{Title: "SIZE", Width: 9, Right: true},
-		{Title: "PACKED", Width: 9, Right: true},
-		{Title: "HASH", Width: 11},
-	})
-	b.WriteString(common.Header(t, cols) + "\n")
-	from, to := m.list.Window()
-	for i := from; i < to; i++ {
-		e := r.Entries[i]
-		check := checkText(e)
-		if c := r.Citrix; c != nil && e.Check == payload.CheckRead {
-			check = uiText(c, e.Name)
-		}
-		plain := common.Cells(cols, e.Name, common.Bytes(e.Size), common.Bytes(e.Compressed), check)
-		styled := plain
-		if len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
-			styled = t.Crit.Render(plain)
-		}
-		b.WriteString(common.Row(t, i == m.list.Cursor, w, plain, styled) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	if m.table.Len() == 0 && m.table.Filtered() {
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	} else {
+		b.WriteString(m.table.RowsView(t))
 	}
-	for i := to - from; i < m.list.Height; i++ {
-		b.WriteString("\n")
-	}
+	b.WriteString("\n")
 	b.WriteString(common.Rule(t, w) + "\n")
 	b.WriteString(m.detail())
 	return b.String()
@@ -511,7 +559,7 @@ func uiText(c *payload.CitrixSummary, name string) string {
 
 func manifestLine(r *payload.Report) string {
 	if c := r.Citrix; c != nil {
-		return fmt.Sprintf("Citrix: %s  %d features, %d identities (%d plain, %d scrambled)  s: summary",
+		return fmt.Sprintf("Citrix: %s  %d features, %d identities (%d plain, %d scrambled)  i: summary",
 			c.Server.FQDN, len(c.Features), len(c.Identities), c.Plain, c.Scrambled)
 	}
 	if r.Format == payload.FormatUnknown {
@@ -534,7 +582,11 @@ func (m *Model) detail() string {
 	if r == nil || len(r.Entries) == 0 {
 		return t.Dim.Render("no entries")
 	}
-	e := r.Entries[m.list.Cursor]
+	i, ok := m.table.Selected()
+	if !ok {
+		return t.Dim.Render("no entry matches the filter")
+	}
+	e := r.Entries[i]
 	one := "sha256 " + e.SHA256
 	switch {
 	case e.Check == payload.CheckPending:

@@ -199,7 +199,12 @@ func (m *Model) headLines() int {
 
 const detailLines = 2
 
-func (m *Model) Capturing() bool { return !m.opened && m.table.Capturing() }
+func (m *Model) Capturing() bool {
+	if m.opened {
+		return m.payload.Capturing()
+	}
+	return m.table.Capturing()
+}
 
 // CloseNested closes the payload opened in place, an entry of it first;
 // the root calls it for q and esc, so q never quits from inside a payload.
