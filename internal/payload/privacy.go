@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/ident"
 	"github.com/lsui/lsui/internal/scramble"
 )
 
@@ -96,7 +97,7 @@ type Privacy struct {
 }
 
 // CheckPrivacy looks in the latest Citrix payload for this server's
-// identities of the month: in plain text, and in Citrix's documented
+// identities of the month: in plain text (with or without a domain), and in Citrix's documented
 // scramble forms of each spelling (CitrixCandidates). It returns nil when
 // there is no Citrix payload to look in.
 func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
@@ -112,9 +113,12 @@ func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
 		GUID: c.Server.GUID, HardwareID: c.Server.HardwareID}
 	plain := map[string]bool{}
 	scrambled := map[string]bool{}
+	// A plain name is compared as the model counts identities: its user
+	// part, without a DOMAIN\ or @domain (DOMAIN.md §4.1), folded.
+	plainKey := func(name string) (string, error) { return scramble.Canonical(ident.StripDomain(name)) }
 	for _, id := range c.Identities {
 		if id.Form == FormPlain {
-			if k, err := scramble.Canonical(id.Name); err == nil {
+			if k, err := plainKey(id.Name); err == nil {
 				plain[k] = true
 			}
 		} else {
@@ -126,7 +130,7 @@ func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
 	}
 	for _, id := range s.Usage.Identities {
 		p.Names++
-		if k, err := scramble.Canonical(id.Name); err == nil && plain[k] {
+		if k, err := plainKey(id.Name); err == nil && plain[k] {
 			p.Plain++
 			p.Forms[id.Name] = FormPlain
 			continue
@@ -163,7 +167,7 @@ func (p *Privacy) Finding() *model.Finding {
 	if p == nil || !p.Scramble || p.Plain == 0 {
 		return nil
 	}
-	return &model.Finding{Status: model.Critical,
+	return &model.Finding{Status: model.Critical, Target: model.Target{Kind: model.TargetPrivacy},
 		Message: fmt.Sprintf("anonymization is on, but %s carries %s", p.File, plural(p.Plain, "plain name"))}
 }
 

@@ -83,7 +83,7 @@ func TestSortShowsAndReverses(t *testing.T) {
 	e := a.screens[common.TabEntitlements].(interface {
 		Table() *common.Table[model.Entitlement]
 	}).Table()
-	if first, _ := e.Selected(); first.Feature != "XDT_PLT_UD" || first.InUse != 220 {
+	if first, _ := e.Selected(); first.Feature != "XDT_PLT_UD" || first.InUse != 224 {
 		t.Errorf("most in use first: %s %d", first.Feature, first.InUse)
 	}
 	press(a, "S")

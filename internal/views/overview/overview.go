@@ -61,6 +61,16 @@ var malformed = regexp.MustCompile(`^malformed licence line ([^:]+:\d+): (.*)$`)
 // back from them.
 func itemOf(f model.Finding) Item {
 	it := Item{Status: f.Status, Reason: f.Message}
+	// The model says where some findings point; the others are read from
+	// their text below.
+	switch f.Target.Kind {
+	case model.TargetUpload:
+		it.Target, it.Goto = common.SelectMsg{Tab: common.TabUploads}, "Uploads"
+		return it
+	case model.TargetPrivacy:
+		it.Target, it.Goto = common.SelectMsg{Tab: common.TabPrivacy}, "Privacy"
+		return it
+	}
 	if m := findingPos.FindStringSubmatch(f.Message); m != nil {
 		file, line := splitPos(m[2])
 		it.Reason, it.Where = m[1]+" "+m[3], m[2]
@@ -109,33 +119,11 @@ func Urgent(s *model.Snapshot, h model.Health) []Item {
 			warn = append(warn, it)
 		}
 	}
+	// One list, lsui check's: the model's rules (the upload backlog, the
+	// CSP and setting findings, what did not load among them) and the
+	// Citrix payload's privacy finding, computed by payload.Health.
 	for _, f := range h.Findings {
 		add(itemOf(f))
-	}
-	if b := uploads.FailedBacklog(s.Uploads); b.Count > 0 {
-		add(Item{Status: model.Warning, Reason: fmt.Sprintf("%s lingering on disk (%s, oldest %s)",
-			common.Plural(b.Count, "failed upload"), common.Bytes(b.Bytes), common.Age(s.Now, b.Oldest)),
-			Where: s.Layout.Rel(s.Layout.UsageDir), Target: common.SelectMsg{Tab: common.TabUploads}, Goto: "Uploads"})
-	}
-	if s.HasCSP() && (s.Config == nil || !s.Config.Scramble) {
-		add(Item{Status: model.Warning, Reason: "anonymization is off while a CSP licence is present: usernames are uploaded as they are",
-			Target: common.SelectMsg{Tab: common.TabPrivacy}, Goto: "Privacy, to turn it on"})
-	}
-	if s.ConfigErr != nil && !errors.Is(s.ConfigErr, fs.ErrNotExist) {
-		add(Item{Status: model.Warning, Reason: fmt.Sprintf("anonymization setting unreadable: %v", s.ConfigErr),
-			Target: common.SelectMsg{Tab: common.TabPrivacy}, Goto: "Privacy"})
-	}
-	for _, p := range s.Problems {
-		it := Item{Status: model.Warning, Reason: p.Message, Where: p.File}
-		if p.File == "" {
-			it.Reason = p.Error()
-		} else if p.Line > 0 {
-			it.Where = fmt.Sprintf("%s:%d", p.File, p.Line)
-		}
-		if p.File != "" {
-			it.Target, it.Goto = common.SelectMsg{Tab: common.TabLicences, File: p.File, Line: p.Line}, "Licences"
-		}
-		add(it)
 	}
 	return append(crit, warn...)
 }
