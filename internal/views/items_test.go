@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -355,5 +356,27 @@ func TestPreferencesLastTab(t *testing.T) {
 	runCmd(c, c.quit())
 	if got, _ := os.ReadFile(path); string(got) != string(bad) {
 		t.Errorf("the malformed file was overwritten: %q", got)
+	}
+}
+
+// TestTicksGoToTheirScreen: a spinner tick a screen's command brings back
+// is addressed to that screen, inside batches too; other messages pass.
+func TestTicksGoToTheirScreen(t *testing.T) {
+	tick := spinner.TickMsg{ID: 42}
+	cmd := routeTicks(common.TabUploads, tea.Batch(func() tea.Msg { return tick }, func() tea.Msg { return common.StatusMsg{Text: "x"} }))
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("a batch stays a batch: %T", cmd())
+	}
+	if e, ok := batch[0]().(common.Envelope); !ok || e.Tab != common.TabUploads || e.Msg != tick {
+		t.Errorf("the tick is not addressed to Uploads: %#v", batch[0]())
+	}
+	if _, ok := batch[1]().(common.StatusMsg); !ok {
+		t.Errorf("a status message was wrapped: %#v", batch[1]())
+	}
+	// A bare tick that is not the root's goes nowhere.
+	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
+	if _, cmd := a.Update(tick); cmd != nil {
+		t.Errorf("a stray tick was handed on")
 	}
 }

@@ -533,9 +533,12 @@ func (t *Table[T]) FullHelp(k *keys.KeyMap) [][]key.Binding {
 	if t.Input.Focused() {
 		return [][]key.Binding{{t.Keys.Apply, t.Keys.Clear, k.Up, k.Down}}
 	}
+	// esc is offered only when there is a filter for it to clear.
+	clear := t.Keys.Clear
+	clear.SetEnabled(t.Input.Value() != "")
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{t.Keys.Filter, t.Keys.Clear, t.Keys.Sort, t.Keys.Reverse},
+		{t.Keys.Filter, clear, t.Keys.Sort, t.Keys.Reverse},
 	}
 }
 
