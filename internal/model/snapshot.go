@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
 	"os"
@@ -187,7 +188,7 @@ func (s *Snapshot) loadLicences() {
 			continue
 		}
 		path := filepath.Join(s.Layout.MyFiles, e.Name())
-		f, err := os.Open(path)
+		f, err := regularfile.Open(path)
 		if err != nil {
 			s.problem(path, 0, err)
 			continue
@@ -302,7 +303,7 @@ func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string,
 // source is the file or the tool's path.
 func toolListing(ctx context.Context, l Layout, file string, noExec bool, tool string, args ...string) ([]byte, string, error) {
 	if file != "" {
-		f, err := os.Open(file)
+		f, err := regularfile.Open(file)
 		if err != nil {
 			return nil, file, err
 		}
@@ -411,7 +412,9 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
-	past.Entitlements = Entitlements(past.Lines, report, s.Lmstat, past.Now, s.Settings)
+	// lmstat saw the server now, not at t: the past counts from the logs.
+	past.Lmstat, past.LmstatSource = nil, ""
+	past.Entitlements = Entitlements(past.Lines, report, nil, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past
 }
