@@ -36,7 +36,7 @@ func TestFilterEveryList(t *testing.T) {
 	}{
 		{"usage by feature", []string{"5", "/", "X", "D", "T", "_", "A", "D", "V"}, []string{"Users 1/12 of 309", "/XDT_ADV"}, nil},
 		{"usage nothing", []string{"5", "/", "z", "z", "q"}, []string{"Users 0 of 309", `no users match "zzq": 0 of 309`}, nil},
-		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 2/2 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
+		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 1/1 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
 			[]string{"MPS_ENT_CCU"}},
 		{"expirations by file", []string{"3", "/", "n", "f", "r", "_"}, []string{"Dates 1/", "CAG_PLT_CCU"}, []string{"XDT_ADV_UD"}},
 		{"entitlements nothing", []string{"4", "/", "q", "q"}, []string{"Entitlements 0 of 7"}, nil},

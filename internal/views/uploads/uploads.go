@@ -152,6 +152,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return tea.Batch(changed, common.Status("listing uploads: "+msg.err.Error(), true))
 		}
 		return changed
+	case common.SelectMsg:
+		// The Overview's enter on a finding about an upload.
+		for i, u := range m.list {
+			if u.Name == msg.Upload {
+				m.rows.Select(i)
+			}
+		}
+		return nil
 	case common.OpenLastUploadMsg:
 		if len(m.list) == 0 {
 			return common.Status("no uploads on disk to open", false)
