@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
@@ -35,7 +36,7 @@ func TestFilterEveryList(t *testing.T) {
 	}{
 		{"usage by feature", []string{"5", "/", "X", "D", "T", "_", "A", "D", "V"}, []string{"Users 1/12 of 309", "/XDT_ADV"}, nil},
 		{"usage nothing", []string{"5", "/", "z", "z", "q"}, []string{"Users 0 of 309", `no users match "zzq": 0 of 309`}, nil},
-		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 2/2 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
+		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 1/1 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
 			[]string{"MPS_ENT_CCU"}},
 		{"expirations by file", []string{"3", "/", "n", "f", "r", "_"}, []string{"Dates 1/", "CAG_PLT_CCU"}, []string{"XDT_ADV_UD"}},
 		{"entitlements nothing", []string{"4", "/", "q", "q"}, []string{"Entitlements 0 of 7"}, nil},
@@ -72,12 +73,11 @@ func TestSortShowsAndReverses(t *testing.T) {
 		t.Fatalf("the natural sort is not shown:\n%s", v)
 	}
 	press(a, "s")
-	v := a.View()
-	if !strings.Contains(v, "sort: css date ↑") {
-		t.Fatalf("s: %s", v)
+	if v := a.View(); !strings.Contains(v, "sort: inst ↓") {
+		t.Fatalf("s: the next visible column, descending first:\n%s", v)
 	}
-	press(a, "s", "s", "s") // inst, over, used: descending first
-	if v := a.View(); !strings.Contains(v, "sort: in use ↓") || !strings.Contains(v, "↓USED") {
+	press(a, "s", "s") // over, in use
+	if v := a.View(); !strings.Contains(v, "sort: in use ↓") || !strings.Contains(v, "↓IN USE") {
 		t.Fatalf("sorted by in use:\n%s", v)
 	}
 	e := a.screens[common.TabEntitlements].(interface {
@@ -356,5 +356,27 @@ func TestPreferencesLastTab(t *testing.T) {
 	runCmd(c, c.quit())
 	if got, _ := os.ReadFile(path); string(got) != string(bad) {
 		t.Errorf("the malformed file was overwritten: %q", got)
+	}
+}
+
+// TestTicksGoToTheirScreen: a spinner tick a screen's command brings back
+// is addressed to that screen, inside batches too; other messages pass.
+func TestTicksGoToTheirScreen(t *testing.T) {
+	tick := spinner.TickMsg{ID: 42}
+	cmd := routeTicks(common.TabUploads, tea.Batch(func() tea.Msg { return tick }, func() tea.Msg { return common.StatusMsg{Text: "x"} }))
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("a batch stays a batch: %T", cmd())
+	}
+	if e, ok := batch[0]().(common.Envelope); !ok || e.Tab != common.TabUploads || e.Msg != tick {
+		t.Errorf("the tick is not addressed to Uploads: %#v", batch[0]())
+	}
+	if _, ok := batch[1]().(common.StatusMsg); !ok {
+		t.Errorf("a status message was wrapped: %#v", batch[1]())
+	}
+	// A bare tick that is not the root's goes nowhere.
+	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
+	if _, cmd := a.Update(tick); cmd != nil {
+		t.Errorf("a stray tick was handed on")
 	}
 }

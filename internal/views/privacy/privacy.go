@@ -201,7 +201,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.cfg, m.cfgErr = msg.cfg, nil
 		m.refresh()
-		m.ctx.Snapshot.Config, m.ctx.Snapshot.ConfigErr = msg.cfg, nil
+		// The root applies the change to the shared snapshot and tells
+		// every screen.
+		cfg := msg.cfg
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Config, s.ConfigErr = cfg, nil })
 		if msg.key != nil {
 			m.setKey(msg.key, nil)
 		}
@@ -209,7 +212,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.keyCreated {
 			text += "; created scramble key " + msg.key.Fingerprint() + ": keep it, losing it changes every pseudonym"
 		}
-		return tea.Batch(common.Status(text, false), func() tea.Msg { return common.SnapshotChangedMsg{} })
+		return tea.Batch(common.Status(text, false), changed)
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:

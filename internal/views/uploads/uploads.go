@@ -20,6 +20,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 
+	"github.com/lsui/lsui/internal/model"
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
@@ -256,12 +257,16 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		// A journal that does not parse still lists the zips, without
 		// outcomes: show them and say what is wrong.
 		m.setList(msg.list, msg.citrix)
-		m.ctx.Snapshot.Uploads = msg.list
-		changed := func() tea.Msg { return common.SnapshotChangedMsg{} }
+		list := msg.list
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Uploads = list })
 		if msg.err != nil {
 			return tea.Batch(changed, common.Status("listing uploads: "+msg.err.Error(), true))
 		}
 		return changed
+	case common.SelectMsg:
+		// The Overview's enter on a finding about an upload.
+		m.table.SelectWhere(func(r row) bool { return r.name == msg.Upload })
+		return nil
 	case common.OpenLastUploadMsg:
 		// The latest upload, Citrix's when there is one: what the server
 		// itself really sent is what an admin or support engineer wants.
