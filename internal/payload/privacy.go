@@ -24,12 +24,17 @@ type CitrixUpload struct {
 	// linger until a success. So every zip but the oldest failed; the
 	// oldest is the last success or a failure.
 	Outcome string `json:"outcome"`
+	// Legacy marks a payload an earlier lsui left here, recognised by its
+	// manifest: not Citrix's, and moved into lsui's folder by the next
+	// upload cycle (MigrateLegacy).
+	Legacy bool `json:"legacy,omitempty"`
 }
 
 // CitrixUpload.Outcome values.
 const (
 	CitrixFailed         = "failed"
 	CitrixSuccessOrFails = "last success, or failed"
+	CitrixLegacy         = "an earlier lsui's payload, moved into lsui/ by the next upload cycle"
 )
 
 // ListCitrix lists Citrix's upload_<unix>.zip in usageDir, oldest first.
@@ -40,10 +45,16 @@ func ListCitrix(usageDir string) ([]CitrixUpload, error) {
 		return nil, err
 	}
 	out := make([]CitrixUpload, 0, len(files))
-	for i, f := range files {
+	first := true
+	for _, f := range files {
 		u := CitrixUpload{Name: f.name, Path: filepath.Join(usageDir, f.name), Time: f.time, Outcome: CitrixFailed}
-		if i == 0 {
-			u.Outcome = CitrixSuccessOrFails
+		switch {
+		case isLsuiPayload(context.Background(), u.Path):
+			u.Legacy, u.Outcome = true, CitrixLegacy
+		case first:
+			// Every success deletes the older uploads: only the oldest of
+			// Citrix's can be one.
+			u.Outcome, first = CitrixSuccessOrFails, false
 		}
 		if st, err := os.Lstat(u.Path); err == nil {
 			u.Size = st.Size()

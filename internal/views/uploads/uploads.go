@@ -130,7 +130,10 @@ func (r row) stream() string {
 // colour.
 func (r row) outcome(t *theme.Theme) (string, *lipgloss.Style) {
 	if r.citrix {
-		if r.cu.Outcome == payload.CitrixFailed {
+		switch {
+		case r.cu.Legacy:
+			return "lsui, moving", &t.Dim
+		case r.cu.Outcome == payload.CitrixFailed:
 			return "! failed", &t.Warn
 		}
 		return "? unknown", &t.Dim
@@ -275,7 +278,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		at := m.all[0]
 		for _, r := range m.all {
-			if r.citrix {
+			if r.citrix && !r.cu.Legacy {
 				at = r
 				break
 			}
@@ -339,7 +342,10 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) open(r row) tea.Cmd {
 	m.opened = true
 	label := r.name
-	if r.citrix {
+	switch {
+	case r.citrix && r.cu.Legacy:
+		label += " (an earlier lsui's, to be moved into lsui/)"
+	case r.citrix:
 		label += " (Citrix's, read-only)"
 	}
 	return m.payload.Open(r.path, label)
@@ -348,6 +354,9 @@ func (m *Model) open(r row) tea.Cmd {
 // citrixNote explains a Citrix row: lsui has no record of Citrix's
 // uploads, only the retention rule to reason from.
 func citrixNote(u *payload.CitrixUpload) string {
+	if u.Legacy {
+		return "not Citrix's: " + payload.CitrixLegacy
+	}
 	if u.Outcome == payload.CitrixFailed {
 		return "Citrix's upload, read-only: failed (a later success would have deleted it)"
 	}
