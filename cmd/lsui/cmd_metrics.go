@@ -184,8 +184,11 @@ func serverMetrics(s *model.Snapshot, now time.Time) (*prometheus.Registry, erro
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Layout.UsageDir, err)
 	}
-	if n := len(citrix); n > 0 { // oldest first
-		age.WithLabelValues("citrix").Set(now.Sub(citrix[n-1].Time).Seconds())
+	for i := len(citrix) - 1; i >= 0; i-- { // oldest first: the newest of Citrix's own
+		if !citrix[i].Legacy { // an earlier lsui's payload waiting to be moved is not Citrix's
+			age.WithLabelValues("citrix").Set(now.Sub(citrix[i].Time).Seconds())
+			break
+		}
 	}
 	return reg, nil
 }
