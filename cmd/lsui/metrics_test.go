@@ -114,6 +114,19 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("last upload age of stream %s: %v, %v", stream, age, ok)
 		}
 	}
+	// An earlier lsui's payload left in Citrix's folder, newer than Citrix's
+	// own, does not count as Citrix's last upload.
+	citrixAge, _ := gaugeValue(t, fams, "lsui_last_upload_age_seconds", map[string]string{"stream": "citrix"})
+	legacy := filepath.Join(root, "LS", "resource", "usage", "upload_1795773500.zip")
+	if _, errOut, code := lsui(t, nil, "payload", "build", "--root", root, "--now", fixedNow, "--tz", "UTC", "--out", legacy); code != exitOK {
+		t.Fatalf("payload build: %s", errOut)
+	}
+	out2, _, _ := lsui(t, nil, args...)
+	if got, _ := gaugeValue(t, parseMetrics(t, out2), "lsui_last_upload_age_seconds", map[string]string{"stream": "citrix"}); got != citrixAge {
+		t.Errorf("with an earlier lsui's payload beside Citrix's: citrix age %v, want %v", got, citrixAge)
+	}
+	os.Remove(legacy)
+
 	// Permanent lines have no expiry series.
 	if _, ok := gaugeValue(t, fams, "lsui_licence_expiry_days", map[string]string{"feature": "MPS_ENT_CCU"}); ok {
 		t.Error("a permanent line has an expiry in days")
