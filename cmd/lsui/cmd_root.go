@@ -46,6 +46,8 @@ func newRootCommand(e *env) *cobra.Command {
 		newScrambleCommand(e, g),
 		newPayloadCommand(e, g),
 		newUploadCommand(e, g),
+		newCheckoutsCommand(e, g),
+		newMetricsCommand(e, g),
 		newReceiveCommand(e),
 		newViewCommand(e, g),
 	)
@@ -55,6 +57,8 @@ func newRootCommand(e *env) *cobra.Command {
 		switch c.Name() {
 		case "completion":
 			c.Short = "print a shell completion script: bash, zsh, fish or powershell"
+			c.Args = noSubcommand
+			c.RunE = func(*cobra.Command, []string) error { return nil } // Args refuses every call
 			takes(c)
 			for _, sub := range c.Commands() {
 				takes(sub)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -73,7 +71,7 @@ func resolve(e *env, g *globalOptions) (*opened, error) {
 // openRoot makes the options to load c with and, for the demo, writes its
 // private copy.
 func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
-	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, NoExec: g.noExec}
+	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, LmstatFile: g.lmstatFile, NoExec: g.noExec}
 	if !c.demo {
 		opts.Root = c.root
 		return &opened{opts: opts, cleanup: func() {}}, nil
@@ -110,6 +108,18 @@ func noteDemoWrite(e *env, op *opened) {
 
 // load resolves and loads the root; the caller must call cleanup.
 func load(e *env, g *globalOptions, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
+	// A listing named on the command line must be there: falling back to
+	// the logs would answer a different question than the one asked.
+	for _, f := range []struct{ flag, path string }{{"--udadmin-file", g.udadminFile}, {"--lmstat-file", g.lmstatFile}} {
+		if f.path == "" {
+			continue
+		}
+		if st, err := os.Stat(f.path); err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", f.flag, f.path, plainReason(err))
+		} else if !st.Mode().IsRegular() {
+			return nil, nil, fmt.Errorf("%s %s: not a regular file", f.flag, f.path)
+		}
+	}
 	op, err := resolve(e, g)
 	if err != nil {
 		return nil, nil, err
@@ -254,26 +264,6 @@ func escapeInvisible(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
-}
-
-func newTable(w io.Writer) *table {
-	buf := bufio.NewWriterSize(w, 64<<10)
-	return &table{Writer: tabwriter.NewWriter(buf, 0, 4, 2, ' ', 0), buf: buf}
-}
-
-// table is a tabwriter over a buffer: tabwriter writes each cell on its
-// own, and a listing of 10,000 entries was 10,000 writes to the terminal.
-type table struct {
-	*tabwriter.Writer
-	buf *bufio.Writer
-}
-
-// Flush writes the aligned table out.
-func (t *table) Flush() error {
-	if err := t.Writer.Flush(); err != nil {
-		return err
-	}
-	return t.buf.Flush()
 }
 
 // warnProblems prints what did not load, one line each, to stderr.

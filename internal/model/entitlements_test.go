@@ -17,8 +17,22 @@ func line(feature, lt string, count, odp int, expires licfile.Date, css licfile.
 	return l
 }
 
+// report is what the Builder gives for identities that each checked out
+// their features once at LastSeen and never checked in: this month's
+// identities, a lease per user/device feature, an open checkout per
+// concurrent one.
 func report(month usage.Month, ids ...usage.Identity) *usage.Report {
-	return &usage.Report{Month: month, Identities: ids}
+	r := &usage.Report{Month: month, Identities: ids}
+	for _, id := range ids {
+		for _, f := range id.Features {
+			if Concurrent(licfile.KeyOf(licfile.DecodeFeature(f))) {
+				r.Open = append(r.Open, usage.Checkout{Feature: f, Identity: id.Name + "@DDC01", User: id.Name, Host: "DDC01", Start: id.LastSeen, Licenses: 1})
+			} else {
+				r.LastUses = append(r.LastUses, usage.LastUse{Feature: f, Key: id.Name, Last: id.LastSeen})
+			}
+		}
+	}
+	return r
 }
 
 func ident(name string, last time.Time, features ...string) usage.Identity {
@@ -55,6 +69,16 @@ func TestEntitlements(t *testing.T) {
 			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 100, Overdraft: 10, InUse: 3, Available: 107}},
 		},
 		{
+			name: "feature names compare case-insensitively: a lower-case line joins its entitlement, a lower-case XDS twin pairs",
+			lines: []*licfile.Line{
+				line("XDT_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+				line("xdt_plt_ud", "Retail", 50, 10, licfile.Date{}, css1),
+				line("xds_plt_ud", "Retail", 100, 10, licfile.Date{}, css1),
+			},
+			users: []usage.Identity{ident("a", day, "XDT_PLT_UD"), ident("b", day, "xds_plt_ud")},
+			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 150, Overdraft: 15, InUse: 2, Available: 163}},
+		},
+		{
 			name:  "startup licence is not an entitlement",
 			lines: []*licfile.Line{line("CITRIX", "SYS", 0, 0, licfile.Date{}, licfile.Date{})},
 			want:  nil,
@@ -80,9 +104,16 @@ func TestEntitlements(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Entitlements(tt.lines, report(month, tt.users...), now, nil)
+			got := Entitlements(tt.lines, report(month, tt.users...), nil, now, nil)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d entitlements, want %d: %+v", len(got), len(tt.want), got)
+			}
+			month := 0
+			for _, g := range got {
+				month += g.ThisMonth
+			}
+			if len(got) > 0 && month != len(tt.users) {
+				t.Errorf("this month sums to %d over the entitlements, want %d distinct identities", month, len(tt.users))
 			}
 			for i, w := range tt.want {
 				g := got[i]

@@ -28,7 +28,7 @@ type identityAudit struct {
 
 // identityFields are the fields lsui writes for an identity
 // (model.IdentityRecord), each a bit of a set.
-var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16}
+var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16, "via": 32}
 
 // maxFeatures bounds the distinct feature names kept to compare: a real
 // server has a few dozen; a hostile usage.json naming a new one per
@@ -125,6 +125,19 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 			}
 			return err
 		}
+		if key == "via" {
+			// Hosts a checkout came through: controllers' machine names,
+			// never a user's. Anything that is not shaped like a host
+			// name (an address, DOMAIN\user, a name with a space) is
+			// plain text where none may be.
+			return eachElement(dec, func() error {
+				h, err := readString(dec)
+				if err == nil && !looksLikeHost(h) && plain == "" {
+					plain = key
+				}
+				return err
+			})
+		}
 		return eachElement(dec, func() error { // features
 			f, err := readString(dec)
 			if err == nil {
@@ -203,4 +216,22 @@ func (a *identityAudit) problems() []string {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but identities in %s name features its features list does not (a plain name?)", UsageName))
 	}
 	return out
+}
+
+// maxHostName bounds a host name: a DNS name is at most 253 characters.
+const maxHostName = 253
+
+// looksLikeHost is the shape of a machine name as FlexNet logs it (NetBIOS
+// or DNS): letters, digits and _ . - only.
+func looksLikeHost(h string) bool {
+	if h == "" || len(h) > maxHostName {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
