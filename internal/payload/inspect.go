@@ -249,11 +249,13 @@ func (s *Scanned) Verify(ctx context.Context, progress chan<- VerifyProgress) (r
 // ScanFile opened it: a payload's thousands of small entries would
 // otherwise cost two reads of the file each (a quarter of the time for
 // 10,000 licence files), and a zip this size holds entries large enough
-// that a read each does not matter. 16 MiB holds the 10,000-licence
-// payload of BENCHMARKS.md (9.5 MB) and keeps a hostile zip's inspection,
-// file included, under 100 MB (docs/reliability.md). Scan's callers (the receiver, with
+// that a read each does not matter. The bytes held cost twice their size
+// (the collector lets the heap grow to twice what is live), so 12 MiB:
+// it holds the 10,000-licence payload of BENCHMARKS.md (9.5 MB) and keeps
+// a hostile zip's inspection, file included, under 100 MB
+// (docs/reliability.md §7). Scan's callers (the receiver, with
 // many requests at once) keep their memory bounded by the decompressors.
-const inMemoryMax = 16 << 20
+const inMemoryMax = 12 << 20
 
 // inMemory returns sr read whole into memory when it is small enough to,
 // else sr itself.
