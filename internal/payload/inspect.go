@@ -420,6 +420,10 @@ type inspection struct {
 type nestBudget struct {
 	entries int
 	bytes   int64
+	// docs is the document bytes kept by the outer zip and every nested
+	// one together: each nested inspection would otherwise keep its own
+	// maxCapturedBytes.
+	docs atomic.Int64
 }
 
 func (in *inspection) keepDoc(i int, data []byte) {
@@ -448,6 +452,7 @@ func (in *inspection) classify(ctx context.Context) {
 			}
 		}
 		in.budget = &nestBudget{entries: in.lim.MaxEntries - len(rep.Entries), bytes: in.lim.MaxTotal - read}
+		in.budget.docs.Store(in.captured.Load())
 	}
 	if in.readCitrix(ctx) {
 		rep.Format = FormatCitrix
