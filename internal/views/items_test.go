@@ -192,9 +192,11 @@ func TestStatusWrapsAndMessagesKeepIt(t *testing.T) {
 
 func TestUnhandledKeySaysSo(t *testing.T) {
 	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
-	press(a, "4", "x")
-	if v := a.View(); !strings.Contains(v, "x does nothing here; ? lists the keys") {
-		t.Errorf("a key that does nothing is silent:\n%s", v)
+	for _, tab := range []string{"1", "2", "3", "4", "5", "6", "7"} {
+		press(a, tab, "z")
+		if v := a.View(); !strings.Contains(v, "z does nothing here; ? lists the keys") {
+			t.Errorf("tab %s: a key that does nothing is silent:\n%s", tab, v)
+		}
 	}
 }
 
