@@ -133,8 +133,8 @@ type Table[T any] struct {
 	widths []int // their widths
 	hay    []string
 	hayKey string
-	id     int64 // tells this table's HaystackMsg from another's
-	gen    int   // counts SetItems, so a haystack built for old rows is dropped
+	id     int64           // tells this table's HaystackMsg from another's
+	gen    int             // counts SetItems, so a haystack built for old rows is dropped
 	orders map[int][]int32 // ascending order per column, built on first use
 }
 
