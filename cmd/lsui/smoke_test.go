@@ -100,9 +100,9 @@ func TestSmokeTmux(t *testing.T) {
 		t.Errorf("no scramble key on disk after turning anonymization on: %v", err)
 	}
 
-	// o opens the last upload from any screen.
+	// o opens the last upload from any screen, Citrix's when there is one.
 	tm.send("o")
-	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT LSUI: manifest verified")
+	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT CITRIX: call-home bundle")
 	tm.send("Escape")
 	tm.waitFor("back to the list of uploads", "OUTCOME", "failed lingering")
 

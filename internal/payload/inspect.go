@@ -405,12 +405,12 @@ type inspection struct {
 
 	manifest    *Manifest // nil when absent or not readable
 	manifestErr error     // why manifest.json, read, did not decode
-	audit       identityAudit
 
 	depth    int            // 1 for the zip itself, 2 for a zip inside it
 	budget   *nestBudget    // what nested zips may still use; shared with them
 	docs     map[int][]byte // entries kept to recognise Citrix documents
 	captured atomic.Int64   // bytes kept in docs, or reserved for them
+	audit    identityAudit  // usage.json's
 }
 
 // nestBudget is what is left of the outer zip's entry and byte caps for
