@@ -1,8 +1,10 @@
 // Package demo writes the demo licensing root lsui opens when no Citrix
 // licence server is installed (or with --demo): licence files, the web
-// services configuration, two months of FlexNet debug logs and a udadmin
-// listing, realistic per DOMAIN.md and with every date placed relative to
-// the clock, so that "this month" always has usage and every warning the
+// services configuration, FlexNet debug logs reaching back three months
+// before the current one (user/device leases run 90 days), and captured
+// `udadmin -list -times` and `lmstat -a` listings, in the shapes real
+// servers write (DOMAIN.md) and with every date placed relative to the
+// clock, so that "this month" always has usage and every warning the
 // dashboard can raise is due.
 //
 // The static parts are embedded templates under files/; the logs are
@@ -28,15 +30,26 @@ type Root struct {
 	// UdadminFile is the captured `udadmin -list -times` listing, for
 	// --udadmin-file: the demo has no udadmin program to run.
 	UdadminFile string
+	// LmstatFile is the captured `lmstat -a` listing, for --lmstat-file:
+	// the demo has no lmstat program to run either.
+	LmstatFile string
 }
 
 // Paths inside the root, as a Linux appliance spells them (DOMAIN.md §1).
+// The current debug log is lmgrd's own; the older months are the ones an
+// administrator rotated away, one file a month.
 const (
 	debugLogDir    = "LS"
-	currentLogName = "citrix.log"
+	currentLogName = "lmgrd_debug.log"
+	rotatedLogName = "lmgrd_debug_" // + YYYY-MM.log
 	udadminName    = "udadmin-list.txt"
+	lmstatName     = "lmstat-a.txt"
 	usageDir       = "LS/resource/usage"
 )
+
+// logMonths is how many months before the current one the logs keep: enough
+// for every lease of leaseDays still running to show its last use.
+const logMonths = 3
 
 // The clock's year must lie in this range: licence files write four-digit
 // years, and far-off years would only make the simulation loop over nonsense.
@@ -46,8 +59,8 @@ const minYear, maxYear = 1980, 9998
 // exist and be empty (so that a mistaken path can never overwrite a real
 // licence server's files). Every date is placed relative to now, read in
 // loc (now's own zone when loc is nil): the current debug log runs from the
-// 1st of now's month to now, the previous one covers all of last month. The
-// same now and loc always give byte-identical files.
+// 1st of now's month to now, each rotated one covers a whole month before.
+// The same now and loc always give byte-identical files.
 func Materialize(dir string, now time.Time, loc *time.Location) (*Root, error) {
 	if loc == nil {
 		loc = now.Location()
@@ -90,7 +103,11 @@ func materializeFiles(dir string, now time.Time, loc *time.Location) (*Root, err
 	if err := writeSettings(dir); err != nil {
 		return nil, fmt.Errorf("demo root: %w", err)
 	}
-	return &Root{Dir: dir, UdadminFile: filepath.Join(dir, debugLogDir, udadminName)}, nil
+	return &Root{
+		Dir:         dir,
+		UdadminFile: filepath.Join(dir, debugLogDir, udadminName),
+		LmstatFile:  filepath.Join(dir, debugLogDir, lmstatName),
+	}, nil
 }
 
 // writeNew creates path, which must not exist yet, and writes data to it.
@@ -127,7 +144,6 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 	}
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	thisMonth := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
-	lastMonth := thisMonth.AddDate(0, -1, 0)
 	clock := wallOf(local)
 
 	dates := newLicenceDates(today)
@@ -140,21 +156,36 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 		return nil, err
 	}
 
+	// The zone's name at a wall time, for the full dates lmgrd writes.
+	zone := func(at wall) string {
+		c := at.civil()
+		return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), 0, loc).Format("MST")
+	}
 	pop := newPopulation()
-	previous := generateMonth(pop, lastMonth)
+	months := make([][]event, 0, logMonths+1)
+	for k := logMonths; k >= 1; k-- {
+		first := thisMonth.AddDate(0, -k, 0)
+		events := generateMonth(pop, first)
+		months = append(months, events)
+		files = append(files, staticFile{
+			rel:  debugLogDir + "/" + rotatedLogName + first.Format("2006-01") + ".log",
+			data: renderLog(events, pop, wallOf(first.AddDate(0, 1, 0))-1, zone),
+		})
+	}
 	current := generateMonth(pop, thisMonth)
+	months = append(months, current)
+	files = append(files, staticFile{
+		rel:  debugLogDir + "/" + currentLogName,
+		data: renderLog(current, pop, clock, zone),
+	})
 	return append(files,
 		staticFile{
-			rel:  debugLogDir + "/citrix_" + lastMonth.Format("2006-01") + ".log",
-			data: renderLog(previous, pop, wallOf(thisMonth)-1, false),
-		},
-		staticFile{
-			rel:  debugLogDir + "/" + currentLogName,
-			data: renderLog(current, pop, clock, true),
-		},
-		staticFile{
 			rel:  debugLogDir + "/" + udadminName,
-			data: renderUdadmin(pop, dates, [][]event{previous, current}, wallOf(lastMonth), wallOf(thisMonth), clock-udadminAge),
+			data: renderUdadmin(pop, dates, months, wallOf(thisMonth), clock-udadminAge),
+		},
+		staticFile{
+			rel:  debugLogDir + "/" + lmstatName,
+			data: renderLmstat(files, pop, dates, months, clock),
 		},
 	), nil
 }
