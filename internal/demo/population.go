@@ -9,12 +9,12 @@ import (
 type feature uint8
 
 const (
-	xdtPltUD  feature = iota // desktops, user/device: retail 250 + CSP 50
-	xdtAdvUD                 // the expired evaluation, still used by a pilot group
-	mpsEntCCU                // published apps, concurrent user, 100
-	cagPltCCU                // NFR Gateway, 10
-	cxsStdCCS                // XenServer hosts, concurrent system, 10 (+1 overdraft)
-	citrixStartup            // the start-up licence: controllers connecting, not users
+	xdtPltUD      feature = iota // desktops, user/device: retail 250 + CSP 50
+	xdtAdvUD                     // the expired evaluation, still used by a pilot group
+	mpsEntCCU                    // published apps, concurrent user, 100
+	cagPltCCU                    // NFR Gateway, 10
+	cxsStdCCS                    // XenServer hosts, concurrent system, 10 (+1 overdraft)
+	citrixStartup                // the start-up licence: controllers connecting, not users
 	numFeatures
 )
 
@@ -71,15 +71,15 @@ type identity struct {
 	// via is the host part for identities that come through no controller
 	// (a XenServer host, a controller itself); "" means a Delivery
 	// Controller or the Gateway, chosen per session.
-	via      string
-	kind     identityKind
-	pattern  workPattern
+	via     string
+	kind    identityKind
+	pattern workPattern
 	// phase and lastDay place a seasonal worker: the months where (month
 	// index + phase) % 4 == 0, up to day lastDay. Their last uses fall ten
 	// days apart, so whatever the clock some lease is 70-90 days old.
 	phase, lastDay int
-	schedule deviceSchedule
-	features [numFeatures]bool
+	schedule       deviceSchedule
+	features       [numFeatures]bool
 	// cspSeat: udadmin shows this identity's XDT_PLT_UD assignment against
 	// the CSP line's version rather than the retail line's.
 	cspSeat bool
