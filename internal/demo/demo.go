@@ -37,11 +37,13 @@ type Root struct {
 
 // Paths inside the root, as a Linux appliance spells them (DOMAIN.md §1).
 // The current debug log is lmgrd's own; the older months are the ones an
-// administrator rotated away, one file a month.
+// administrator rotated away, one file a month, named so that they sort
+// before the live log and in date order (readers that take LS/*.log by
+// name then read them as they were written).
 const (
 	debugLogDir    = "LS"
 	currentLogName = "lmgrd_debug.log"
-	rotatedLogName = "lmgrd_debug_" // + YYYY-MM.log
+	rotatedLogName = "lmgrd_debug." // + YYYY-MM.log
 	udadminName    = "udadmin-list.txt"
 	lmstatName     = "lmstat-a.txt"
 	usageDir       = "LS/resource/usage"

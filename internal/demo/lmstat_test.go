@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"context"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -8,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/lmstat"
 )
 
@@ -151,5 +154,61 @@ func TestConcurrentPeak(t *testing.T) {
 	}
 	if peak < 30 || peak > 100 || peak <= now0 {
 		t.Errorf("MPS_ENT_CCU peak %d this month, %d now; want a visible peak within the 100 installed", peak, now0)
+	}
+}
+
+// TestModelAgreesWithListing: the model's two sources of "checked out now"
+// for concurrent licences, the log's open checkouts and the captured
+// listing, give the same numbers on the demo.
+func TestModelAgreesWithListing(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC) // the CLI tests' clock
+	root := materialize(t, now, time.UTC)
+	inUse := map[string]map[string]int{} // source → feature → in use
+	for _, listing := range []string{"", root.LmstatFile} {
+		s, err := model.Load(context.Background(), model.Options{Root: root.Dir, Demo: true, Now: now, Location: time.UTC,
+			UdadminFile: root.UdadminFile, LmstatFile: listing, NoExec: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Problems) != 0 {
+			t.Errorf("problems: %v", s.Problems)
+		}
+		for _, e := range s.Entitlements {
+			if !strings.HasSuffix(e.Feature, "_CCU") && !strings.HasSuffix(e.Feature, "_CCS") {
+				continue
+			}
+			if inUse[e.InUseSource] == nil {
+				inUse[e.InUseSource] = map[string]int{}
+			}
+			inUse[e.InUseSource][e.Feature] += e.InUse
+		}
+	}
+	log, listed := inUse["log"], inUse["lmstat"]
+	if len(log) != 3 || !maps.Equal(log, listed) || log["MPS_ENT_CCU"] == 0 {
+		t.Errorf("in use from the log %v, from lmstat %v; want the same, with published apps in use", log, listed)
+	}
+}
+
+// TestLogsSortByDate: LS/*.log taken by name are taken oldest first, the
+// live log last, as they were written.
+func TestLogsSortByDate(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	root := materialize(t, now, time.UTC)
+	names, _ := filepath.Glob(filepath.Join(root.Dir, "LS", "*.log"))
+	sort.Strings(names)
+	var prev time.Time
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first := parseLog(t, data).lines[0].at
+		if !first.After(prev) {
+			t.Errorf("%s starts %s, not after the log before it (%s)", filepath.Base(n), first, prev)
+		}
+		prev = first
+	}
+	if filepath.Base(names[len(names)-1]) != "lmgrd_debug.log" {
+		t.Errorf("logs by name: %v; the live log should come last", names)
 	}
 }

@@ -121,7 +121,7 @@ func readLogs(t *testing.T, root *Root, now time.Time, loc *time.Location) []mon
 	var out []monthLog
 	for k := 3; k >= 0; k-- {
 		first := thisMonth.AddDate(0, -k, 0)
-		name := "lmgrd_debug_" + first.Format("2006-01") + ".log"
+		name := "lmgrd_debug." + first.Format("2006-01") + ".log"
 		if k == 0 {
 			name = "lmgrd_debug.log"
 		}
@@ -229,14 +229,14 @@ func TestCurrentLogGrowsWithTheClock(t *testing.T) {
 		t.Errorf("current log at the earlier clock (%d bytes) is not a prefix of the later one (%d bytes)", len(a), len(b))
 	}
 	for _, m := range []string{"2026-08", "2026-09", "2026-10"} {
-		name := "lmgrd_debug_" + m + ".log"
+		name := "lmgrd_debug." + m + ".log"
 		if !bytes.Equal(read(earlier, name), read(later, name)) {
 			t.Errorf("%s depends on the day of this month", name)
 		}
 	}
 	// A month's log does not depend on which month is current either.
 	december := materialize(t, time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), time.UTC)
-	if !bytes.Equal(read(earlier, "lmgrd_debug_2026-10.log"), read(december, "lmgrd_debug_2026-10.log")) {
+	if !bytes.Equal(read(earlier, "lmgrd_debug.2026-10.log"), read(december, "lmgrd_debug.2026-10.log")) {
 		t.Error("October's log differs between a November and a December clock")
 	}
 }

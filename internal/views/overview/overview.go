@@ -37,21 +37,9 @@ func Urgent(s *model.Snapshot) []Item {
 			warn = append(warn, it)
 		}
 	}
+	// model.Health is the one list (lsui check shows the same findings).
 	for _, f := range s.Health().Findings {
 		add(f.Status, "%s", f.Message)
-	}
-	if b := uploads.FailedBacklog(s.Uploads); b.Count > 0 {
-		add(model.Warning, "%s lingering on disk (%s, oldest %s)",
-			common.Plural(b.Count, "failed upload"), common.Bytes(b.Bytes), common.Age(s.Now, b.Oldest))
-	}
-	if s.HasCSP() && (s.Config == nil || !s.Config.Scramble) {
-		add(model.Warning, "anonymization is off while a CSP licence is present: usernames are uploaded as they are")
-	}
-	if s.ConfigErr != nil && !errors.Is(s.ConfigErr, fs.ErrNotExist) {
-		add(model.Warning, "anonymization setting unreadable: %v", s.ConfigErr)
-	}
-	for _, p := range s.Problems {
-		add(model.Warning, "%s", p.Error())
 	}
 	return append(crit, warn...)
 }
