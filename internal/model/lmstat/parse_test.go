@@ -149,6 +149,7 @@ func TestServerDown(t *testing.T) {
 // rest loads.
 func TestProblems(t *testing.T) {
 	in := "Feature usage info:\n" +
+		"Users of features served by CITRIX:\n" +
 		"Users of A:  (Total of 10 licenses issued;  Total of 3 licenses in use)\n" +
 		"    u h d (v1.0) (srv/27000 1), start Mon 11/30 8:20, 3 licenses\n" +
 		"this line means nothing\n" +
@@ -166,12 +167,12 @@ func TestProblems(t *testing.T) {
 		got = append(got, p.Error())
 	}
 	want := []string{
-		`cap.txt:4: not understood: "this line means nothing"`,
-		`cap.txt:5: feature "A": checkout start not understood: "u h d (v1.0) (srv/27000 2), start yesterday"`,
-		`cap.txt:6: feature "B": totals not understood: "Total of many licenses issued"`,
-		`cap.txt:7: feature "C": totals out of range: "Total of 99999999999999999999 licenses issued;  Total of 1 license in use"`,
-		`cap.txt:10: licence count out of range: ", 9999999999 licenses"`,
-		`cap.txt:11: line longer than 65536 bytes, skipped`,
+		`cap.txt:5: not understood: "this line means nothing"`,
+		`cap.txt:6: feature "A": checkout start not understood: "u h d (v1.0) (srv/27000 2), start yesterday"`,
+		`cap.txt:7: feature "B": totals not understood: "Total of many licenses issued"`,
+		`cap.txt:8: feature "C": totals out of range: "Total of 99999999999999999999 licenses issued;  Total of 1 license in use"`,
+		`cap.txt:11: licence count out of range: ", 9999999999 licenses"`,
+		`cap.txt:12: line longer than 65536 bytes, skipped`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
