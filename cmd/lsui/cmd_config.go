@@ -81,7 +81,7 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 		// uploads would refuse to run.
 		key, created, err := scramble.EnsureKey(layout.ConfigDir, op.opts.Now)
 		if err != nil {
-			return fail(e, "config scramble", err)
+			return fail(e, "config scramble", writeError(scramble.KeyFilePath(layout.ConfigDir), err))
 		}
 		if created {
 			fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",
@@ -93,7 +93,7 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 	}
 	if missing {
 		if _, err := config.Create(layout.Config, on); err != nil {
-			return fail(e, "config scramble", err)
+			return fail(e, "config scramble", writeError(layout.Config, err))
 		}
 		fmt.Fprintf(e.stderr, "created %s\n", layout.Config)
 		fmt.Fprintf(e.stdout, "%s (%s)\n", want, label)
@@ -104,7 +104,7 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 		return exitOK
 	}
 	if err := c.Write(on); err != nil {
-		return fail(e, "config scramble", err)
+		return fail(e, "config scramble", writeError(layout.Config, err))
 	}
 	fmt.Fprintf(e.stdout, "%s (%s; previous file kept as %s.bak)\n", want, c.Location(), filepath.Base(layout.Config))
 	return exitOK

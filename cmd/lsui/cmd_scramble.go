@@ -160,7 +160,7 @@ func runRotate(e *env, g *globalOptions, opts rotateOptions) int {
 	}
 	res, err := scramble.Rotate(layout.ConfigDir, op.opts.Now, op.opts.Location, opts.immediate)
 	if err != nil {
-		return fail(e, cmd, err)
+		return fail(e, cmd, writeError(scramble.KeyFilePath(layout.ConfigDir), err))
 	}
 	noteDemoWrite(e, op)
 	fmt.Fprintf(e.stdout, "rotated %s -> %s, effective %s\n", orDash(res.OldFingerprint), res.NewFingerprint, res.ActiveFrom.Format("2006-01-02T15:04:05Z07:00"))
@@ -191,7 +191,7 @@ func runRotateCancel(e *env, g *globalOptions) int {
 	case errors.Is(err, scramble.ErrNoKey):
 		return fail(e, cmd, errors.New("no rotation is pending: there is no scramble key (anonymization has never been on here)"))
 	case err != nil:
-		return fail(e, cmd, err)
+		return fail(e, cmd, writeError(scramble.KeyFilePath(layout.ConfigDir), err))
 	}
 	noteDemoWrite(e, op)
 	fmt.Fprintf(e.stdout, "withdrew pending key %s (was due %s); %s stays in effect\n", res.CancelledFingerprint,

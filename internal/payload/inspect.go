@@ -374,6 +374,7 @@ type inspection struct {
 
 	manifest    *Manifest // nil when absent or not readable
 	manifestErr error     // why manifest.json, read, did not decode
+	audit       identityAudit
 }
 
 // checkEntries looks at what the central directory declares: names,
@@ -532,6 +533,9 @@ func (in *inspection) checkManifest() {
 		}
 		if n := rep.Summary.PlaintextIdentitiesFound; n > 0 {
 			rep.problem("the manifest says scrambled but %d identities in %s look like plain names", n, UsageName)
+		}
+		for _, p := range in.audit.problems() {
+			rep.problem("%s", p)
 		}
 	}
 	listed := make(map[string]bool, len(m.Files))

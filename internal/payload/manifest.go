@@ -55,6 +55,9 @@ const maxManifest = 8 << 20
 // newer lsui may add some).
 func decodeManifest(data []byte) (*Manifest, error) {
 	var m Manifest
+	if err := checkJSONValues(data); err != nil {
+		return nil, fmt.Errorf("%s does not parse: %w", ManifestName, err)
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s does not parse: %w", ManifestName, err)
 	}
@@ -74,48 +77,9 @@ const maxJSONDepth = 32
 // unless a field of it is needed. (encoding/json's Decoder costs several
 // times more per record, and inventory.json holds tens of thousands.)
 
-// summarizeUsage counts usage.json's features and identities while it
-// streams past, and how many identities do not look like pseudonyms.
-func summarizeUsage(r io.Reader, s *Summary) error {
-	dec := jsontext.NewDecoder(r)
-	return eachField(dec, func(key string) error {
-		switch key {
-		case "features":
-			n, err := countArray(dec)
-			s.Features += n
-			return err
-		case "identities":
-			return eachElement(dec, func() error {
-				err := eachField(dec, func(key string) error {
-					if key != "name" {
-						return skipValue(dec)
-					}
-					tok, err := dec.ReadToken()
-					if err != nil {
-						return err
-					}
-					if tok.Kind() != '"' {
-						return fmt.Errorf("want a string, found %s", kindName(tok.Kind()))
-					}
-					if !LooksPseudonymized(tok.String()) {
-						s.PlaintextIdentitiesFound++
-					}
-					return nil
-				})
-				if err != nil {
-					return fmt.Errorf("identity %d: %w", s.Identities+1, err)
-				}
-				s.Identities++
-				return nil
-			})
-		}
-		return skipValue(dec)
-	})
-}
-
 // summarizeInventory counts inventory.json's licence lines.
 func summarizeInventory(r io.Reader, s *Summary) error {
-	dec := jsontext.NewDecoder(r)
+	dec := newJSONDecoder(r)
 	return eachField(dec, func(key string) error {
 		if key == "licenses" {
 			n, err := countArray(dec)
@@ -194,6 +158,9 @@ func expectKind(dec *jsontext.Decoder, want jsontext.Kind) error {
 
 // eofInside says that the file ended inside a value, not cleanly.
 func eofInside(err error) error {
+	if errors.Is(err, errJSONValueTooLarge) {
+		return errJSONValueTooLarge // without jsontext's "read error" around it
+	}
 	if errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
 	}

@@ -52,6 +52,7 @@ type readResult struct {
 	note string
 
 	summary     Summary
+	audit       identityAudit // usage.json's
 	manifest    *Manifest
 	manifestErr error
 }
@@ -135,6 +136,9 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 		s.LicenceFiles += r.summary.LicenceFiles
 		if j.role == roleManifest {
 			in.manifest, in.manifestErr = r.manifest, r.manifestErr
+		}
+		if j.role == roleUsage {
+			in.audit = r.audit
 		}
 	}
 }
@@ -248,7 +252,7 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 			res.manifest, res.manifestErr = decodeManifest(data)
 		}
 	case roleUsage:
-		if err := summarized(UsageName, summarizeUsage(tee, &res.summary)); err != nil {
+		if err := summarized(UsageName, summarizeUsage(tee, &res.summary, &res.audit)); err != nil {
 			return readResult{err: err}
 		}
 	case roleInventory:
