@@ -28,7 +28,7 @@ type identityAudit struct {
 
 // identityFields are the fields lsui writes for an identity
 // (model.IdentityRecord), each a bit of a set.
-var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16}
+var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16, "via": 32}
 
 // maxFeatures bounds the distinct feature names kept to compare: a real
 // server has a few dozen; a hostile usage.json naming a new one per
@@ -125,6 +125,20 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 			}
 			return err
 		}
+		if key == "via" {
+			// The controllers the checkouts came through (model.IdentityRecord.Via):
+			// host names, never a user's; null when there were none.
+			if dec.PeekKind() == 'n' {
+				return skipValue(dec)
+			}
+			return eachElement(dec, func() error {
+				h, err := readString(dec)
+				if err == nil && !looksLikeHost(h) && plain == "" {
+					plain = key
+				}
+				return err
+			})
+		}
 		return eachElement(dec, func() error { // features
 			f, err := readString(dec)
 			if err == nil {
@@ -164,6 +178,21 @@ func looksLikeFeature(f string) bool {
 	for i := 0; i < len(f); i++ {
 		c := f[i]
 		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-' || c == '+') {
+			return false
+		}
+	}
+	return true
+}
+
+// looksLikeHost is the shape of a host name: letters, digits and - . _
+// only, so an address, a DOMAIN\user or a name with a space cannot pass for one.
+func looksLikeHost(h string) bool {
+	if h == "" || len(h) > 253 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
 			return false
 		}
 	}
