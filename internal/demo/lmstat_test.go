@@ -212,3 +212,30 @@ func TestLogsSortByDate(t *testing.T) {
 		t.Errorf("logs by name: %v; the live log should come last", names)
 	}
 }
+
+// TestLeasesAgree: for user/device licences the udadmin listing and the
+// logs' leases (last use within LP) give the same assignments, but for the
+// one device only udadmin knows; and the logs reach back past the lease.
+func TestLeasesAgree(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	root := materialize(t, now, time.UTC)
+	total := map[string]int{}
+	for _, listing := range []string{"", root.UdadminFile} {
+		s, err := model.Load(context.Background(), model.Options{Root: root.Dir, Demo: true, Now: now, Location: time.UTC,
+			UdadminFile: listing, LmstatFile: root.LmstatFile, NoExec: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if from := s.Usage.LogsFrom; from.IsZero() || now.Sub(from) < leaseDays*24*time.Hour {
+			t.Errorf("logs cover %s onwards: less than a lease before %s", from, now)
+		}
+		for _, e := range s.Entitlements {
+			if strings.HasSuffix(e.Feature, "_UD") {
+				total[e.InUseSource] += e.InUse
+			}
+		}
+	}
+	if total["log"] < 250 || total["udadmin"] != total["log"]+1 {
+		t.Errorf("user/device in use: %v; want udadmin = the logs' leases + the spare laptop", total)
+	}
+}
