@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -163,23 +164,31 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 		c := at.civil()
 		return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), 0, loc).Format("MST")
 	}
+	// The months are independent simulations over a population nobody
+	// writes to: each is generated and rendered on its own goroutine, into
+	// its own slot, so the output does not depend on scheduling.
 	pop := newPopulation()
-	months := make([][]event, 0, logMonths+1)
-	for k := logMonths; k >= 1; k-- {
-		first := thisMonth.AddDate(0, -k, 0)
-		events := generateMonth(pop, first)
-		months = append(months, events)
-		files = append(files, staticFile{
-			rel:  debugLogDir + "/" + rotatedLogName + first.Format("2006-01") + ".log",
-			data: renderLog(events, pop, wallOf(first.AddDate(0, 1, 0))-1, zone),
-		})
+	months := make([][]event, logMonths+1)
+	logs := make([]staticFile, logMonths+1)
+	var wg sync.WaitGroup
+	for k := range months {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			first := thisMonth.AddDate(0, k-logMonths, 0)
+			months[k] = generateMonth(pop, first)
+			if k < logMonths {
+				logs[k] = staticFile{
+					rel:  debugLogDir + "/" + rotatedLogName + first.Format("2006-01") + ".log",
+					data: renderLog(months[k], pop, wallOf(first.AddDate(0, 1, 0))-1, zone),
+				}
+			} else {
+				logs[k] = staticFile{rel: debugLogDir + "/" + currentLogName, data: renderLog(months[k], pop, clock, zone)}
+			}
+		}()
 	}
-	current := generateMonth(pop, thisMonth)
-	months = append(months, current)
-	files = append(files, staticFile{
-		rel:  debugLogDir + "/" + currentLogName,
-		data: renderLog(current, pop, clock, zone),
-	})
+	wg.Wait()
+	files = append(files, logs...)
 	return append(files,
 		staticFile{
 			rel:  debugLogDir + "/" + udadminName,
