@@ -523,6 +523,17 @@ func TestUsage(t *testing.T) {
 			if len(denied) == 0 {
 				t.Error("no DENIED lines")
 			}
+			unsupported := 0
+			for _, l := range logs {
+				for _, line := range l.lines {
+					if strings.HasPrefix(line.msg, `UNSUPPORTED: "`) && strings.Contains(line.msg, "(-18,327:10054") {
+						unsupported++
+					}
+				}
+			}
+			if unsupported < 10 {
+				t.Errorf("%d UNSUPPORTED lines, want the Studio queries of every working day", unsupported)
+			}
 			for name := range denied {
 				for feat, ids := range thisMonth {
 					if ids[name] {
