@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lsui/lsui/internal/model/licfile"
@@ -143,14 +142,4 @@ func KeywordsOf(l *licfile.Line) map[string]string {
 		out[k] = kv.Value
 	}
 	return out
-}
-
-// sortedKeys is m's keys in order, for text surfaces.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

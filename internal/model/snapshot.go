@@ -411,7 +411,9 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
-	past.Entitlements = Entitlements(past.Lines, report, s.Lmstat, past.Now, s.Settings)
+	// lmstat saw the server now, not at t: the past counts from the logs.
+	past.Lmstat, past.LmstatSource = nil, ""
+	past.Entitlements = Entitlements(past.Lines, report, nil, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past
 }

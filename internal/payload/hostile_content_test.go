@@ -86,8 +86,6 @@ func TestHostileContent(t *testing.T) {
 			"in first_seen"},
 		{"plain name in features", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`","kind":"user","features":["alice@corp.example"],"first_seen":"2026-11-02T08:00:00Z","last_seen":"2026-11-02T09:00:00Z"`)))),
 			"in features"},
-		{"plain name in via", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`",`+goodFields+`,"via":["DDC01","alice@corp.example"]`)))),
-			"in via"},
 		{"name shaped like a feature", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`","kind":"user","features":["alice"],"first_seen":"2026-11-02T08:00:00Z","last_seen":"2026-11-02T09:00:00Z"`)))),
 			"name features its features list does not"},
 	}
@@ -115,8 +113,6 @@ func TestContentThatStaysAccepted(t *testing.T) {
 	for name, zip := range map[string][]byte{
 		"60 KiB value":               payloadZip(t, false, withUsage(false, usageWith(identity(`"name":"`+strings.Repeat("b", 60<<10)+`",`+goodFields)))),
 		"plain, with an extra field": payloadZip(t, false, withUsage(false, usageWith(identity(`"name":"alice@corp.example","email":"alice@corp.example",`+goodFields)))),
-		"scrambled, the controllers it came through": payloadZip(t, true, withUsage(true, usageWith(
-			identity(`"name":"`+pseudo+`",`+goodFields+`,"via":["DDC01","DDC02.corp.example"]`), identity(`"name":"`+pseudo+`",`+goodFields+`,"via":null`)))),
 		"scrambled, two identities": payloadZip(t, true, withUsage(true, usageWith(
 			identity(`"name":"`+pseudo+`",`+goodFields), identity(`"name":"abcdefghijklmnopqrstuvwxyz","kind":"device","features":[],"first_seen":"2026-11-02T08:00:00+01:00","last_seen":"2026-11-02T09:00:00Z"`)))),
 	} {

@@ -126,11 +126,10 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 			return err
 		}
 		if key == "via" {
-			// The controllers the checkouts came through (model.IdentityRecord.Via):
-			// host names, never a user's; null when there were none.
-			if dec.PeekKind() == 'n' {
-				return skipValue(dec)
-			}
+			// Hosts a checkout came through: controllers' machine names,
+			// never a user's. Anything that is not shaped like a host
+			// name (an address, DOMAIN\user, a name with a space) is
+			// plain text where none may be.
 			return eachElement(dec, func() error {
 				h, err := readString(dec)
 				if err == nil && !looksLikeHost(h) && plain == "" {
@@ -184,21 +183,6 @@ func looksLikeFeature(f string) bool {
 	return true
 }
 
-// looksLikeHost is the shape of a host name: letters, digits and - . _
-// only, so an address, a DOMAIN\user or a name with a space cannot pass for one.
-func looksLikeHost(h string) bool {
-	if h == "" || len(h) > 253 {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
 func readString(dec *jsontext.Decoder) (string, error) {
 	tok, err := dec.ReadToken()
 	if err != nil {
@@ -232,4 +216,22 @@ func (a *identityAudit) problems() []string {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but identities in %s name features its features list does not (a plain name?)", UsageName))
 	}
 	return out
+}
+
+// maxHostName bounds a host name: a DNS name is at most 253 characters.
+const maxHostName = 253
+
+// looksLikeHost is the shape of a machine name as FlexNet logs it (NetBIOS
+// or DNS): letters, digits and _ . - only.
+func looksLikeHost(h string) bool {
+	if h == "" || len(h) > maxHostName {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

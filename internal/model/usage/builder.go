@@ -50,9 +50,12 @@ type Builder struct {
 	udadmin                                                    bool  // a udadmin listing was read
 	connections                                                map[connKey]int
 
-	co      checkouts
-	peaks   map[int32]*featurePeak
-	startup int32 // the index of StartupFeature, -1 until seen
+	co    checkouts
+	peaks map[int32]*featurePeak
+	// levelsInMonth: a checkout level changed (or could have: a restart) in
+	// the month, so this stretch's peaks depend on the state it began in.
+	levelsInMonth bool
+	startup       int32 // the index of StartupFeature, -1 until seen
 }
 
 type connKey struct{ feature, host string }
@@ -176,6 +179,7 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 	if b.concurrent[fi] {
 		before, after := b.co.apply(op, coKey{fi, sp.co}, sp.token, sec, licenses)
 		if inMonth {
+			b.levelsInMonth = true
 			b.peakAt(fi, day, before, after)
 		}
 	}
@@ -200,6 +204,7 @@ func (b *Builder) spellingOf(token string) *spelling {
 // restart ends every open checkout: the server lost them.
 func (b *Builder) restart(sec int64, _ int) {
 	if day, inMonth := b.dayOf(sec); inMonth {
+		b.levelsInMonth = true
 		for fi, level := range b.co.levels() {
 			b.peakAt(fi, day, level, 0)
 		}

@@ -87,7 +87,7 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 	}
 	for k := range results {
 		r := &results[k]
-		if len(r.b.peaks) == 0 || r.start.empty() {
+		if !r.b.levelsInMonth || r.start.empty() {
 			continue
 		}
 		again := b.fresh()
