@@ -85,7 +85,8 @@ type identity struct {
 	cspSeat bool
 }
 
-// population is every actor, people first, then devices, then hosts. Its
+// population is every actor: people, then devices, XenServer hosts and the
+// controllers' machine accounts. Its
 // order is fixed and is the order the generators visit, so nothing depends
 // on map iteration.
 type population struct {
