@@ -86,9 +86,8 @@ type identity struct {
 }
 
 // population is every actor: people, then devices, XenServer hosts and the
-// controllers' machine accounts. Its
-// order is fixed and is the order the generators visit, so nothing depends
-// on map iteration.
+// controllers' machine accounts. Its order is fixed and is the order the
+// generators visit, so nothing depends on map iteration.
 type population struct {
 	ids []identity
 	// deniedHost asks for a CXS_STD_CCS licence when all 10 + 1 overdraft
