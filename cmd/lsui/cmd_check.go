@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -68,6 +70,7 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 }
 
 // serverHealth is the one set of findings check and metrics report (and
-// the Overview shows): the model's rules, and the payload's privacy
-// finding once payload.Health exists (h-citrix).
-func serverHealth(s *model.Snapshot) model.Health { return s.Health() }
+// the Overview shows): the model's rules, and the payload's privacy finding.
+func serverHealth(s *model.Snapshot) model.Health {
+	return payload.Health(context.Background(), s)
+}

@@ -156,7 +156,7 @@ func runPayloadInspect(e *env, g *globalOptions, file string, opts payloadInspec
 	} else {
 		printInspection(e.stdout, rep, opts.table.width(e))
 	}
-	if rep.State == payload.StateRejected {
+	if rep.State == payload.StateRejected || rep.Format == payload.FormatUnknown {
 		return exitFail
 	}
 	return exitOK
@@ -168,6 +168,11 @@ func runPayloadInspect(e *env, g *globalOptions, file string, opts payloadInspec
 func printInspection(w io.Writer, rep *payload.Report, width int) {
 	fmt.Fprintln(w, sanitize.Line(rep.Verdict()))
 	fmt.Fprintf(w, "file:          %s\n", sanitize.Line(rep.File))
+	if rep.Citrix != nil {
+		for _, l := range rep.Citrix.Lines() {
+			fmt.Fprintln(w, sanitize.Line(l))
+		}
+	}
 	if m := rep.Manifest; m != nil {
 		version := m.Server.Version
 		if version == "" {
@@ -184,7 +189,9 @@ func printInspection(w io.Writer, rep *payload.Report, width int) {
 		fmt.Fprintf(w, "anonymization: %s\n", anon)
 	}
 	s := rep.Summary
-	if rep.State == payload.StateListed || (rep.State == payload.StateRejected && !anyRead(rep)) {
+	if rep.Format == payload.FormatCitrix || rep.Format == payload.FormatUnknown {
+		// lsui's counts do not apply; the Citrix lines above say what it holds.
+	} else if rep.State == payload.StateListed || (rep.State == payload.StateRejected && !anyRead(rep)) {
 		fmt.Fprintln(w, "contents:      not read")
 	} else {
 		fmt.Fprintf(w, "contents:      %d licence files, %d licence lines, %d features used, %d identities (%d plain names)\n",

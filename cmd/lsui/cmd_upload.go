@@ -173,6 +173,9 @@ func printCycle(e *env, res *payload.CycleResult) {
 				textfmt.Plural(a.Attempts, "attempt"), sanitize.Line(a.Err))
 		}
 	}
+	for _, m := range res.Moved {
+		fmt.Fprintln(e.stdout, sanitize.Line(m))
+	}
 	for _, d := range res.Deleted {
 		fmt.Fprintf(e.stdout, "deleted %s\n", d)
 	}
@@ -232,12 +235,13 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 	defer op.cleanup()
 	layout := model.NewLayout(op.opts.Root)
 	now := op.opts.Now
+	lsuiDir := uploads.Dir(layout.UsageDir) // lsui's own stream; Citrix's zips are not lsui's to list as uploads
 	// A folder that cannot be read fails; a journal that cannot be read
 	// is a warning, and the zips are listed without outcomes.
-	if _, err := os.ReadDir(layout.UsageDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.ReadDir(lsuiDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail(e, "payload list", err)
 	}
-	list, _, jerr := uploads.List(layout.UsageDir)
+	list, _, jerr := uploads.List(lsuiDir)
 	b := uploads.FailedBacklog(list)
 	warning := ""
 	if backlogWarns(b, now) {
@@ -251,7 +255,7 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 			Failed       backlogRecord   `json:"failed"`
 			Warning      string          `json:"warning,omitempty"`
 			JournalError string          `json:"journal_error,omitempty"`
-		}{Dir: layout.Rel(layout.UsageDir), Uploads: []payloadRecord{}, Warning: warning}
+		}{Dir: layout.Rel(lsuiDir), Uploads: []payloadRecord{}, Warning: warning}
 		for _, u := range list {
 			r := payloadRecord{File: u.Name, Time: u.Time, Outcome: u.Outcome, Size: u.Size, AgeSeconds: int64(now.Sub(u.Time).Seconds())}
 			if u.Record != nil {
@@ -294,7 +298,7 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 		}
 		t.write(e.stdout, topts.width(e))
 		if len(list) == 0 {
-			fmt.Fprintf(e.stdout, "no payloads in %s\n", layout.Rel(layout.UsageDir))
+			fmt.Fprintf(e.stdout, "no payloads in %s\n", layout.Rel(lsuiDir))
 		}
 	}
 	if jerr != nil {

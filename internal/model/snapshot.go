@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
 	"os"
@@ -155,10 +156,10 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 		s.Config = nil
 	}
 
-	list, _, err := uploads.List(s.Layout.UsageDir)
+	list, _, err := uploads.List(uploads.Dir(s.Layout.UsageDir)) // lsui's own stream
 	s.Uploads = list
 	if err != nil {
-		s.problem(filepath.Join(s.Layout.UsageDir, uploads.JournalName), 0, err)
+		s.problem(filepath.Join(uploads.Dir(s.Layout.UsageDir), uploads.JournalName), 0, err)
 	}
 	if s.Server.Host == "" {
 		s.Server.Host, _ = os.Hostname()
@@ -187,7 +188,7 @@ func (s *Snapshot) loadLicences() {
 			continue
 		}
 		path := filepath.Join(s.Layout.MyFiles, e.Name())
-		f, err := os.Open(path)
+		f, err := regularfile.Open(path)
 		if err != nil {
 			s.problem(path, 0, err)
 			continue
@@ -302,7 +303,7 @@ func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string,
 // source is the file or the tool's path.
 func toolListing(ctx context.Context, l Layout, file string, noExec bool, tool string, args ...string) ([]byte, string, error) {
 	if file != "" {
-		f, err := os.Open(file)
+		f, err := regularfile.Open(file)
 		if err != nil {
 			return nil, file, err
 		}

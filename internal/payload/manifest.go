@@ -29,6 +29,11 @@ type ManifestServer struct {
 	Host    string `json:"host"`    // FQDN from the licence files, else the OS host name
 	ID      string `json:"id"`      // random, stable, kept in lsui.json: servers are often all called LIC01
 	Version string `json:"version"` // licence server version from the debug log, "" when unknown
+	// CitrixGUID, CitrixHardwareID are the server's GUID and HardwareId as
+	// the latest Citrix call-home payload on disk names them, so one
+	// server is one server in both streams; absent when there is none.
+	CitrixGUID       string `json:"citrix_guid,omitempty"`
+	CitrixHardwareID string `json:"citrix_hardware_id,omitempty"`
 }
 
 // Anonymization says whether identities in usage.json are pseudonyms.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/atomicfile"
+	"github.com/lsui/lsui/internal/regularfile"
 )
 
 // KeyFileName is the key file's name inside the WebServicesForLicensing
@@ -26,6 +27,10 @@ const (
 	keyFileVersion = "v1"
 	keyFileHeader  = keyFileMagic + " " + keyFileVersion
 )
+
+// staleTempAge is config.StaleTempAge (scramble does not import the model):
+// a temporary key file untouched this long is a killed write's leftover.
+const staleTempAge = 10 * time.Minute
 
 // maxKeyFileSize bounds the read: a rotation adds one short line, so even
 // decades of monthly rotations stay far below this.
@@ -169,6 +174,17 @@ func (f *keyFile) compact(now time.Time) {
 // since taken effect into the history and, on Unix, tightens a mode that
 // lets others read the file.
 func EnsureKey(dir string, now time.Time) (key *Key, created bool, err error) {
+	return ensureKey(dir, now, nil)
+}
+
+// EnsureKeyWith is EnsureKey that, when it has to create the file, writes
+// premade (NewPendingKey) instead of a fresh key: the pseudonyms a screen
+// previewed with it are then the ones uploaded. An existing file wins.
+func EnsureKeyWith(dir string, now time.Time, premade *Key) (key *Key, created bool, err error) {
+	return ensureKey(dir, now, premade)
+}
+
+func ensureKey(dir string, now time.Time, premade *Key) (key *Key, created bool, err error) {
 	path := KeyFilePath(dir)
 	f, _, err := readKeyFile(path)
 	switch {
@@ -178,7 +194,11 @@ func EnsureKey(dir string, now time.Time) (key *Key, created bool, err error) {
 		} else if !st.IsDir() {
 			return nil, false, fmt.Errorf("scramble key folder %s: not a directory", dir)
 		}
-		f = &keyFile{keys: []keyRecord{{key: newRandomKey(), from: now.Truncate(time.Second)}}}
+		k := premade
+		if k == nil {
+			k = newRandomKey()
+		}
+		f = &keyFile{keys: []keyRecord{{key: k, from: now.Truncate(time.Second)}}}
 		created = true
 	case err != nil:
 		return nil, false, err
@@ -294,9 +314,13 @@ const keyFileComment = `# Secret key lsui uses to turn user names into pseudonym
 `
 
 func readKeyFile(path string) (*keyFile, string, error) {
-	fh, err := os.Open(path)
+	fh, err := regularfile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", fmt.Errorf("%s: %w: %w", path, ErrNoKey, fs.ErrNotExist)
+	}
+	if errors.Is(err, regularfile.ErrNotRegular) {
+		// A link is refused, not followed: its target is not lsui's key.
+		return nil, "", fmt.Errorf("%w: %w", ErrCorruptKey, err)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read scramble key: %w", err)
@@ -338,7 +362,8 @@ func parseKeyFile(path string, data []byte) (*keyFile, error) {
 		}
 		return nil, bad(1, "not an lsui scramble key file (expected %q on the first line)", keyFileHeader)
 	} else if fields[1] != keyFileVersion {
-		return nil, bad(1, "unsupported format version %.20q (this lsui reads %s)", fields[1], keyFileVersion)
+		// The field is not quoted: a key pasted here would be.
+		return nil, bad(1, "unsupported format version (the first line must be exactly %q)", keyFileHeader)
 	}
 	f := &keyFile{}
 	seenFP := map[string]bool{}
@@ -447,6 +472,9 @@ func writeKeyFile(path string, f *keyFile) (string, error) {
 	if _, err := parseKeyFile(path, data); err != nil {
 		return "", fmt.Errorf("internal error formatting scramble key file: %w", err)
 	}
+	// A temporary key file a killed rotation left holds keys: remove it
+	// before writing (only lsui's own naming, only when no write is under way).
+	atomicfile.RemoveStale(path, staleTempAge)
 	err := atomicfile.WriteFile(path, data, 0o600)
 	clear(data)
 	if err != nil {

@@ -4,9 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -547,7 +547,7 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 
 // readLog scans one log into b; ok reports whether any of it could be read.
 func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return false, err // *os.PathError names the path already
 	}

@@ -3,6 +3,7 @@
 package overview
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -14,6 +15,7 @@ import (
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 )
 
@@ -37,8 +39,9 @@ func Urgent(s *model.Snapshot) []Item {
 			warn = append(warn, it)
 		}
 	}
-	// model.Health is the one list (lsui check shows the same findings).
-	for _, f := range s.Health().Findings {
+	// One list (lsui check shows the same findings): the model's rules and
+	// the Citrix payload's privacy finding.
+	for _, f := range payload.Health(context.Background(), s).Findings {
 		add(f.Status, "%s", f.Message)
 	}
 	return append(crit, warn...)

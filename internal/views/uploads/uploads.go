@@ -73,7 +73,7 @@ type listedMsg struct {
 func (listedMsg) TargetTab() common.Tab { return common.TabUploads }
 
 func (m *Model) refresh() tea.Cmd {
-	dir := m.ctx.Snapshot.Layout.UsageDir
+	dir := modeluploads.Dir(m.ctx.Snapshot.Layout.UsageDir)
 	return func() tea.Msg {
 		list, _, err := modeluploads.List(dir)
 		return listedMsg{list, err}
