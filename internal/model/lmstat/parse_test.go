@@ -52,11 +52,13 @@ func parseString(t *testing.T, s, name string) *Listing {
 	return l
 }
 
-func utf16LE(s string) []byte {
+func utf16LE(s string) []byte { return utf16With(binary.LittleEndian, []byte{0xFF, 0xFE}, s) }
+
+func utf16With(order binary.ByteOrder, bom []byte, s string) []byte {
 	var b bytes.Buffer
-	b.Write([]byte{0xFF, 0xFE})
+	b.Write(bom)
 	for _, u := range utf16.Encode([]rune(s)) {
-		_ = binary.Write(&b, binary.LittleEndian, u)
+		_ = binary.Write(&b, order, u)
 	}
 	return b.Bytes()
 }
@@ -69,6 +71,7 @@ func TestEncodings(t *testing.T) {
 		"lf":        []byte(citrixWindows),
 		"crlf+bom":  append([]byte("\xEF\xBB\xBF"), crlf...),
 		"utf16le":   utf16LE(crlf),
+		"utf16be":   utf16With(binary.BigEndian, []byte{0xFE, 0xFF}, crlf),
 		"no-eol-at": []byte(strings.TrimRight(citrixWindows, "\n")),
 	}
 	for name, in := range inputs {
