@@ -25,7 +25,7 @@ func report(month usage.Month, ids ...usage.Identity) *usage.Report {
 	r := &usage.Report{Month: month, Identities: ids}
 	for _, id := range ids {
 		for _, f := range id.Features {
-			if Concurrent(licfile.KeyOf(licfile.DecodeFeature(f))) {
+			if licfile.KeyOf(licfile.DecodeFeature(f)).Concurrent() {
 				r.Open = append(r.Open, usage.Checkout{Feature: f, Identity: id.Name + "@DDC01", User: id.Name, Host: "DDC01", Start: id.LastSeen, Licenses: 1})
 			} else {
 				r.LastUses = append(r.LastUses, usage.LastUse{Feature: f, Key: id.Name, Last: id.LastSeen})

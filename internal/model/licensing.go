@@ -86,6 +86,9 @@ type LicenceState struct {
 func (s *Snapshot) Licensing() LicenceState {
 	st := LicenceState{LAS: s.Settings.LAS()}
 	switch {
+	case !s.licenceFolder && s.licenceFolderErr != nil:
+		st.Source = NoLicenceFolder
+		st.Message = fmt.Sprintf("the licence folder cannot be read: %v", s.licenceFolderErr)
 	case !s.licenceFolder:
 		st.Source = NoLicenceFolder
 		st.Message = fmt.Sprintf("no licence folder (MyFiles) in %s: is this a licensing root?", s.Layout.Root)

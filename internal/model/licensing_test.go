@@ -206,3 +206,29 @@ func TestUploadBacklogFinding(t *testing.T) {
 		t.Error("no failed upload, yet a finding")
 	}
 }
+
+// TestDomainTruncationSetting: lsui.json's domain_truncation reaches every
+// way usage is loaded (Load, and LoadUsage as the dashboard calls it).
+func TestDomainTruncationSetting(t *testing.T) {
+	log := " 8:00:00 (lmgrd) TIMESTAMP 11/2/2026\n 9:00:00 (CITRIX) OUT: \"XDT_PLT_UD\" jsmith@DDC01\n" +
+		" 9:01:00 (CITRIX) OUT: \"XDT_PLT_UD\" CORP\\jsmith@DDC02\n"
+	for _, tt := range []struct {
+		settings string
+		want     int
+	}{{"", 1}, {`{"domain_truncation": true}`, 1}, {`{"domain_truncation": false}`, 2}} {
+		files := map[string]string{"LS/lmgrd_debug.log": log, "MyFiles/citrix_startup.lic": startupLic}
+		if tt.settings != "" {
+			files["WebServicesForLicensing/lsui.json"] = tt.settings
+		}
+		root := writeRoot(t, files)
+		opt := Options{Root: root, Now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Location: time.UTC, NoExec: true}
+		s, err := Load(context.Background(), opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := LoadUsage(context.Background(), s.Layout, s.Usage.Month, opt)
+		if len(s.Usage.Identities) != tt.want || len(again.Identities) != tt.want {
+			t.Errorf("%q: %d identities (LoadUsage %d), want %d", tt.settings, len(s.Usage.Identities), len(again.Identities), tt.want)
+		}
+	}
+}

@@ -48,8 +48,6 @@ type Options struct {
 	NoExec     bool
 	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
 	WarnDays int
-
-	keepDomains bool // from lsui.json, set by Load
 }
 
 // Server is what the snapshot knows of the licence server itself.
@@ -101,7 +99,8 @@ type Snapshot struct {
 	Uploads      []uploads.Upload
 	Problems     []Problem
 
-	licenceFolder bool // MyFiles exists and could be listed
+	licenceFolder    bool  // MyFiles exists and could be listed
+	licenceFolderErr error // why MyFiles could not be listed, when it exists
 }
 
 // Load reads a licensing root. It fails only when the root itself cannot be
@@ -141,7 +140,6 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 	if month.Start.IsZero() {
 		month = usage.MonthOf(s.Now, opt.Location)
 	}
-	opt.keepDomains = settings.KeepDomains()
 	opt.Now = s.Now
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	s.Usage = report
@@ -178,6 +176,7 @@ func (s *Snapshot) loadLicences() {
 		// problem; one that cannot be listed is both.
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.problem(s.Layout.MyFiles, 0, err)
+			s.licenceFolderErr = err
 		}
 		return
 	}
@@ -261,9 +260,15 @@ func ServerFQDN(hosts []string) string {
 }
 
 // LoadUsage aggregates one month of usage from the debug logs (streamed) and
-// the udadmin listing. The dashboard calls it again to change month.
+// the udadmin listing, as of opt.Now when set (later events have not
+// happened yet). The dashboard calls it again to change month. lsui.json's
+// domain_truncation applies, read here so that every caller counts alike.
 func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*usage.Report, []Problem) {
 	var problems []Problem
+	keepDomains := false
+	if settings, err := ReadSettings(l.lsuiConfig); err == nil {
+		keepDomains = settings.KeepDomains()
+	} // an unreadable lsui.json is Load's problem to report, once
 	logs, _ := filepath.Glob(filepath.Join(l.LS, "*.log"))
 	sort.Strings(logs)
 	listing, source, err := udadminListing(ctx, l, opt)
@@ -279,7 +284,7 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	}
 	rep, errs, err := usage.Read(usage.ReadOptions{
 		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
-		Location: month.Start.Location(), KeepDomains: opt.keepDomains, Now: opt.Now,
+		Location: month.Start.Location(), KeepDomains: keepDomains, Now: opt.Now,
 	})
 	if err != nil {
 		errs = append(errs, err)
@@ -407,7 +412,6 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	if end := time.Date(y, m, d+1, 0, 0, 0, 0, s.Location); end.Before(month.End) {
 		month.End = end
 	}
-	opt.keepDomains = s.Settings.KeepDomains()
 	opt.Now = past.Now
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report

@@ -430,12 +430,13 @@ func editionsOf(r *usage.Report) []EditionRecord {
 	byFeature := map[string]int{}
 	for _, f := range r.Features {
 		n := licfile.DecodeFeature(f.Feature)
-		k := [2]string{strings.ToUpper(n.ProductCode), strings.ToUpper(n.EditionCode)}
+		key := licfile.KeyOf(n) // XDS counts with its XDT twin, in any case
+		k := [2]string{key.Product, key.Edition}
 		i, ok := index[k]
 		if !ok {
 			i = len(out)
 			index[k] = i
-			out = append(out, EditionRecord{ProductCode: n.ProductCode, EditionCode: n.EditionCode,
+			out = append(out, EditionRecord{ProductCode: key.Product, EditionCode: n.EditionCode,
 				Product: n.Product, Edition: n.Edition, Features: []string{}})
 		}
 		out[i].Features = append(out[i].Features, f.Feature)

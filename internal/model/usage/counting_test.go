@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -34,6 +35,13 @@ func TestDatingSources(t *testing.T) {
 				" 7:58:00 (lmgrd) (@lmgrd-SLOG@) PID: 4242\n" +
 				" 9:00:00 (CITRIX) OUT: \"A\" u@h\n",
 			want: []string{"4 2026-09-01T09:00:00Z OUT A u@h"},
+		},
+		{
+			name: "the vendor daemon's SLOG block",
+			log: " 7:58:02 (CITRIX) (@CITRIX-SLOG@) Start-Date: Tue Sep 01 2026 07:58:02 W. Europe Standard Time\n" +
+				" 9:00:00 (CITRIX) OUT: \"A\" u@h\n" +
+				" 9:00:01 (CITRIX) (@CITRIX-SLOG@) Start-Date: not a date\n",
+			want: []string{"2 2026-09-01T09:00:00Z OUT A u@h"},
 		},
 		{
 			name: "a leading ISO 8601 time dates its line and the ones after it",
@@ -244,5 +252,49 @@ func TestUdadminIdentities(t *testing.T) {
 	}
 	if !r.Udadmin || assigned != 2 || len(r.Connections) != 1 {
 		t.Errorf("udadmin %v, %d assigned, connections %+v; want 2 assigned (jsmith, the device), DDC01$ a connection", r.Udadmin, assigned, r.Connections)
+	}
+}
+
+// TestLogsReadOldestFirst: last month's log (with its restart) must not end
+// this month's open checkouts, whatever order the files are named in.
+func TestLogsReadOldestFirst(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, content string) string {
+		p := dir + "/" + name
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	current := write("citrix.log", " 0:00:01 (lmgrd) FlexNet Licensing (v11.19.8.0) started on h (x) (11/1/2026)\n"+
+		" 9:00:00 (CITRIX) OUT: \"MPS_ENT_CCU\" ann@XA01\n")
+	older := write("citrix_2026-10.log", " 0:00:01 (lmgrd) FlexNet Licensing (v11.19.8.0) started on h (x) (10/1/2026)\n"+
+		" 9:00:00 (CITRIX) OUT: \"MPS_ENT_CCU\" old@XA01\n")
+	undated := write("aaa.log", "no date here\n")
+	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
+	rep, problems, err := Read(ReadOptions{Month: nov, Logs: []string{undated, current, older}, Location: time.UTC})
+	if err != nil || len(problems) != 0 {
+		t.Fatal(err, problems)
+	}
+	if len(rep.Open) != 1 || rep.Open[0].User != "ann" {
+		t.Errorf("open %+v; want ann's (old's ended with November's restart)", rep.Open)
+	}
+	if got := oldestFirst([]string{undated, current, older}, time.UTC); strings.Join(got, ",") != strings.Join([]string{older, current, undated}, ",") {
+		t.Errorf("order %q", got)
+	}
+}
+
+// TestNowEndsTheReport: with a clock in the past, later events have not
+// happened yet.
+func TestNowEndsTheReport(t *testing.T) {
+	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
+	b := NewBuilder(nov)
+	b.SetUntil(time.Date(2026, 11, 10, 12, 0, 0, 0, time.UTC))
+	b.AddEvent(Event{Time: time.Date(2026, 11, 10, 9, 0, 0, 0, time.UTC), Op: Out, Feature: "MPS_ENT_CCU", Identity: "a@h", Licenses: 1})
+	b.AddEvent(Event{Time: time.Date(2026, 11, 10, 13, 0, 0, 0, time.UTC), Op: In, Feature: "MPS_ENT_CCU", Identity: "a@h", Licenses: 1})
+	b.AddEvent(Event{Time: time.Date(2026, 11, 11, 9, 0, 0, 0, time.UTC), Op: Out, Feature: "XDT_PLT_UD", Identity: "later@h", Licenses: 1})
+	r := b.Report()
+	if len(r.Open) != 1 || len(r.Identities) != 1 || r.Peaks[0].Days[9] != 1 || r.Peaks[0].Days[10] != 0 {
+		t.Errorf("open %+v identities %+v peaks %+v; want a's checkout open at noon on the 10th, nothing after", r.Open, r.Identities, r.Peaks)
 	}
 }

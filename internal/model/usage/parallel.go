@@ -111,7 +111,7 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 // fresh is an empty Builder counting as b does.
 func (b *Builder) fresh() *Builder {
 	o := NewBuilder(b.month)
-	o.KeepDomains, o.Until = b.KeepDomains, b.Until
+	o.KeepDomains, o.until = b.KeepDomains, b.until
 	return o
 }
 
