@@ -88,7 +88,7 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		ended   bool
 	)
 	load := func(ctx context.Context) (*model.Snapshot, model.Options, error) {
-		op, err := openRoot(e, g, choice)
+		op, err := openRoot(e, g, choice, true)
 		if err != nil {
 			return nil, model.Options{}, err
 		}

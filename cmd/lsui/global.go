@@ -24,9 +24,12 @@ type globalOptions struct {
 	json        bool
 	noColor     bool
 
-	// clock and loc are parsed from now and tz.
-	clock time.Time
-	loc   *time.Location
+	// clock and loc are parsed from now and tz; clock is zero without
+	// --now. started is the one reading of the system clock a one-shot
+	// command uses throughout (see Now).
+	clock   time.Time
+	loc     *time.Location
+	started time.Time
 }
 
 // flagGroup is a set of common flags that go together.
@@ -142,12 +145,18 @@ func (g *globalOptions) finish(e *env) error {
 	return nil
 }
 
-// Now is the clock: --now when given.
+// Now is a one-shot command's clock: --now when given, else the system
+// clock read once, so everything one run prints is as of one instant.
+// The dashboard must not use it: a running dashboard reads the clock
+// afresh (a zero model.Options.Now), and only --now freezes it.
 func (g *globalOptions) Now() time.Time {
 	if !g.clock.IsZero() {
 		return g.clock
 	}
-	return time.Now()
+	if g.started.IsZero() {
+		g.started = time.Now()
+	}
+	return g.started
 }
 
 // serverLocation is --tz when given, else the system's zone, by its IANA

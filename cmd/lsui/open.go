@@ -65,13 +65,18 @@ func resolve(e *env, g *globalOptions) (*opened, error) {
 	if err != nil {
 		return nil, err
 	}
-	return openRoot(e, g, c)
+	return openRoot(e, g, c, false)
 }
 
 // openRoot makes the options to load c with and, for the demo, writes its
-// private copy.
-func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
-	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, LmstatFile: g.lmstatFile, NoExec: g.noExec}
+// private copy. A one-shot command loads as of g.Now(); the dashboard
+// (freshClock) gets a zero Now unless --now was given, so its clock runs.
+func openRoot(e *env, g *globalOptions, c rootChoice, freshClock bool) (*opened, error) {
+	now := g.Now()
+	if freshClock {
+		now = g.clock
+	}
+	opts := model.Options{Now: now, Location: g.loc, UdadminFile: g.udadminFile, LmstatFile: g.lmstatFile, NoExec: g.noExec}
 	if !c.demo {
 		opts.Root = c.root
 		return &opened{opts: opts, cleanup: func() {}}, nil
@@ -86,7 +91,9 @@ func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
-	d, err := demo.Materialize(dir, opts.Now, opts.Location)
+	// The demo is written relative to a clock even when the dashboard
+	// then reads it afresh.
+	d, err := demo.Materialize(dir, g.Now(), opts.Location)
 	if err != nil {
 		cleanup()
 		return nil, fmt.Errorf("demo: %w", err)

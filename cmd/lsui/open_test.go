@@ -4,6 +4,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lsui/lsui/internal/model"
 )
@@ -36,5 +37,44 @@ func TestDemoOnlyWhenAsked(t *testing.T) {
 	c, err = chooseRoot(e, &globalOptions{root: t.TempDir() + "/gone"}, true)
 	if err == nil || c.demo {
 		t.Errorf("--root gone: %+v, %v", c, err)
+	}
+}
+
+// TestDashboardClockRuns: without --now the dashboard loads with a zero
+// Now (the views read the clock afresh and do not say "(--now)"), while a
+// one-shot command uses one instant throughout; --now fixes both.
+func TestDashboardClockRuns(t *testing.T) {
+	e := &env{getenv: func(string) string { return "" }}
+	root := t.TempDir()
+	g := &globalOptions{root: root}
+	if err := g.finish(e); err != nil {
+		t.Fatal(err)
+	}
+	c := rootChoice{root: root}
+	dash, err := openRoot(e, g, c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !dash.opts.Now.IsZero() {
+		t.Errorf("dashboard without --now: Now = %v, want zero", dash.opts.Now)
+	}
+	one, err := openRoot(e, g, c, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if one.opts.Now.IsZero() || !one.opts.Now.Equal(g.Now()) || !g.Now().Equal(g.Now()) {
+		t.Errorf("one-shot: Now = %v, g.Now() = %v: want one fixed instant", one.opts.Now, g.Now())
+	}
+
+	g = &globalOptions{root: root, now: "2026-11-27T10:00:00Z"}
+	if err := g.finish(e); err != nil {
+		t.Fatal(err)
+	}
+	dash, err = openRoot(e, g, c, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "2026-11-27T10:00:00Z"; dash.opts.Now.UTC().Format(time.RFC3339) != want {
+		t.Errorf("dashboard with --now: Now = %v, want %s", dash.opts.Now, want)
 	}
 }
