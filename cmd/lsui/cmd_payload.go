@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,7 +36,8 @@ func newPayloadCommand(e *env, g *globalOptions) *cobra.Command {
 
 // payloadBuildOptions are `lsui payload build`'s own flags.
 type payloadBuildOptions struct {
-	out string
+	out   string
+	force bool
 }
 
 func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
@@ -49,6 +51,7 @@ func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.out, "out", "", "write the payload to `FILE` (default: LS/resource/usage/lsui/upload_<unix>.zip)")
+	cmd.Flags().BoolVar(&opts.force, "force", false, "let --out replace an existing file that is not an lsui payload")
 	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
@@ -59,6 +62,10 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 		// Said before the server is read, and naming the file asked for.
 		if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
 			fmt.Fprintf(e.stderr, "lsui %s: --out %s: the folder %s does not exist; create it or write elsewhere\n", cmd, out, filepath.Dir(out))
+			return exitFail
+		}
+		if err := checkOutTarget(out, opts.force); err != nil {
+			fmt.Fprintf(e.stderr, "lsui %s: --out %s: %s\n", cmd, sanitize.Line(out), sanitize.Line(err.Error()))
 			return exitFail
 		}
 	}
@@ -112,6 +119,40 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 		return fail(e, cmd, err)
 	}
 	return exitOK
+}
+
+// checkOutTarget refuses to let --out replace a file lsui did not write:
+// an existing target must be an lsui payload (a zip with lsui's
+// manifest), unless force; anything but a regular file is refused even
+// then. Build itself writes a temporary file, syncs it and renames it
+// over the target, so a failed build leaves the old file as it was.
+func checkOutTarget(path string, force bool) error {
+	st, err := os.Lstat(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return plainReason(err)
+	}
+	if !st.Mode().IsRegular() {
+		return errors.New("exists and is not a regular file; choose another name")
+	}
+	if force || isLSUIPayload(path) {
+		return nil
+	}
+	return errors.New("exists and is not an lsui payload; choose another name, or add --force to replace it")
+}
+
+// isLSUIPayload says whether path is a zip holding lsui's manifest.
+func isLSUIPayload(path string) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
+	defer cancel()
+	data, err := payload.ReadEntry(ctx, path, payload.ManifestName, 1<<20)
+	if err != nil {
+		return false
+	}
+	var m payload.Manifest
+	return json.Unmarshal(data, &m) == nil && m.Schema >= 1 && m.Server.ID != ""
 }
 
 // payloadInspectOptions are `lsui payload inspect`'s own flags.
