@@ -166,7 +166,7 @@ func newPayloadInspectCommand(e *env, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "inspect [--json] [--list] [--wide] FILE",
 		Short: "check any payload zip safely (nothing is extracted); exit 1 when it is rejected",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactlyOne("FILE", "the zip to inspect"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(runPayloadInspect(e, g, args[0], opts))
 		},

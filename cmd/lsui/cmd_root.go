@@ -1,11 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // newRootCommand builds the whole command tree for one run. The root
@@ -22,7 +24,7 @@ func newRootCommand(e *env) *cobra.Command {
 	root.SilenceUsage = true
 	root.SuggestionsMinimumDistance = 2
 	g.addFlags(root.PersistentFlags())
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err.Error()} })
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{plainFlagError(err)} })
 	root.SetHelpFunc(func(c *cobra.Command, _ []string) { printHelp(c.OutOrStdout(), c) })
 	root.SetUsageFunc(func(c *cobra.Command) error { printHelp(c.OutOrStderr(), c); return nil })
 	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error {
@@ -85,7 +87,7 @@ func newRootCommand(e *env) *cobra.Command {
 		switch c.Name() {
 		case "completion":
 			c.Short = "print a shell completion script: bash, zsh, fish or powershell"
-			c.Args = noSubcommand
+			c.Args = completionShell
 			c.RunE = func(*cobra.Command, []string) error { return nil } // Args refuses every call
 			takes(c)
 			for _, sub := range c.Commands() {
@@ -96,6 +98,40 @@ func newRootCommand(e *env) *cobra.Command {
 		}
 	}
 	return root
+}
+
+// plainFlagError says what a bad flag value should have been, in place of
+// the parser's own words (`strconv.ParseInt: parsing "abc": invalid
+// syntax`).
+func plainFlagError(err error) string {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) {
+		return err.Error()
+	}
+	want := "a valid value"
+	switch bad.GetFlag().Value.Type() {
+	case "int", "int64", "uint", "uint64":
+		want = "a whole number"
+	case "duration":
+		want = "a duration like 30s or 2m"
+	case "bool":
+		want = "true or false"
+	}
+	return fmt.Sprintf("--%s %s: want %s", bad.GetFlag().Name, bad.GetValue(), want)
+}
+
+// exactlyOne is the Args of a command that takes one argument, arg (what
+// it is): saying which one is missing, and how to give it.
+func exactlyOne(arg, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		switch {
+		case len(args) == 0:
+			return usagef("missing %s (%s): run %s %s", arg, what, cmd.CommandPath(), arg)
+		case len(args) > 1:
+			return usagef("want one %s, got %d arguments (quote a name that holds spaces)", arg, len(args))
+		}
+		return nil
+	}
 }
 
 // annotationLongRunning marks a command that runs until stopped (receive,
@@ -123,6 +159,17 @@ func noSubcommand(cmd *cobra.Command, args []string) error {
 		return usagef("want a subcommand: %s", strings.Join(names, ", "))
 	}
 	return unknownCommand(cmd, args[0])
+}
+
+// completionShell is the Args of `lsui completion` without a known
+// shell: which shells there are, never a guess at a near name ("tcsh" is
+// not a misspelt "bash").
+func completionShell(cmd *cobra.Command, args []string) error {
+	const shells = "bash, zsh, fish and powershell"
+	if len(args) == 0 {
+		return usagef("want a shell: %s", shells)
+	}
+	return usagef("no completion for %q: lsui completes %s", args[0], shells)
 }
 
 // unknownCommand says "did you mean" when a command is close to one.

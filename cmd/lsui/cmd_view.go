@@ -17,7 +17,7 @@ func newViewCommand(e *env, g *globalOptions) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "view FILE.zip [--ascii] [--mouse]",
 		Short: "open one payload zip in the terminal viewer (no licence server needed)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactlyOne("FILE.zip", "the payload zip to view"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(runView(e, g, args[0], opts))
 		},

@@ -15,8 +15,10 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 func main() { os.Exit(mainStatus()) }
@@ -105,6 +107,9 @@ func run(args []string, e *env) int {
 		// does not take, as its help does.
 		if c, _, err := root.Find(args[1:]); err == nil {
 			hideForeignFlags(c)
+			// The backticks that name a flag's value in help (`FILE`)
+			// mean nothing in a shell's completion menu.
+			c.Flags().VisitAll(func(f *pflag.Flag) { f.Usage = strings.ReplaceAll(f.Usage, "`", "") })
 		}
 	}
 	c, err := root.ExecuteC()
