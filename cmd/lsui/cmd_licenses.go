@@ -3,10 +3,12 @@ package main
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/textfmt"
 )
@@ -23,11 +25,13 @@ func newLicensesCommand(e *env, g *globalOptions) *cobra.Command {
 		},
 	}
 	topts.addFlags(cmd.Flags())
-	return takes(cmd, groupServer, groupSources, groupJSON)
+	// The licence lines count nothing: no udadmin or lmstat flags.
+	return takes(cmd, groupServer, groupJSON)
 }
 
 func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
-	s, cleanup, err := load(e, g, nil)
+	// Nothing here is counted, so udadmin and lmstat are not run.
+	s, cleanup, err := load(e, g, func(o *model.Options) { o.NoExec = true })
 	if err != nil {
 		return fail(e, "licenses", err)
 	}
@@ -48,10 +52,21 @@ func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
 			column{title: "CSS DATE", drop: 2},
 			column{title: "PRODUCT", cut: cutTail, drop: 3},
 		)
-		for _, r := range s.LicenceRecords() {
+		// EXPIRES carries the dashboard's marker: "!!" expired, "!"
+		// within the warning window, so no colour is needed to see it.
+		today := licfile.DateOf(s.Now)
+		for i, r := range s.LicenceRecords() {
+			expires := r.Expires
+			l := s.Lines[i]
+			switch u, _ := model.Classify(l.Expires, l.Permanent, today, s.WarnDays); u {
+			case model.Expired:
+				expires += " !!"
+			case model.Expiring:
+				expires += " !"
+			}
 			t.add(sanitize.Line(r.File)+":"+strconv.Itoa(r.Line), sanitize.Line(r.Feature),
-				orDash(sanitize.Line(r.LicenseType)), textfmt.Count(r.Count, r.Uncounted), r.Expires, orDash(r.CSSDate),
-				sanitize.Line(r.Product+" "+r.Edition+" "+r.Model))
+				orDash(sanitize.Line(r.LicenseType)), textfmt.Count(r.Count, r.Uncounted), expires, orDash(r.CSSDate),
+				sanitize.Line(joinNonEmpty(r.Product, r.Edition, r.Model)))
 		}
 		t.write(e.stdout, topts.width(e))
 		for _, pe := range s.ParseErrors {
@@ -63,7 +78,7 @@ func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
 	if err != nil {
 		return fail(e, "licenses", err)
 	}
-	return exitOK
+	return noLicenceFolder(e, "licenses", s)
 }
 
 func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
@@ -133,7 +148,7 @@ func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 	if err != nil {
 		return fail(e, "entitlements", err)
 	}
-	return exitOK
+	return noLicenceFolder(e, "entitlements", s)
 }
 
 func orDash(s string) string {
@@ -141,4 +156,16 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// joinNonEmpty joins the parts that are there with one space, so a line
+// with no edition or model leaves no trailing blanks.
+func joinNonEmpty(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, " ")
 }

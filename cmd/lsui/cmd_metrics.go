@@ -68,7 +68,9 @@ func runMetrics(e *env, g *globalOptions, opts metricsOptions) int {
 		return fail(e, cmd, loadErr)
 	}
 	warnProblems(e, s)
-	return exitOK
+	// No MyFiles: the file says UNKNOWN (lsui_status 3), and so does the
+	// exit status, as for a root that cannot be read.
+	return noLicenceFolder(e, cmd, s)
 }
 
 // writeMetrics encodes what reg gathers in the Prometheus text format.

@@ -276,11 +276,28 @@ func escapeInvisible(b []byte) []byte {
 	return append(out, b[last:]...)
 }
 
+// noLicenceFolder fails cmd, with the model's reason, when the root has no
+// MyFiles at all (or it cannot be listed): what lsui check calls UNKNOWN.
+// A script reading the empty list must not take it for "no licences", so
+// the output is still written but the run exits 1. It returns exitOK
+// otherwise.
+func noLicenceFolder(e *env, cmd string, s *model.Snapshot) int {
+	st := s.Licensing()
+	if st.Source != model.NoLicenceFolder {
+		return exitOK
+	}
+	msg := st.Message
+	if s.Demo {
+		msg = strings.ReplaceAll(msg, s.Layout.Root, demoRootLabel)
+	}
+	return fail(e, cmd, errors.New(msg))
+}
+
 // noteLicensing says on stderr when the licence files cannot say what is
 // installed (no MyFiles; only the start-up licence: the License
 // Activation Service era), so an empty table is never read as "nothing".
 func noteLicensing(e *env, s *model.Snapshot) {
-	if st := s.Licensing(); st.Message != "" {
+	if st := s.Licensing(); st.Message != "" && st.Source != model.NoLicenceFolder {
 		msg := st.Message
 		if s.Demo {
 			msg = strings.ReplaceAll(msg, s.Layout.Root, demoRootLabel)
