@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/lsui/lsui/internal/model/licfile"
@@ -107,7 +107,7 @@ func (s *Snapshot) Health() Health {
 		target := Target{Kind: TargetLicenceLine, File: l.File, Line: l.LineNo, Feature: l.Feature}
 		switch {
 		case x.What == LicenceEnd && x.Urgency == Expired:
-			if n := s.usedSince(l); n > 0 {
+			if n := s.expiredInUse(l); n > 0 {
 				add(Critical, target, "%s (%s) expired %s and is still in use by %d", l.Feature, l.Pos(), x.Date, n)
 			} else {
 				add(Warning, target, "%s (%s) expired %s", l.Feature, l.Pos(), x.Date)
@@ -215,28 +215,18 @@ func ageOf(now, t time.Time) string {
 	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
 }
 
-// usedSince counts identities that checked out l's feature after l expired.
-func (s *Snapshot) usedSince(l *licfile.Line) int {
-	if s.Usage == nil {
-		return 0
-	}
-	end := l.Expires.In(s.Location).AddDate(0, 0, 1)
-	n := 0
-	for _, id := range s.Usage.Identities {
-		if !id.LastSeen.Before(end) && hasFold(id.Features, l.Feature) {
-			n++
+// expiredInUse is how many licences of the expired line l's entitlement
+// are in use (the model's in use, DOMAIN.md §4.4: udadmin's assignments,
+// lmstat's checkouts) when every line of that entitlement has expired, so
+// nothing live serves them. While live lines remain, the over-installed
+// and over-limit rules judge the use instead.
+func (s *Snapshot) expiredInUse(l *licfile.Line) int {
+	for _, e := range s.Entitlements {
+		if e.Installed == 0 && !e.InstalledUnknown && slices.Contains(e.Lines, l) {
+			return e.InUse
 		}
 	}
-	return n
-}
-
-func hasFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+	return 0
 }
 
 func plural(n int, unit string) string {

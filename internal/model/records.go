@@ -59,7 +59,8 @@ type ErrorRecord struct {
 	Message string `json:"message"`
 }
 
-// ExpiresString is "permanent" or YYYY-MM-DD.
+// ExpiresString is "permanent" or YYYY-MM-DD; "" for a zero date that is
+// not permanent (unknown: an installed-unknown entitlement).
 func ExpiresString(d licfile.Date, permanent bool) string {
 	if permanent {
 		return "permanent"
@@ -118,9 +119,13 @@ type EntitlementRecord struct {
 	ThisMonth   int    `json:"this_month"` // distinct identities this month: the call-home figure
 	PeakMonth   int    `json:"peak_month"` // most checked out at once this month (concurrent models)
 	// InstalledUnknown: no licence file says how many are installed (the
-	// License Activation Service era); installed, overdraft and available
-	// are then 0 and mean nothing.
+	// License Activation Service era); installed, overdraft, expired and
+	// available are then 0 and mean nothing, expires is "" (unknown, not
+	// "permanent") and license_types is empty.
 	InstalledUnknown bool `json:"installed_unknown"`
+	// CSPState is "csp", "not_csp" or "unknown", the rule licenses --json's
+	// csp_state follows; csp stays for compatibility (false also when unknown).
+	CSPState string `json:"csp_state"`
 }
 
 // EntitlementRecords lists the entitlements.
@@ -138,6 +143,7 @@ func (s *Snapshot) EntitlementRecords() []EntitlementRecord {
 			InUse: e.InUse, Available: e.Available, Uncounted: e.Uncounted,
 			Expires: ExpiresString(e.Expires, e.Permanent), Types: types, CSP: e.CSP,
 			InUseSource: e.InUseSource, ThisMonth: e.ThisMonth, PeakMonth: e.PeakMonth, InstalledUnknown: e.InstalledUnknown,
+			CSPState: EntitlementCSPState(e, s.Settings).String(),
 		})
 	}
 	return out
