@@ -38,7 +38,7 @@ type Entitlement struct {
 
 	Expires   licfile.Date // earliest expiry among live lines; zero when Permanent or InstalledUnknown
 	Permanent bool         // false when InstalledUnknown: no licence says it
-	Types     []string // licence types (LT) seen, sorted
+	Types     []string     // licence types (LT) seen, sorted
 	CSP       bool
 	Lines     []*licfile.Line
 }
