@@ -122,16 +122,7 @@ func (s *Snapshot) Health() Health {
 		add(Warning, Target{Kind: TargetLicenceLine, File: e.File, Line: e.Line}, "malformed licence line %s", e.Error())
 	}
 	if s.Lmstat != nil && s.Lmstat.Down() {
-		why := s.Lmstat.Error
-		for _, srv := range s.Lmstat.Servers {
-			if why == "" && srv.Message != "" {
-				why = srv.Message
-			}
-		}
-		if why == "" {
-			why = "no server answered"
-		}
-		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: the licence server is down (%s); concurrent in use is counted from the log", why)
+		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: %s", s.LmstatDownReason())
 	}
 	if f, ok := UploadBacklogFinding(s.Uploads, s.Now); ok {
 		h.Findings = append(h.Findings, f)
@@ -157,6 +148,24 @@ func (s *Snapshot) Health() Health {
 	}
 	h.Findings = sorted
 	return h
+}
+
+// LmstatDownReason says, when the lmstat listing read shows the server
+// down, why and what is counted instead; "" when it is not down.
+func (s *Snapshot) LmstatDownReason() string {
+	if s.Lmstat == nil || !s.Lmstat.Down() {
+		return ""
+	}
+	why := s.Lmstat.Error
+	for _, srv := range s.Lmstat.Servers {
+		if why == "" && srv.Message != "" {
+			why = srv.Message
+		}
+	}
+	if why == "" {
+		why = "no server answered"
+	}
+	return fmt.Sprintf("the licence server is down (%s); concurrent in use is counted from the log", why)
 }
 
 // UploadBacklogFinding is the failed-upload backlog rule, the one the

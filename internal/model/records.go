@@ -341,6 +341,14 @@ func NewIdentityRecord(id usage.Identity, name string) IdentityRecord {
 type CheckoutsRecord struct {
 	Source   string                  `json:"source"` // "lmstat" or "log"
 	Features []CheckoutFeatureRecord `json:"features"`
+	// Listing names the lmstat listing that was read ("lmstat" for live
+	// output, else the file), "" when none.
+	Listing string `json:"listing"`
+	// Note says why the listing is not the source when one was read and
+	// the log is ("LS/x.txt: holds no feature usage: only lmutil's banner
+	// — server unreachable?; …", "lmstat: the licence server is down
+	// (…)"); "" otherwise.
+	Note string `json:"note"`
 }
 
 // CheckoutFeatureRecord is one feature's checkouts. For lmstat, in_use is
@@ -353,6 +361,9 @@ type CheckoutFeatureRecord struct {
 	Issued    int              `json:"issued"`
 	InUse     int              `json:"in_use"`
 	Checkouts []CheckoutRecord `json:"checkouts"`
+	// Uncounted: lmstat printed "(Uncounted, node-locked)" and no totals,
+	// so issued and in_use are 0 and mean nothing.
+	Uncounted bool `json:"uncounted"`
 }
 
 // CheckoutRecord is one checkout. start is RFC 3339 for the log; for
@@ -371,13 +382,13 @@ type CheckoutRecord struct {
 // checkouts of concurrent features (the only ones the log is followed for).
 func (s *Snapshot) CheckoutsRecord() CheckoutsRecord {
 	if s.Lmstat != nil && !s.Lmstat.Down() {
-		rec := CheckoutsRecord{Source: InUseLmstat, Features: []CheckoutFeatureRecord{}}
+		rec := CheckoutsRecord{Source: InUseLmstat, Features: []CheckoutFeatureRecord{}, Listing: s.LmstatSource}
 		taken, err := s.Lmstat.TakenTime(s.Location)
 		if err != nil {
 			taken = s.Now
 		}
 		for _, f := range s.Lmstat.Features {
-			fr := CheckoutFeatureRecord{Feature: f.Name, Issued: f.Issued, InUse: f.InUse, Checkouts: []CheckoutRecord{}}
+			fr := CheckoutFeatureRecord{Feature: f.Name, Issued: f.Issued, InUse: f.InUse, Checkouts: []CheckoutRecord{}, Uncounted: f.Uncounted}
 			for _, c := range f.Checkouts {
 				start := c.Start
 				if t, err := lmstat.StartTime(c.Start, taken, s.Location); err == nil {
@@ -390,6 +401,12 @@ func (s *Snapshot) CheckoutsRecord() CheckoutsRecord {
 		return rec
 	}
 	rec := CheckoutsRecord{Source: InUseLog, Features: []CheckoutFeatureRecord{}}
+	switch {
+	case s.LmstatRefused != nil:
+		rec.Listing, rec.Note = s.LmstatRefused.File, s.LmstatRefused.Error()
+	case s.Lmstat != nil:
+		rec.Listing, rec.Note = s.LmstatSource, "lmstat: "+s.LmstatDownReason()
+	}
 	if s.Usage == nil {
 		return rec
 	}
