@@ -97,11 +97,11 @@ type Snapshot struct {
 	// `lmstat -i` file, a listing with only lmutil's banner), naming its
 	// source; nil when none was refused. It is also in Problems.
 	LmstatRefused *Problem
-	Config       *config.Config // nil when ConfigErr is set
-	ConfigErr    error
-	Settings     *Settings
-	Uploads      []uploads.Upload
-	Problems     []Problem
+	Config        *config.Config // nil when ConfigErr is set
+	ConfigErr     error
+	Settings      *Settings
+	Uploads       []uploads.Upload
+	Problems      []Problem
 
 	licenceFolder    bool  // MyFiles exists and could be listed
 	licenceFolderErr error // why MyFiles could not be listed, when it exists
