@@ -93,11 +93,15 @@ type Snapshot struct {
 	// read; LmstatSource names it ("lmstat" for live output, else the file).
 	Lmstat       *lmstat.Listing
 	LmstatSource string
-	Config       *config.Config // nil when ConfigErr is set
-	ConfigErr    error
-	Settings     *Settings
-	Uploads      []uploads.Upload
-	Problems     []Problem
+	// LmstatRefused is why a listing that was read is not used (an
+	// `lmstat -i` file, a listing with only lmutil's banner), naming its
+	// source; nil when none was refused. It is also in Problems.
+	LmstatRefused *Problem
+	Config        *config.Config // nil when ConfigErr is set
+	ConfigErr     error
+	Settings      *Settings
+	Uploads       []uploads.Upload
+	Problems      []Problem
 
 	licenceFolder    bool  // MyFiles exists and could be listed
 	licenceFolderErr error // why MyFiles could not be listed, when it exists
@@ -368,6 +372,19 @@ func (s *Snapshot) loadLmstat(ctx context.Context, opt Options) {
 			return
 		}
 	}
+	refuse := func(why string) {
+		p := Problem{File: name, Message: why + "; concurrent in use is counted from the debug logs"}
+		s.Problems = append(s.Problems, p)
+		s.LmstatRefused = &p
+	}
+	switch {
+	case listing.Info:
+		refuse("an lmstat -i listing (the licence file summary), not lmstat -a: it says nothing of checkouts (capture `lmstat -a -c @localhost`)")
+		return
+	case listing.BannerOnly():
+		refuse("holds no feature usage: only lmutil's banner — server unreachable?")
+		return
+	}
 	for _, p := range listing.Problems {
 		s.Problems = append(s.Problems, Problem{File: p.File, Line: p.Line, Message: p.Message})
 	}
@@ -417,7 +434,7 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
 	// lmstat saw the server now, not at t: the past counts from the logs.
-	past.Lmstat, past.LmstatSource = nil, ""
+	past.Lmstat, past.LmstatSource, past.LmstatRefused = nil, "", nil
 	past.Entitlements = Entitlements(past.Lines, report, nil, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past
