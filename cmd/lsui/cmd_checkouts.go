@@ -37,7 +37,7 @@ func runCheckouts(e *env, g *globalOptions, topts tableOptions) int {
 	if g.json {
 		err = writeJSON(e.stdout, rec)
 	} else {
-		printCheckouts(e, s, rec, topts.width(e))
+		printCheckouts(e, g, s, rec, topts.width(e))
 	}
 	warnProblems(e, s)
 	if err != nil {
@@ -46,22 +46,37 @@ func runCheckouts(e *env, g *globalOptions, topts tableOptions) int {
 	return exitOK
 }
 
-func printCheckouts(e *env, s *model.Snapshot, rec model.CheckoutsRecord, width int) {
-	from := "the debug logs' open checkouts (no lmstat listing: pass --lmstat-file FILE)"
-	if rec.Source == model.InUseLmstat {
+func printCheckouts(e *env, g *globalOptions, s *model.Snapshot, rec model.CheckoutsRecord, width int) {
+	from := "the debug logs' open checkouts"
+	switch {
+	case rec.Source == model.InUseLmstat:
 		from = "lmstat -a"
-		if s.LmstatSource != "" && s.LmstatSource != model.InUseLmstat {
-			from += " (" + sanitize.Line(s.LmstatSource) + ")"
+		if rec.Listing != "" && rec.Listing != model.InUseLmstat {
+			from += " (" + sanitize.Line(rec.Listing) + ")"
 		}
+	case rec.Note != "":
+		// A listing was read but not used: the model says why.
+	case g.noExec:
+		from += " (no lmstat listing: --no-exec kept LS/lmstat from running; pass --lmstat-file FILE to read a captured one)"
+	default:
+		from += " (no lmstat listing: LS/lmstat gave none; pass --lmstat-file FILE to read a captured one)"
 	}
-	fmt.Fprintf(e.stdout, "Checked out now, from %s\n\n", from)
+	fmt.Fprintf(e.stdout, "Checked out now, from %s\n", from)
+	if rec.Note != "" {
+		fmt.Fprintf(e.stdout, "note: %s\n", sanitize.Line(rec.Note))
+	}
+	fmt.Fprintln(e.stdout)
 	sum := newTable(column{title: "FEATURE", cut: cutTail}, column{title: "IN USE", right: true}, column{title: "ISSUED", right: true})
 	for _, f := range rec.Features {
-		issued := "-"
-		if rec.Source == model.InUseLmstat {
+		inUse, issued := strconv.Itoa(f.InUse), "-"
+		switch {
+		case f.Uncounted:
+			// lmstat prints no totals for an uncounted feature.
+			inUse, issued = "-", "uncounted"
+		case rec.Source == model.InUseLmstat:
 			issued = strconv.Itoa(f.Issued)
 		}
-		sum.add(sanitize.Line(f.Feature), strconv.Itoa(f.InUse), issued)
+		sum.add(sanitize.Line(f.Feature), inUse, issued)
 	}
 	sum.write(e.stdout, width)
 	fmt.Fprintln(e.stdout)
