@@ -242,6 +242,10 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 		return fail(e, "payload list", err)
 	}
 	list, _, jerr := uploads.List(lsuiDir)
+	// Citrix's own call-home zips, beside lsui's folder: listed apart and
+	// read-only (lsui never uploads, moves or deletes them), as the
+	// dashboard's Uploads tab shows both.
+	citrix, cerr := payload.ListCitrix(layout.UsageDir)
 	b := uploads.FailedBacklog(list)
 	warning := ""
 	if backlogWarns(b, now) {
@@ -255,7 +259,16 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 			Failed       backlogRecord   `json:"failed"`
 			Warning      string          `json:"warning,omitempty"`
 			JournalError string          `json:"journal_error,omitempty"`
-		}{Dir: layout.Rel(lsuiDir), Uploads: []payloadRecord{}, Warning: warning}
+			CitrixDir    string          `json:"citrix_dir"`
+			Citrix       []citrixRecord  `json:"citrix"`
+			CitrixError  string          `json:"citrix_error,omitempty"`
+		}{Dir: layout.Rel(lsuiDir), Uploads: []payloadRecord{}, Warning: warning, CitrixDir: layout.Rel(layout.UsageDir), Citrix: []citrixRecord{}}
+		for _, u := range citrix {
+			out.Citrix = append(out.Citrix, citrixRecord{CitrixUpload: u, AgeSeconds: int64(now.Sub(u.Time).Seconds())})
+		}
+		if cerr != nil {
+			out.CitrixError = cerr.Error()
+		}
 		for _, u := range list {
 			r := payloadRecord{File: u.Name, Time: u.Time, Outcome: u.Outcome, Size: u.Size, AgeSeconds: int64(now.Sub(u.Time).Seconds())}
 			if u.Record != nil {
@@ -300,6 +313,10 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 		if len(list) == 0 {
 			fmt.Fprintf(e.stdout, "no payloads in %s\n", layout.Rel(lsuiDir))
 		}
+		printCitrixUploads(e, layout, citrix, now, topts.width(e))
+	}
+	if cerr != nil {
+		fmt.Fprintf(e.stderr, "warning: Citrix's uploads: %s\n", sanitize.Line(cerr.Error()))
 	}
 	if jerr != nil {
 		fmt.Fprintf(e.stderr, "warning: %s\n", sanitize.Line(jerr.Error()))
@@ -308,4 +325,30 @@ func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 		fmt.Fprintf(e.stderr, "warning: %s\n", warning)
 	}
 	return exitOK
+}
+
+// citrixRecord is one of Citrix's uploads in payload list --json.
+type citrixRecord struct {
+	payload.CitrixUpload
+	AgeSeconds int64 `json:"age_seconds"`
+}
+
+// printCitrixUploads lists Citrix's call-home zips under their own
+// heading, so none is mistaken for one of lsui's.
+func printCitrixUploads(e *env, layout model.Layout, list []payload.CitrixUpload, now time.Time, width int) {
+	fmt.Fprintf(e.stdout, "\nCitrix's call-home uploads in %s (Citrix's, read-only to lsui):\n", layout.Rel(layout.UsageDir))
+	if len(list) == 0 {
+		fmt.Fprintln(e.stdout, "none")
+		return
+	}
+	t := newTable(
+		column{title: "FILE", cut: cutTail},
+		column{title: "OUTCOME", cut: cutTail},
+		column{title: "SIZE", right: true},
+		column{title: "AGE", right: true},
+	)
+	for _, u := range list {
+		t.add(sanitize.Line(u.Name), u.Outcome, textfmt.Bytes(u.Size), textfmt.Age(now, u.Time))
+	}
+	t.write(e.stdout, width)
 }

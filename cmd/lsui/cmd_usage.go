@@ -85,8 +85,11 @@ func printUsage(e *env, r model.UsageRecord, width int) {
 			users++
 		}
 	}
-	fmt.Fprintf(e.stdout, "Usage for %s (%s): %d users, %d devices, %d denied, %d undated log lines\n",
-		r.Month, r.Timezone, users, devices, r.Denied, r.UndatedLines)
+	// Denied and unsupported requests are counted apart from usage, and
+	// said the same way.
+	fmt.Fprintf(e.stdout, "Usage for %s (%s): %s, %s, %d denied, %d unsupported, %s\n",
+		r.Month, r.Timezone, textfmt.Plural(users, "user"), textfmt.Plural(devices, "device"), r.Denied, r.Unsupported,
+		textfmt.Plural(r.UndatedLines, "undated log line"))
 	if r.LogsFrom != "" {
 		fmt.Fprintf(e.stdout, "logs cover %s onwards\n", r.LogsFrom)
 	}
