@@ -121,7 +121,7 @@ func runReceive(e *env, f receiveOptions) int {
 	if tlsConfig != nil {
 		scheme = "https"
 	}
-	fmt.Fprintf(e.stderr, "lsui receive: listening on %s://%s/, storing in %s (Ctrl+C stops)\n", scheme, ln.Addr(), f.dir)
+	fmt.Fprintf(e.stderr, "lsui receive: listening on %s, storing in %s (Ctrl+C stops)\n", listenURL(scheme, host, ln.Addr()), f.dir)
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -150,4 +150,29 @@ func runReceive(e *env, f receiveOptions) int {
 		return fail(e, "receive", err)
 	}
 	return exitOK
+}
+
+// listenURL is where the receiver listens, as the user asked for it: the
+// host given (Go reports 0.0.0.0 as [::], which reads as IPv6 only), the
+// port bound (which --listen …:0 leaves to the system), and a word when
+// that is every interface.
+func listenURL(scheme, host string, addr net.Addr) string {
+	port := addr.String()
+	if tcp, ok := addr.(*net.TCPAddr); ok {
+		port = strconv.Itoa(tcp.Port)
+	} else if _, p, err := net.SplitHostPort(port); err == nil {
+		port = p
+	}
+	every := host == ""
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		every = true
+	}
+	if host == "" {
+		host = "0.0.0.0"
+	}
+	u := scheme + "://" + net.JoinHostPort(host, port) + "/"
+	if every {
+		u += " (every interface)"
+	}
+	return u
 }
