@@ -43,7 +43,7 @@ type payloadBuildOptions struct {
 func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 	var opts payloadBuildOptions
 	cmd := &cobra.Command{
-		Use:   "build [--out FILE] [--json]",
+		Use:   "build [--out FILE [--force]] [--json]",
 		Short: "build today's payload without uploading it",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
