@@ -1,7 +1,6 @@
 package usage
 
 import (
-	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -59,11 +58,11 @@ func (x *index) order(s SortMode) []int32 {
 	}
 	switch s {
 	case ByLastSeen:
-		slices.SortStableFunc(o, func(a, b int32) int { return ids[b].LastSeen.Compare(ids[a].LastSeen) })
+		sortByKey(o, func(i int32) sortKey { return timeKey(ids[i].LastSeen, true) })
 	case ByFirstSeen:
-		slices.SortStableFunc(o, func(a, b int32) int { return ids[a].FirstSeen.Compare(ids[b].FirstSeen) })
+		sortByKey(o, func(i int32) sortKey { return timeKey(ids[i].FirstSeen, false) })
 	case ByFeatures:
-		slices.SortStableFunc(o, func(a, b int32) int { return len(ids[b].Features) - len(ids[a].Features) })
+		sortByKey(o, func(i int32) sortKey { return sortKey{s: -int64(len(ids[i].Features))} })
 	}
 	x.orders[s] = o
 	return o
