@@ -95,6 +95,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		return nil, fmt.Errorf("build payload: server id: %w", err)
 	}
 	licences, err := licenceFiles(s.Layout.MyFiles)
+	if err == nil {
+		err = checkEntryCount(len(licences))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("build payload: %w", err)
 	}
@@ -166,6 +169,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 	}
 	if err == nil {
 		err = ctx.Err()
+	}
+	if err == nil {
+		err = checkEntrySizes(m.Files, len(s.Usage.Identities))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build payload %s: %w", out, err)
