@@ -138,7 +138,8 @@ func hostileRoot(t *testing.T) (root, udadmin string) {
 
 func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 	root, udadmin := hostileRoot(t)
-	common := []string{"--root", root, "--now", fixedNow, "--tz", "UTC", "--udadmin-file", udadmin}
+	common := []string{"--root", root, "--now", fixedNow, "--tz", "UTC"}
+	sources := []string{"--udadmin-file", udadmin}
 	// The checker itself must see every planted hazard, or a pass below
 	// would prove nothing.
 	if h := strings.Join(terminalHazards(hostileToken), ";"); !strings.Contains(h, "U+001B") ||
@@ -165,7 +166,11 @@ func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(strings.Join(c.args, " "), func(t *testing.T) {
-			out, errOut, code := lsui(t, nil, append(append([]string{}, c.args...), common...)...)
+			args := append(append([]string{}, c.args...), common...)
+			if c.args[0] != "payload" && c.args[0] != "config" {
+				args = append(args, sources...) // the commands that count use
+			}
+			out, errOut, code := lsui(t, nil, args...)
 			if code != exitOK && !(c.args[0] == "check" && code == int(model.Critical)) {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
@@ -181,7 +186,7 @@ func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 	// `lsui upload` refuses to put a licence file with control characters
 	// in its name into a payload; the refusal names it, sanitized. (No
 	// request is made: nothing listens on port 9.)
-	out, errOut, code := lsui(t, nil, append([]string{"upload", "--endpoint", "http://127.0.0.1:9/"}, common...)...)
+	out, errOut, code := lsui(t, nil, append(append([]string{"upload", "--endpoint", "http://127.0.0.1:9/"}, common...), sources...)...)
 	if code != exitFail || !strings.Contains(errOut, "rename it") {
 		t.Errorf("upload with a hostile licence file name: exit %d, stderr %q", code, errOut)
 	}
@@ -189,7 +194,7 @@ func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 	assertTerminalSafe(t, "upload stderr", errOut)
 
 	// The warning about the unreadable "log" names it, sanitized.
-	_, errOut, _ = lsui(t, nil, append([]string{"usage"}, common...)...)
+	_, errOut, _ = lsui(t, nil, append(append([]string{"usage"}, common...), sources...)...)
 	if !strings.Contains(errOut, "LS/unreadable") || !strings.Contains(errOut, "udadmin") {
 		t.Errorf("stderr lacks the warnings naming the hostile sources:\n%s", errOut)
 	}
@@ -203,10 +208,14 @@ func TestHostileTextIsSanitizedInTextOutput(t *testing.T) {
 // terminal showing `lsui … --json` unpiped would act on them.
 func TestHostileTextInJSONOutput(t *testing.T) {
 	root, udadmin := hostileRoot(t)
-	common := []string{"--json", "--root", root, "--now", fixedNow, "--tz", "UTC", "--udadmin-file", udadmin}
+	common := []string{"--json", "--root", root, "--now", fixedNow, "--tz", "UTC"}
 	for _, cmd := range [][]string{{"licenses"}, {"entitlements"}, {"usage"}, {"payload", "list"}} {
 		t.Run(strings.Join(cmd, " "), func(t *testing.T) {
-			out, errOut, code := lsui(t, nil, append(append([]string{}, cmd...), common...)...)
+			args := append(append([]string{}, cmd...), common...)
+			if cmd[0] != "payload" {
+				args = append(args, "--udadmin-file", udadmin)
+			}
+			out, errOut, code := lsui(t, nil, args...)
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}

@@ -1,19 +1,28 @@
 // Command lsui is a terminal dashboard and scriptable CLI for Citrix License
 // Server administrators. This package is thin: it parses the command line,
 // opens the licence server and hands over to the domain and view packages.
+//
+// Each command lives in its own cmd_<name>.go: a constructor returning the
+// *cobra.Command, an options struct holding its flags and a run function.
+// The command tree is built anew for every run, so no flag value outlives
+// one invocation (and tests run commands in-process side by side).
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
 	"runtime/pprof"
-	"sort"
-	"strings"
+
+	"github.com/spf13/cobra"
 )
 
 func main() {
+	// Started from Explorer, lsui opens the dashboard like any console
+	// program instead of cobra's "this is a command line tool" notice.
+	cobra.MousetrapHelpText = ""
 	stop := startProfile(os.Getenv("LSUI_CPUPROFILE"))
 	code := run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
@@ -45,6 +54,15 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// isTerminal says whether a stream is a terminal; nil means "ask the
+	// operating system" (tests set it to pretend).
+	isTerminal func(any) bool
+	// termWidth is the terminal's width in cells, 0 when unknown; nil
+	// means "ask the operating system".
+	termWidth func(any) int
+	// demoDir is the demo's temporary copy once one is written, so
+	// messages show it as DEMO.
+	demoDir string
 }
 
 // Exit statuses shared by every command (check uses the Nagios codes).
@@ -54,67 +72,72 @@ const (
 	exitUsage = 2
 )
 
-// command is one `lsui NAME`. Commands register themselves from their own
-// files so each command's code stays in one place.
-type command struct {
-	name    string
-	summary string
-	usage   string // the text after "lsui NAME", e.g. "[--json]"
-	// flags adds the command's own flags; the common ones are always there.
-	flags func(fs *flagSet)
-	run   func(e *env, o *options, args []string) int
-	// longRunning marks a command that runs until stopped (receive, view);
-	// the others read, print and exit.
-	longRunning bool
+// exitStatus carries a command's exit status out of cobra once the
+// command has said what it had to say.
+type exitStatus int
+
+func (s exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(s)) }
+
+// status turns a run function's exit code into RunE's result.
+func status(code int) error {
+	if code == exitOK {
+		return nil
+	}
+	return exitStatus(code)
 }
 
-var commands = map[string]*command{}
+// usageError is a command line that cannot be run as given: exit 2, one
+// line naming the command and where its help is.
+type usageError struct{ msg string }
 
-func register(c *command) { commands[c.name] = c }
+func (u usageError) Error() string { return u.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
 
 func run(args []string, e *env) int {
-	name := ""
-	// The command is the first argument that is not a flag; common flags may
-	// come before it.
-	for i, a := range args {
-		if a == "--" {
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			if i == 0 || !takesValue(args[i-1]) {
-				name = a
-				args = append(append([]string{}, args[:i]...), args[i+1:]...)
-				break
-			}
+	root := newRootCommand(e)
+	root.SetArgs(args)
+	if len(args) > 0 && (args[0] == cobra.ShellCompRequestCmd || args[0] == cobra.ShellCompNoDescRequestCmd) {
+		// Completion offers a command's flags: hide the common ones it
+		// does not take, as its help does.
+		if c, _, err := root.Find(args[1:]); err == nil {
+			hideForeignFlags(c)
 		}
 	}
-	if name == "help" {
-		if len(args) > 0 {
-			return run([]string{args[0], "--help"}, e)
-		}
-		printHelp(e.stdout)
+	c, err := root.ExecuteC()
+	if err == nil {
 		return exitOK
 	}
-	c := dashboardCommand
-	if name != "" {
-		var ok bool
-		if c, ok = commands[name]; !ok {
-			fmt.Fprintf(e.stderr, "lsui: unknown command %q (see lsui --help)\n", name)
-			return exitUsage
+	var st exitStatus
+	if errors.As(err, &st) {
+		return int(st)
+	}
+	// Everything else is cobra's or ours about the command line itself.
+	name := "lsui"
+	if c != nil {
+		name = c.CommandPath()
+	}
+	fmt.Fprintf(e.stderr, "%s: %s (see %s --help)\n", name, oneLine(err.Error()), name)
+	return exitUsage
+}
+
+// oneLine keeps an error on one line (cobra's suggestions come on several).
+func oneLine(s string) string {
+	out := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '\n' || c == '\t' || c == ' ' {
+			space = len(out) > 0
+			continue
 		}
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		out = append(out, c)
 	}
-	o, rest, err := parseFlags(c, args, e)
-	if err == errHelp {
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", strings.TrimSpace("lsui "+c.name), err)
-		return exitUsage
-	}
-	if c != dashboardCommand && !c.longRunning {
-		tuneGCForOneShot(e.getenv)
-	}
-	return c.run(e, o, rest)
+	return string(out)
 }
 
 // oneShotMemory is the heap a one-shot command may reach before the
@@ -133,27 +156,4 @@ func tuneGCForOneShot(getenv func(string) string) {
 	}
 	debug.SetGCPercent(-1)
 	debug.SetMemoryLimit(oneShotMemory)
-}
-
-func printHelp(w io.Writer) {
-	fmt.Fprintln(w, "lsui: a terminal dashboard for Citrix License Server administrators")
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Usage:")
-	fmt.Fprintln(w, "  lsui [flags]")
-	fmt.Fprintln(w, "      open the dashboard (the demo server when none is installed)")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		c := commands[n]
-		fmt.Fprintf(w, "  lsui %s\n      %s\n", strings.TrimSpace(n+" "+c.usage), c.summary)
-	}
-	fmt.Fprintln(w)
-	fmt.Fprintln(w, "Run 'lsui COMMAND --help' for a command's flags. The dashboard's and the common flags:")
-	fs := newFlagSet("lsui", &options{}, io.Discard)
-	dashboardCommand.flags(fs)
-	fs.SetOutput(w)
-	fs.PrintDefaults()
 }

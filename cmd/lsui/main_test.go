@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/cobra"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -146,10 +148,23 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestHelpOnEveryCommand(t *testing.T) {
-	for name := range commands {
-		out, _, code := lsui(t, nil, name, "--help")
-		if code != exitOK || !strings.Contains(out, "Usage: lsui "+name) {
-			t.Errorf("%s --help: exit %d, %q", name, code, out)
+	var paths [][]string
+	var walk func(c *cobra.Command, path []string)
+	walk = func(c *cobra.Command, path []string) {
+		for _, sub := range c.Commands() {
+			p := append(append([]string{}, path...), sub.Name())
+			paths = append(paths, p)
+			walk(sub, p)
+		}
+	}
+	walk(newRootCommand(&env{getenv: func(string) string { return "" }}), nil)
+	if len(paths) < 15 {
+		t.Fatalf("only %d commands found: %v", len(paths), paths)
+	}
+	for _, p := range paths {
+		out, _, code := lsui(t, nil, append(p, "--help")...)
+		if code != exitOK || !strings.Contains(out, "Usage: lsui "+strings.Join(p, " ")) {
+			t.Errorf("%v --help: exit %d, %q", p, code, out)
 		}
 	}
 	out, _, code := lsui(t, nil, "--help")

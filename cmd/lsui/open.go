@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 	"unicode"
@@ -29,23 +30,57 @@ type opened struct {
 	cleanup func()
 }
 
-// resolve finds the root (flag, LSUI_ROOT, installed server, else the demo)
-// and, for the demo, writes its private copy.
-func resolve(e *env, o *options) (*opened, error) {
-	opts := model.Options{Now: o.Now(), Location: o.loc, UdadminFile: o.udadminFile, NoExec: o.noExec}
-	if !o.demo {
-		root, err := model.ResolveRoot(o.root, e.getenv)
-		if err == nil {
-			opts.Root = root
-			return &opened{opts: opts, cleanup: func() {}}, nil
-		}
-		if !errors.Is(err, model.ErrNoServer) {
-			return nil, err
-		}
+// rootChoice is which licensing root a command opens.
+type rootChoice struct {
+	root string // "" for the demo
+	demo bool
+	// notice is what the dashboard shows when it opened the demo because
+	// no server was found.
+	notice string
+}
+
+// chooseRoot picks the root: --demo, else --root, LSUI_ROOT or the
+// installed server. Without one, only the dashboard (demoWhenNone) opens
+// the demo, saying so; every other command fails naming where it looked,
+// so no script reads fictional licences.
+func chooseRoot(e *env, g *globalOptions, demoWhenNone bool) (rootChoice, error) {
+	if g.demo {
+		return rootChoice{demo: true}, nil
+	}
+	root, err := model.ResolveRoot(g.root, e.getenv)
+	if err == nil {
+		return rootChoice{root: root}, nil
+	}
+	if !errors.Is(err, model.ErrNoServer) {
+		return rootChoice{}, err
+	}
+	looked := strings.Join(model.DefaultRoots(), " and ")
+	if demoWhenNone {
+		return rootChoice{demo: true, notice: fmt.Sprintf("no licence server found (looked in %s); showing the demo server", looked)}, nil
+	}
+	return rootChoice{}, fmt.Errorf("no licence server found (looked in %s; LSUI_ROOT is not set): pass --root DIR, or --demo for the demo server", looked)
+}
+
+// resolve opens the root a command names; see chooseRoot.
+func resolve(e *env, g *globalOptions) (*opened, error) {
+	c, err := chooseRoot(e, g, false)
+	if err != nil {
+		return nil, err
+	}
+	return openRoot(e, g, c)
+}
+
+// openRoot makes the options to load c with and, for the demo, writes its
+// private copy.
+func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
+	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, NoExec: g.noExec}
+	if !c.demo {
+		opts.Root = c.root
+		return &opened{opts: opts, cleanup: func() {}}, nil
 	}
 	// The demo server is a fictional one: its zone is UTC unless --tz says
 	// otherwise, so its output is the same on every machine.
-	if o.tz == "" {
+	if g.tz == "" {
 		opts.Location = time.UTC
 	}
 	dir, err := os.MkdirTemp("", "lsui-demo-")
@@ -59,6 +94,7 @@ func resolve(e *env, o *options) (*opened, error) {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	opts.Root, opts.Demo = d.Dir, true
+	e.demoDir = d.Dir
 	if opts.UdadminFile == "" {
 		opts.UdadminFile = d.UdadminFile
 	}
@@ -73,8 +109,8 @@ func noteDemoWrite(e *env, op *opened) {
 }
 
 // load resolves and loads the root; the caller must call cleanup.
-func load(e *env, o *options, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
-	op, err := resolve(e, o)
+func load(e *env, g *globalOptions, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
+	op, err := resolve(e, g)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -97,9 +133,16 @@ func rootLabel(s *model.Snapshot) string {
 	return s.Layout.Root
 }
 
-// fail prints one clear line and returns the failure status.
+// fail prints one clear line and returns the failure status. The demo's
+// temporary folder is shown as DEMO: the user never sees a name that is
+// gone when lsui exits.
 func fail(e *env, cmd string, err error) int {
-	fmt.Fprintf(e.stderr, "lsui %s: %s\n", cmd, sanitize.Line(err.Error()))
+	msg := err.Error()
+	if e.demoDir != "" {
+		msg = strings.ReplaceAll(msg, e.demoDir+string(os.PathSeparator), demoRootLabel+"/")
+		msg = strings.ReplaceAll(msg, e.demoDir, demoRootLabel)
+	}
+	fmt.Fprintf(e.stderr, "%s: %s\n", strings.TrimSpace("lsui "+cmd), sanitize.Line(msg))
 	return exitFail
 }
 

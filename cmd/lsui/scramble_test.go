@@ -100,8 +100,80 @@ func TestScrambleNames(t *testing.T) {
 func TestScrambleRotateWarns(t *testing.T) {
 	root := demoRoot(t)
 	lsui(t, nil, "config", "scramble", "on", "--root", root, "--now", fixedNow)
-	out, errOut, code := lsui(t, nil, "scramble", "rotate", "--root", root, "--now", fixedNow, "--tz", "UTC")
+	out, errOut, code := lsui(t, nil, "scramble", "rotate", "--yes", "--root", root, "--now", fixedNow, "--tz", "UTC")
 	if code != exitOK || !strings.Contains(errOut, "continuity breaks") || !strings.Contains(out, "2026-12-01") {
 		t.Errorf("exit %d\nstdout %q\nstderr %q", code, out, errOut)
+	}
+}
+
+// lsuiOnTerminal runs the CLI as if stdin and stderr were a terminal, with
+// input typed on it.
+func lsuiOnTerminal(t *testing.T, input string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb strings.Builder
+	e := &env{stdin: strings.NewReader(input), stdout: &out, stderr: &errb, getenv: func(string) string { return "" },
+		isTerminal: func(any) bool { return true }}
+	code = run(args, e)
+	return out.String(), errb.String(), code
+}
+
+func TestScrambleRotateConfirms(t *testing.T) {
+	root := demoRoot(t)
+	common := []string{"--root", root, "--now", fixedNow, "--tz", "UTC"}
+	lsui(t, nil, append([]string{"config", "scramble", "on"}, common...)...)
+	keyFile := scramble.KeyFilePath(filepath.Join(root, "WebServicesForLicensing"))
+	before, _ := os.ReadFile(keyFile)
+	unchanged := func(what string) {
+		t.Helper()
+		if after, _ := os.ReadFile(keyFile); string(after) != string(before) {
+			t.Errorf("%s changed the key file", what)
+		}
+	}
+
+	// A script without --yes: refused, one line saying what to pass.
+	_, errOut, code := lsui(t, nil, append([]string{"scramble", "rotate"}, common...)...)
+	if code != exitFail || !strings.Contains(errOut, "pass --yes") {
+		t.Errorf("no terminal, no --yes: exit %d, %q", code, errOut)
+	}
+	unchanged("a refused rotation")
+
+	// On a terminal: asked; anything but y is no.
+	for _, answer := range []string{"n\n", "\n", ""} {
+		_, errOut, code = lsuiOnTerminal(t, answer, append([]string{"scramble", "rotate", "--immediate"}, common...)...)
+		if code != exitFail || !strings.Contains(errOut, "Rotate the scramble key? [y/N]") || !strings.Contains(errOut, "not rotated") {
+			t.Errorf("answer %q: exit %d, %q", answer, code, errOut)
+		}
+	}
+	unchanged("a declined rotation")
+	out, errOut, code := lsuiOnTerminal(t, "y\n", append([]string{"scramble", "rotate"}, common...)...)
+	if code != exitOK || !strings.Contains(out, "effective 2026-12-01T00:00:00Z") {
+		t.Fatalf("answer y: exit %d\n%s\n%s", code, out, errOut)
+	}
+	pending := strings.Fields(out)[3] // "rotated OLD -> NEW, effective …"
+	pending = strings.TrimSuffix(pending, ",")
+
+	// --cancel withdraws the pending key; a second --cancel has nothing to do.
+	out, errOut, code = lsui(t, nil, append([]string{"scramble", "rotate", "--cancel"}, common...)...)
+	if code != exitOK || !strings.Contains(out, "withdrew pending key "+pending) {
+		t.Errorf("--cancel: exit %d, %q %q", code, out, errOut)
+	}
+	unchanged2, _ := os.ReadFile(keyFile)
+	if strings.Contains(string(unchanged2), "key "+pending) {
+		t.Error("the withdrawn key's bytes are still in the file")
+	}
+	_, errOut, code = lsui(t, nil, append([]string{"scramble", "rotate", "--cancel"}, common...)...)
+	if code != exitFail || !strings.Contains(errOut, "no rotation is pending") {
+		t.Errorf("second --cancel: exit %d, %q", code, errOut)
+	}
+	if _, errOut, code = lsui(t, nil, append([]string{"scramble", "rotate", "--cancel", "--immediate"}, common...)...); code != exitUsage {
+		t.Errorf("--cancel --immediate: exit %d, %q; want a usage error", code, errOut)
+	}
+}
+
+func TestScrambleRotateOnTheDemoSaysWhatIsMissing(t *testing.T) {
+	_, errOut, code := lsui(t, nil, "scramble", "rotate", "--yes", "--demo", "--now", fixedNow)
+	if code != exitFail || strings.Contains(errOut, os.TempDir()) || !strings.Contains(errOut, "DEMO/WebServicesForLicensing/lsui-scramble.key") ||
+		!strings.Contains(errOut, "lsui config scramble on") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("exit %d, %q: want one line naming DEMO's key file and the fix", code, errOut)
 	}
 }

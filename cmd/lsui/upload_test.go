@@ -152,7 +152,7 @@ func TestInspectList(t *testing.T) {
 	if out, _, code := lsui(t, nil, "payload", "inspect", "--list", bad); code != exitFail || !strings.HasPrefix(out, "REJECTED: ") {
 		t.Errorf("--list of a non-zip: exit %d %q", code, out)
 	}
-	if _, errOut, code := lsui(t, nil, "payload", "build", "--list", "--root", root); code != exitUsage || !strings.Contains(errOut, "--list applies to inspect only") {
+	if _, errOut, code := lsui(t, nil, "payload", "build", "--list", "--root", root); code != exitUsage || !strings.Contains(errOut, "unknown flag: --list") {
 		t.Errorf("build --list: exit %d %q", code, errOut)
 	}
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -39,21 +40,26 @@ func DefaultRoots() []string {
 	return linuxRoots
 }
 
-// ErrNoServer means no licensing root was given and none is installed; the
-// caller then opens the demo server.
+// ErrNoServer means no licensing root was given and none is installed. Only
+// the dashboard then opens the demo server; every other command fails
+// naming DefaultRoots.
 var ErrNoServer = errors.New("no Citrix licence server found")
 
 // ResolveRoot picks the licensing root: the flag, else LSUI_ROOT, else the
 // first default folder that exists. A root that was asked for but does not
-// exist is an error, never a silent fall-back to the demo.
+// exist, and a default one that exists but cannot be read, are errors
+// naming the folder, never a silent fall-back to the demo.
 func ResolveRoot(flagRoot string, getenv func(string) string) (string, error) {
 	for _, asked := range []struct{ value, from string }{{flagRoot, "--root"}, {getenv("LSUI_ROOT"), "LSUI_ROOT"}} {
 		if asked.value == "" {
 			continue
 		}
 		st, err := os.Stat(asked.value)
+		if errors.Is(err, fs.ErrNotExist) {
+			return "", fmt.Errorf("%s %s: no such folder", asked.from, asked.value)
+		}
 		if err != nil {
-			return "", fmt.Errorf("%s %s: %w", asked.from, asked.value, err)
+			return "", fmt.Errorf("%s %s: %w", asked.from, asked.value, pathReason(err))
 		}
 		if !st.IsDir() {
 			return "", fmt.Errorf("%s %s: not a folder", asked.from, asked.value)
@@ -61,11 +67,39 @@ func ResolveRoot(flagRoot string, getenv func(string) string) (string, error) {
 		return filepath.Abs(asked.value)
 	}
 	for _, dir := range DefaultRoots() {
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			return dir, nil
+		st, err := os.Stat(dir)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
 		}
+		if err == nil && st.IsDir() {
+			if f, oerr := os.Open(dir); oerr != nil {
+				err = oerr
+			} else {
+				_, err = f.Readdirnames(1)
+				f.Close()
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
+			}
+		} else if err == nil {
+			err = errors.New("not a folder")
+		}
+		if err != nil {
+			return "", fmt.Errorf("%s: the licence server's folder cannot be read (%w); run lsui as an account that can read it, or pass --root DIR", dir, pathReason(err))
+		}
+		return dir, nil
 	}
 	return "", ErrNoServer
+}
+
+// pathReason is the plain reason of a file error ("permission denied"),
+// for messages that already name the path.
+func pathReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Layout is where a licensing root keeps each thing. Folder names match

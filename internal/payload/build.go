@@ -266,6 +266,7 @@ func licenceFiles(dir string) ([]licence, error) {
 	}
 	var out []licence
 	folded := map[string]string{}
+	var names nameFolder
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".lic") {
 			continue
@@ -276,10 +277,11 @@ func licenceFiles(dir string) ([]licence, error) {
 		}
 		// Inspect flags names that differ only in case, because they
 		// collide when a support engineer unpacks the zip on Windows.
-		if other, dup := folded[strings.ToLower(name)]; dup {
+		key := names.fold(name)
+		if other, dup := folded[key]; dup {
 			return nil, fmt.Errorf("licence files %s and %s differ only in case: rename one", quoted(other), quoted(name))
 		}
-		folded[strings.ToLower(name)] = name
+		folded[key] = name
 		out = append(out, licence{name: name, path: filepath.Join(dir, name)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })

@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	kzip "github.com/klauspost/compress/zip"
+
+	"github.com/lsui/lsui/internal/zipdir"
 )
 
 // Report is what an inspection found; its JSON is `lsui payload inspect
@@ -363,7 +365,7 @@ func (l Limits) orDefault() Limits {
 // what the first phase leaves for the second.
 type inspection struct {
 	rep  *Report
-	dir  *directory
+	dir  *zipdir.Directory
 	lim  Limits
 	skip []bool // entries not to read
 	// byName finds the first entry of each name; the manifest check would
@@ -379,37 +381,43 @@ type inspection struct {
 // zip as a whole is over a cap, so nothing is decompressed.
 func (in *inspection) checkEntries() bool {
 	rep, lim := in.rep, in.lim
-	rep.Entries = make([]Entry, len(in.dir.entries))
-	in.skip = make([]bool, len(in.dir.entries))
-	exact := make(map[string]int, len(in.dir.entries))
+	rep.Entries = make([]Entry, len(in.dir.Entries))
+	in.skip = make([]bool, len(in.dir.Entries))
+	exact := make(map[string]int, len(in.dir.Entries))
 	in.byName = exact
-	folded := make(map[string]int, len(in.dir.entries))
+	folded := make(map[string]int, len(in.dir.Entries))
+	var names nameFolder
 	var total uint64
-	for i, d := range in.dir.entries {
+	for i, d := range in.dir.Entries {
 		e := &rep.Entries[i]
-		*e = Entry{Name: d.name, Size: clampInt64(d.usize), Compressed: clampInt64(d.csize),
-			Method: methodName(d.method), Dir: strings.HasSuffix(d.name, "/"), Check: CheckPending}
-		for _, p := range nameProblems(d.name) {
+		*e = Entry{Name: d.Name, Size: clampInt64(d.UncompressedSize), Compressed: clampInt64(d.CompressedSize),
+			Method: methodName(d.Method), Dir: strings.HasSuffix(d.Name, "/"), Check: CheckPending}
+		for _, p := range nameProblems(d.Name) {
 			in.entryProblem(i, "%s", p)
 		}
-		lower := strings.ToLower(d.name)
-		if j, dup := exact[d.name]; dup {
+		if j, dup := exact[d.Name]; dup {
 			in.entryProblem(i, "duplicate name (also entry %d)", j+1)
 		} else {
-			exact[d.name] = i
-			if j, dup := folded[lower]; dup {
-				in.entryProblem(i, "name differs only in case from %s", quoted(rep.Entries[j].Name))
+			exact[d.Name] = i
+			key := names.fold(d.Name)
+			if j, dup := folded[key]; dup {
+				other := rep.Entries[j].Name
+				if strings.EqualFold(other, d.Name) {
+					in.entryProblem(i, "name differs only in case from %s", quoted(other))
+				} else {
+					in.entryProblem(i, "name is the same file as %s once extracted (Unicode form, case, or trailing dots and spaces)", quoted(other))
+				}
 			} else {
-				folded[lower] = i
+				folded[key] = i
 			}
 		}
-		switch d.fileType() {
-		case typeSymlink:
+		switch d.Type() {
+		case zipdir.Symlink:
 			e.Symlink = true
 			in.entryProblem(i, "symlink entry (shown as data, never followed)")
-		case typeSpecial:
+		case zipdir.Special:
 			in.entryProblem(i, "special file entry (device, pipe or socket)")
-		case typeDir:
+		case zipdir.Folder:
 			if !e.Dir {
 				// Tools disagree on whether this is a folder or a file;
 				// either way its content would go unchecked.
@@ -419,31 +427,31 @@ func (in *inspection) checkEntries() bool {
 		}
 		if e.Dir {
 			e.Check = CheckFolder
-			if d.usize > 0 {
+			if d.UncompressedSize > 0 {
 				in.entryProblem(i, "folder entry with content")
 			}
 		}
-		if d.flags&0x1 != 0 {
+		if d.Flags&zipdir.FlagEncrypted != 0 {
 			in.entryProblem(i, "encrypted")
 			in.skip[i] = true
 		}
-		if d.method != kzip.Store && d.method != kzip.Deflate {
+		if d.Method != kzip.Store && d.Method != kzip.Deflate {
 			// Other decompressors (zstd, xz, bzip2) can allocate large
 			// windows on hostile input; payloads only ever use deflate.
-			in.entryProblem(i, "compression method %d not allowed (store and deflate only)", d.method)
+			in.entryProblem(i, "compression method %d not allowed (store and deflate only)", d.Method)
 			in.skip[i] = true
 		}
-		if d.usize > uint64(lim.MaxEntry) {
-			in.entryProblem(i, "declares %d bytes, over the %d MiB cap per entry", d.usize, lim.MaxEntry>>20)
+		if d.UncompressedSize > uint64(lim.MaxEntry) {
+			in.entryProblem(i, "declares %d bytes, over the %d MiB cap per entry", d.UncompressedSize, lim.MaxEntry>>20)
 			in.skip[i] = true
-		} else if d.usize > ratioFloor && (d.csize == 0 || float64(d.usize)/float64(d.csize) > lim.MaxRatio) {
-			in.entryProblem(i, "compression ratio %s over the cap of %.0f (a zip bomb?)", ratio(d.usize, d.csize), lim.MaxRatio)
+		} else if d.UncompressedSize > ratioFloor && (d.CompressedSize == 0 || float64(d.UncompressedSize)/float64(d.CompressedSize) > lim.MaxRatio) {
+			in.entryProblem(i, "compression ratio %s over the cap of %.0f (a zip bomb?)", ratio(d.UncompressedSize, d.CompressedSize), lim.MaxRatio)
 			in.skip[i] = true
 		}
 		if in.skip[i] && !e.Dir {
 			e.Check = CheckUnread
 		}
-		if total += d.usize; total < d.usize {
+		if total += d.UncompressedSize; total < d.UncompressedSize {
 			total = math.MaxUint64
 		}
 	}

@@ -17,9 +17,13 @@ package payload
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/zipdir"
 )
 
 // Entry names inside a payload.
@@ -70,12 +74,26 @@ var DefaultLimits = Limits{
 // honestly.
 const ratioFloor = 64 << 10
 
-// nameProblems lists what makes name unsafe as a path inside an archive.
+// maxNameLen caps an entry name in bytes, and maxSegmentLen one segment of
+// it: a payload's longest name is licenses/ and a licence file's name,
+// which Windows keeps under 260 characters with its folder, and 255 bytes
+// is the longest file name ext4, APFS and NTFS agree on. The central
+// directory reader refuses names over maxNameLen before holding them.
+const (
+	maxNameLen    = 1024
+	maxSegmentLen = 255
+)
+
+// nameProblems lists what makes name unsafe as a path inside an archive,
+// or makes it name a file other than the one it spells once extracted.
 // Inspect flags these; Build refuses to write such a name.
 func nameProblems(name string) []string {
 	var out []string
 	if name == "" {
 		return []string{"empty name"}
+	}
+	if len(name) > maxNameLen {
+		out = append(out, fmt.Sprintf("name of %d bytes, over the cap of %d", len(name), maxNameLen))
 	}
 	if !utf8.ValidString(name) {
 		out = append(out, "name is not valid UTF-8")
@@ -106,13 +124,72 @@ func nameProblems(name string) []string {
 		// On Windows "a:b" writes an alternate data stream of a.
 		out = append(out, "colon in name")
 	}
+	escapes := false
 	for _, part := range strings.FieldsFunc(name, func(r rune) bool { return r == '/' || r == '\\' }) {
 		if part == ".." {
 			out = append(out, `".." in path (escapes the folder)`)
+			escapes = true
 			break
 		}
 	}
+	// A folder entry ends in one slash; anything else that path.Clean
+	// would change ("./usage.json", "licenses//x.lic", "licenses/./x.lic")
+	// is extracted under a name the checks did not see.
+	if bare := strings.TrimSuffix(name, "/"); !escapes && bare != "" && !strings.HasPrefix(name, "/") && path.Clean(bare) != bare {
+		out = append(out, `not a clean path (an empty or "." segment): extracted, it is another name`)
+	}
+	for _, seg := range strings.Split(strings.TrimSuffix(name, "/"), "/") {
+		if seg == "" || seg == "." || seg == ".." {
+			continue
+		}
+		if len(seg) > maxSegmentLen {
+			out = append(out, fmt.Sprintf("a part of the name is %d bytes, over the cap of %d", len(seg), maxSegmentLen))
+		}
+		if strings.TrimRight(seg, ". ") != seg {
+			out = append(out, fmt.Sprintf("%s ends in a dot or space (Windows drops it)", quoted(seg)))
+		}
+		if isWindowsDevice(seg) {
+			out = append(out, fmt.Sprintf("%s is a Windows device name", quoted(seg)))
+		}
+	}
 	return out
+}
+
+// isWindowsDevice says whether Windows opens a device for this file name
+// whatever the folder: CON, PRN, AUX, NUL, COM1-9 and LPT1-9 (and the
+// superscript digits ¹²³ it also takes), CONIN$ and CONOUT$, in any case,
+// with any extension and trailing spaces ("aux.json", "Nul .txt").
+func isWindowsDevice(seg string) bool {
+	base, _, _ := strings.Cut(seg, ".")
+	base = strings.ToUpper(strings.TrimRight(base, " "))
+	switch base {
+	case "CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$":
+		return true
+	}
+	if len(base) < 4 || (base[:3] != "COM" && base[:3] != "LPT") {
+		return false
+	}
+	switch base[3:] {
+	case "1", "2", "3", "4", "5", "6", "7", "8", "9", "¹", "²", "³":
+		return true
+	}
+	return false
+}
+
+// nameFolder gives the form under which two entry names are one file once
+// extracted: segment by segment, Unicode-normalized and case-folded (as
+// macOS and Windows compare names, ident's form folding a little more),
+// trailing dots and spaces removed (Windows drops them), and a folder's
+// trailing slash removed (a folder and a file of one name collide too).
+// It is not safe for concurrent use.
+type nameFolder struct{ f ident.Folder }
+
+func (n *nameFolder) fold(name string) string {
+	segs := strings.Split(strings.TrimSuffix(name, "/"), "/")
+	for i, seg := range segs {
+		segs[i] = strings.TrimRight(n.f.FoldString(seg), ". ")
+	}
+	return strings.Join(segs, "/")
 }
 
 func isASCIILetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
@@ -137,17 +214,6 @@ func LooksPseudonymized(name string) bool {
 // pseudonymLen mirrors scramble.PseudonymLen; a test keeps them equal.
 const pseudonymLen = 26
 
-// quoted shows a name from a zip inside a message: Go quoting turns control
-// characters and invalid UTF-8 into visible escapes, so a message is safe to
-// print even before it is sanitized.
-func quoted(name string) string {
-	const max = 200
-	if len(name) > max {
-		cut := max
-		for cut > 0 && !utf8.RuneStart(name[cut]) {
-			cut--
-		}
-		return fmt.Sprintf("%q…", name[:cut])
-	}
-	return fmt.Sprintf("%q", name)
-}
+// quoted shows a name from a zip inside a message, escaped and cut
+// (zipdir.Quote).
+func quoted(name string) string { return zipdir.Quote(name) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -11,6 +12,8 @@ import (
 
 	kzip "github.com/klauspost/compress/zip"
 	"github.com/mholt/archiver/v4"
+
+	"github.com/lsui/lsui/internal/zipdir"
 )
 
 // ErrTruncated is returned by ReadEntry, with the first maxBytes bytes,
@@ -49,8 +52,8 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 		return nil, fmt.Errorf("%s: %s", path, rep.Verdict())
 	}
 	at := -1
-	for i, d := range dir.entries {
-		if d.name != entry {
+	for i, d := range dir.Entries {
+		if d.Name != entry {
 			continue
 		}
 		if at >= 0 {
@@ -61,16 +64,16 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 	if at < 0 {
 		return nil, fmt.Errorf("%s: entry %s: %w", path, quoted(entry), fs.ErrNotExist)
 	}
-	d := dir.entries[at]
+	d := dir.Entries[at]
 	switch {
-	case strings.HasSuffix(d.name, "/"):
+	case strings.HasSuffix(d.Name, "/"):
 		return nil, fmt.Errorf("%s: entry %s is a folder", path, quoted(entry))
-	case d.flags&0x1 != 0:
+	case d.Flags&zipdir.FlagEncrypted != 0:
 		return nil, fmt.Errorf("%s: entry %s is encrypted", path, quoted(entry))
-	case d.method != kzip.Store && d.method != kzip.Deflate:
-		return nil, fmt.Errorf("%s: entry %s: compression method %d not allowed", path, quoted(entry), d.method)
-	case d.usize > ratioFloor && (d.csize == 0 || float64(d.usize)/float64(d.csize) > lim.MaxRatio):
-		return nil, fmt.Errorf("%s: entry %s: compression ratio %s over the cap", path, quoted(entry), ratio(d.usize, d.csize))
+	case d.Method != kzip.Store && d.Method != kzip.Deflate:
+		return nil, fmt.Errorf("%s: entry %s: compression method %d not allowed", path, quoted(entry), d.Method)
+	case d.UncompressedSize > ratioFloor && (d.CompressedSize == 0 || float64(d.UncompressedSize)/float64(d.CompressedSize) > lim.MaxRatio):
+		return nil, fmt.Errorf("%s: entry %s: compression ratio %s over the cap", path, quoted(entry), ratio(d.UncompressedSize, d.CompressedSize))
 	}
 	limit := min(maxBytes, lim.MaxEntry)
 	i := 0
@@ -91,8 +94,11 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 			return fs.SkipAll
 		}
 		defer rc.Close()
-		br := &boundedReader{ctx: ctx, r: rc, limit: limit, csize: clampInt64(d.csize), maxRatio: lim.MaxRatio}
+		br := &boundedReader{ctx: ctx, r: rc, limit: limit, csize: clampInt64(d.CompressedSize), maxRatio: lim.MaxRatio}
 		data, readErr = io.ReadAll(br)
+		if readErr == nil && crc32.ChecksumIEEE(data) != d.CRC32 {
+			readErr = kzip.ErrChecksum // checked even when the CRC is 0, as Inspect does
+		}
 		if errors.Is(readErr, errEntryTooLarge) {
 			if int64(len(data)) > limit {
 				data = data[:limit]

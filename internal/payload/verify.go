@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"path"
@@ -220,8 +221,9 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 	}
 	defer rc.Close()
 	br := &boundedReader{ctx: ctx, r: rc, limit: in.lim.MaxEntry, budget: budget, csize: e.Compressed, maxRatio: in.lim.MaxRatio}
-	h := sha256.New()
-	tee := io.TeeReader(br, h)
+	h, sum32 := sha256.New(), crc32.NewIEEE()
+	hashes := io.MultiWriter(h, sum32)
+	tee := io.TeeReader(br, hashes)
 	// A summarizer's error is the content's problem unless the read
 	// itself failed, which is the entry's.
 	summarized := func(name string, err error) error {
@@ -257,11 +259,17 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 		res.summary.LicenceFiles = 1
 	}
 	// Whatever a summarizer left unread still counts towards the hash.
-	if _, err := io.CopyBuffer(h, br, buf); err != nil {
+	if _, err := io.CopyBuffer(hashes, br, buf); err != nil {
 		return readResult{err: err}
 	}
 	if br.err != nil {
 		return readResult{err: br.err}
+	}
+	if sum32.Sum32() != in.dir.Entries[j.idx].CRC32 {
+		// klauspost's reader skips the check when the recorded CRC is
+		// 0 ("unknown"); an entry whose content was swapped after the CRC
+		// was zeroed must not pass.
+		return readResult{err: kzip.ErrChecksum}
 	}
 	res.n, res.sum = br.n, hex.EncodeToString(h.Sum(nil))
 	return res

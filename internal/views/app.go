@@ -63,6 +63,9 @@ type Options struct {
 	PreviewKey func() *scramble.Key
 	// Endpoint is where `u` uploads; "" means the "endpoint" setting.
 	Endpoint string
+	// Notice is a line the screen shows from the start, e.g. "no licence
+	// server found (looked in …); showing the demo server".
+	Notice string
 }
 
 // App is the root model.
@@ -106,7 +109,8 @@ func New(opts Options) *App {
 	return &App{
 		opts: opts,
 		ctx: &common.Context{Ctx: ctx, Theme: th, Keys: km, ReadOnly: opts.ReadOnly, PreviewKey: opts.PreviewKey,
-			Endpoint: opts.Endpoint},
+			Endpoint: opts.Endpoint, Notice: opts.Notice},
+		status:  opts.Notice,
 		cancel:  cancel,
 		spinner: sp,
 		help:    h,

@@ -34,6 +34,9 @@ type Context struct {
 	ReadOnly bool
 	// Endpoint overrides the upload endpoint in lsui's settings.
 	Endpoint string
+	// Notice is why the screen shows what it shows, set by the command
+	// line: "no licence server found (looked in …); showing the demo server".
+	Notice string
 
 	// PreviewKey makes the throwaway key the Privacy screen previews with
 	// while the server has none; nil means scramble.PreviewKey (random).

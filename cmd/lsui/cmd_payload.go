@@ -8,69 +8,51 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
 )
 
-// payloadSubcommands are `lsui payload NAME` subcommands defined in other
-// files, which add themselves in their own init (uploadcmd.go adds "list").
-// build and inspect live here.
-var payloadSubcommands = map[string]func(e *env, o *options, args []string) int{}
-
 // inspectTimeout bounds `lsui payload inspect`: a real payload takes well
 // under a second, and a hostile one must not hold a scheduled job forever.
 const inspectTimeout = 2 * time.Minute
 
-func init() {
-	var out string
-	var list bool
-	register(&command{
-		name:    "payload",
-		summary: "build a payload without uploading, inspect any payload zip, or list the uploads on disk",
-		usage:   "build [--out FILE] | inspect [--json] [--list] FILE | list [--json]",
-		flags: func(fs *flagSet) {
-			fs.StringVar(&out, "out", "", "build: write the payload to `FILE` (default: LS/resource/usage/upload_<unix>.zip)")
-			fs.BoolVar(&list, "list", false, "inspect: check the directory and layout and list the entries, reading no content (verdict LISTED or REJECTED)")
+func newPayloadCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "payload build|inspect|list",
+		Short: "build a payload without uploading, inspect any payload zip, or list the uploads on disk",
+		Args:  noSubcommand,
+		RunE:  func(*cobra.Command, []string) error { return nil }, // Args refuses every call
+	}
+	cmd.AddCommand(newPayloadBuildCommand(e, g), newPayloadInspectCommand(e, g), newPayloadListCommand(e, g))
+	return takes(cmd)
+}
+
+// payloadBuildOptions are `lsui payload build`'s own flags.
+type payloadBuildOptions struct {
+	out string
+}
+
+func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts payloadBuildOptions
+	cmd := &cobra.Command{
+		Use:   "build [--out FILE] [--json]",
+		Short: "build today's payload without uploading it",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runPayloadBuild(e, g, opts))
 		},
-		run: func(e *env, o *options, args []string) int { return runPayload(e, o, args, out, list) },
-	})
+	}
+	cmd.Flags().StringVar(&opts.out, "out", "", "write the payload to `FILE` (default: LS/resource/usage/upload_<unix>.zip)")
+	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
-func runPayload(e *env, o *options, args []string, out string, list bool) int {
-	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "lsui payload: usage: lsui payload build [--out FILE] | inspect [--json] [--list] FILE | list [--json]")
-		return exitUsage
-	}
-	sub, rest := args[0], args[1:]
-	if out != "" && sub != "build" {
-		fmt.Fprintf(e.stderr, "lsui payload %s: --out applies to build only\n", sub)
-		return exitUsage
-	}
-	if list && sub != "inspect" {
-		fmt.Fprintf(e.stderr, "lsui payload %s: --list applies to inspect only\n", sub)
-		return exitUsage
-	}
-	switch sub {
-	case "build":
-		return runPayloadBuild(e, o, rest, out)
-	case "inspect":
-		return runPayloadInspect(e, o, rest, list)
-	}
-	if run, ok := payloadSubcommands[sub]; ok {
-		return run(e, o, rest)
-	}
-	fmt.Fprintf(e.stderr, "lsui payload: unknown subcommand %q (want build, inspect or list)\n", sub)
-	return exitUsage
-}
-
-func runPayloadBuild(e *env, o *options, args []string, out string) int {
+func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 	const cmd = "payload build"
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui %s: unexpected argument %q\n", cmd, args[0])
-		return exitUsage
-	}
-	s, cleanup, err := load(e, o, nil)
+	out := opts.out
+	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, cmd, err)
 	}
@@ -81,7 +63,7 @@ func runPayloadBuild(e *env, o *options, args []string, out string) int {
 	}
 	var key *scramble.Key
 	if s.Config != nil && s.Config.Scramble {
-		key, err = scramble.LoadKey(s.Layout.ConfigDir, o.Now())
+		key, err = scramble.LoadKey(s.Layout.ConfigDir, g.Now())
 		if err != nil {
 			hint := ""
 			if errors.Is(err, scramble.ErrNoKey) {
@@ -90,11 +72,11 @@ func runPayloadBuild(e *env, o *options, args []string, out string) int {
 			return fail(e, cmd, fmt.Errorf("anonymization is on but the scramble key cannot be loaded: %w%s", err, hint))
 		}
 	}
-	built, err := payload.Build(context.Background(), s, payload.BuildOptions{Now: o.Now(), Out: out, Key: key})
+	built, err := payload.Build(context.Background(), s, payload.BuildOptions{Now: g.Now(), Out: out, Key: key})
 	if err != nil {
 		return fail(e, cmd, err)
 	}
-	if o.json {
+	if g.json {
 		err = writeJSON(e.stdout, struct {
 			Path     string           `json:"path"`
 			Size     int64            `json:"size"`
@@ -119,24 +101,40 @@ func runPayloadBuild(e *env, o *options, args []string, out string) int {
 	return exitOK
 }
 
+// payloadInspectOptions are `lsui payload inspect`'s own flags.
+type payloadInspectOptions struct {
+	list bool
+}
+
+func newPayloadInspectCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts payloadInspectOptions
+	cmd := &cobra.Command{
+		Use:   "inspect [--json] [--list] FILE",
+		Short: "check any payload zip safely (nothing is extracted); exit 1 when it is rejected",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runPayloadInspect(e, g, args[0], opts))
+		},
+	}
+	cmd.Flags().BoolVar(&opts.list, "list", false, "check the directory and layout and list the entries, reading no content (verdict LISTED or REJECTED)")
+	return takes(cmd, groupJSON)
+}
+
 // runPayloadInspect inspects a zip; with list, only its first phase (the
 // directory, names, sizes, ratios and layout: what `unzip -l` reads), so
 // the verdict is LISTED, never OK.
-func runPayloadInspect(e *env, o *options, args []string, list bool) int {
+func runPayloadInspect(e *env, g *globalOptions, file string, opts payloadInspectOptions) int {
 	const cmd = "payload inspect"
-	if len(args) != 1 {
-		fmt.Fprintf(e.stderr, "lsui %s: want one FILE\n", cmd)
-		return exitUsage
-	}
+	list := opts.list
 	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
 	defer cancel()
-	scanned := payload.ScanFile(ctx, args[0], payload.DefaultLimits)
+	scanned := payload.ScanFile(ctx, file, payload.DefaultLimits)
 	defer scanned.Close()
 	rep := scanned.Listing()
 	if !list {
 		rep = scanned.Verify(ctx, nil)
 	}
-	if o.json {
+	if g.json {
 		if err := writeJSON(e.stdout, rep); err != nil {
 			return fail(e, cmd, err)
 		}

@@ -6,40 +6,53 @@ import (
 	"io/fs"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
 	"github.com/lsui/lsui/internal/scramble"
 )
 
-func init() {
-	var create bool
-	register(&command{
-		name:    "config",
-		summary: "show or change the UsageBasedBillingScramble (anonymization) setting",
-		usage:   "scramble [on|off] [--create]",
-		flags: func(fs *flagSet) {
-			fs.BoolVar(&create, "create", false, "create SimpleLicenseServiceConfig.xml when it does not exist")
-		},
-		run: func(e *env, o *options, args []string) int { return runConfig(e, o, args, create) },
-	})
+func newConfigCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "config scramble [on|off] [--create]",
+		Short: "show or change the UsageBasedBillingScramble (anonymization) setting",
+		Args:  noSubcommand,
+		RunE:  func(*cobra.Command, []string) error { return nil }, // Args refuses every call
+	}
+	cmd.AddCommand(newConfigScrambleCommand(e, g))
+	return takes(cmd)
 }
 
-func runConfig(e *env, o *options, args []string, create bool) int {
-	if len(args) == 0 || args[0] != "scramble" || len(args) > 2 {
-		fmt.Fprintln(e.stderr, "lsui config: usage: lsui config scramble [on|off] [--create]")
-		return exitUsage
+// configScrambleOptions are `lsui config scramble`'s own flags.
+type configScrambleOptions struct {
+	create bool
+}
+
+func newConfigScrambleCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts configScrambleOptions
+	cmd := &cobra.Command{
+		Use:       "scramble [on|off] [--create]",
+		Short:     "show the anonymization setting, or turn it on (creating the scramble key) or off",
+		Args:      cobra.MatchAll(cobra.MaximumNArgs(1), cobra.OnlyValidArgs),
+		ValidArgs: []string{"on", "off"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			want := ""
+			if len(args) == 1 {
+				want = args[0]
+			}
+			return status(runConfigScramble(e, g, want, opts))
+		},
 	}
-	want := ""
-	if len(args) == 2 {
-		want = args[1]
-		if want != "on" && want != "off" {
-			fmt.Fprintf(e.stderr, "lsui config: %q: want on or off\n", want)
-			return exitUsage
-		}
-	}
-	op, err := resolve(e, o)
+	cmd.Flags().BoolVar(&opts.create, "create", false, "create SimpleLicenseServiceConfig.xml when it does not exist")
+	return takes(cmd, groupServer)
+}
+
+func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambleOptions) int {
+	create := opts.create
+	op, err := resolve(e, g)
 	if err != nil {
-		return fail(e, "config", err)
+		return fail(e, "config scramble", err)
 	}
 	defer op.cleanup()
 	layout := model.NewLayout(op.opts.Root)
@@ -54,9 +67,9 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 		fmt.Fprintf(e.stdout, "off (%s does not exist)\n", label)
 		return exitOK
 	case missing && !create:
-		return fail(e, "config", fmt.Errorf("%s does not exist; add --create to create it", layout.Config))
+		return fail(e, "config scramble", fmt.Errorf("%s does not exist; add --create to create it", layout.Config))
 	case err != nil && !missing:
-		return fail(e, "config", err)
+		return fail(e, "config scramble", err)
 	}
 	if want == "" {
 		fmt.Fprintf(e.stdout, "%s (%s)\n", onOff(c.Scramble), c.Location())
@@ -68,7 +81,7 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 		// uploads would refuse to run.
 		key, created, err := scramble.EnsureKey(layout.ConfigDir, op.opts.Now)
 		if err != nil {
-			return fail(e, "config", err)
+			return fail(e, "config scramble", err)
 		}
 		if created {
 			fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",
@@ -80,7 +93,7 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 	}
 	if missing {
 		if _, err := config.Create(layout.Config, on); err != nil {
-			return fail(e, "config", err)
+			return fail(e, "config scramble", err)
 		}
 		fmt.Fprintf(e.stderr, "created %s\n", layout.Config)
 		fmt.Fprintf(e.stdout, "%s (%s)\n", want, label)
@@ -91,7 +104,7 @@ func runConfig(e *env, o *options, args []string, create bool) int {
 		return exitOK
 	}
 	if err := c.Write(on); err != nil {
-		return fail(e, "config", err)
+		return fail(e, "config scramble", err)
 	}
 	fmt.Fprintf(e.stdout, "%s (%s; previous file kept as %s.bak)\n", want, c.Location(), filepath.Base(layout.Config))
 	return exitOK

@@ -6,28 +6,26 @@ import (
 	"os"
 
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/spf13/cobra"
 
 	"github.com/lsui/lsui/internal/views"
 )
 
-func init() {
-	var ui uiFlags
-	register(&command{
-		name:        "view",
-		longRunning: true,
-		summary:     "open one payload zip in the terminal viewer (no licence server needed)",
-		usage:       "FILE.zip [--ascii] [--mouse]",
-		flags:       func(fs *flagSet) { ui.add(fs, false) },
-		run:         func(e *env, o *options, args []string) int { return runView(e, o, args, ui) },
-	})
+func newViewCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts uiOptions
+	cmd := &cobra.Command{
+		Use:   "view FILE.zip [--ascii] [--mouse]",
+		Short: "open one payload zip in the terminal viewer (no licence server needed)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runView(e, g, args[0], opts))
+		},
+	}
+	opts.addFlags(cmd.Flags(), false)
+	return longRunning(takes(cmd, groupColor))
 }
 
-func runView(e *env, o *options, args []string, ui uiFlags) int {
-	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "lsui view: usage: lsui view FILE.zip [--ascii] [--mouse]")
-		return exitUsage
-	}
-	path := args[0]
+func runView(e *env, g *globalOptions, path string, ui uiOptions) int {
 	st, err := os.Stat(path)
 	if err != nil {
 		return fail(e, "view", err)
@@ -38,7 +36,7 @@ func runView(e *env, o *options, args []string, ui uiFlags) int {
 	if err := needTerminal(e); err != nil {
 		return fail(e, "view", err)
 	}
-	prepareRenderer(o)
+	prepareRenderer(g)
 	app := views.NewPayloadApp(path, path, views.Options{ASCII: ui.ascii})
 	p := tea.NewProgram(app, programOptions(e, ui)...)
 	stop := killOnHangup(p)

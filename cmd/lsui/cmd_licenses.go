@@ -4,36 +4,32 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
-func init() {
-	register(&command{
-		name:    "licenses",
-		summary: "list every licence line (and the malformed ones with file:line)",
-		usage:   "[--json]",
-		run:     runLicenses,
-	})
-	register(&command{
-		name:    "entitlements",
-		summary: "installed, overdraft, in use and available per product/edition/model",
-		usage:   "[--json]",
-		run:     runEntitlements,
-	})
+func newLicensesCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "licenses [--json]",
+		Aliases: []string{"licences"},
+		Short:   "list every licence line (and the malformed ones with file:line)",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runLicenses(e, g))
+		},
+	}
+	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
-func runLicenses(e *env, o *options, args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui licenses: unexpected argument %q\n", args[0])
-		return exitUsage
-	}
-	s, cleanup, err := load(e, o, nil)
+func runLicenses(e *env, g *globalOptions) int {
+	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, "licenses", err)
 	}
 	defer cleanup()
-	if o.json {
+	if g.json {
 		err = writeJSON(e.stdout, struct {
 			Root     string                `json:"root"`
 			Licenses []model.LicenceRecord `json:"licenses"`
@@ -63,17 +59,25 @@ func runLicenses(e *env, o *options, args []string) int {
 	return exitOK
 }
 
-func runEntitlements(e *env, o *options, args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui entitlements: unexpected argument %q\n", args[0])
-		return exitUsage
+func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "entitlements [--json]",
+		Short: "installed, overdraft, in use and available per product/edition/model",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runEntitlements(e, g))
+		},
 	}
-	s, cleanup, err := load(e, o, nil)
+	return takes(cmd, groupServer, groupSources, groupJSON)
+}
+
+func runEntitlements(e *env, g *globalOptions) int {
+	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, "entitlements", err)
 	}
 	defer cleanup()
-	if o.json {
+	if g.json {
 		err = writeJSON(e.stdout, struct {
 			Root         string                    `json:"root"`
 			Entitlements []model.EntitlementRecord `json:"entitlements"`

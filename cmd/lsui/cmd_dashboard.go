@@ -13,22 +13,23 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/views"
 )
 
-// uiFlags are the terminal flags of the dashboard and `lsui view`.
-type uiFlags struct {
+// uiOptions are the terminal flags of the dashboard and `lsui view`.
+type uiOptions struct {
 	readOnly bool
 	ascii    bool
 	mouse    bool
 	endpoint string
 }
 
-func (u *uiFlags) add(fs *flagSet, dashboard bool) {
+func (u *uiOptions) addFlags(fs *pflag.FlagSet, dashboard bool) {
 	if dashboard {
 		fs.BoolVar(&u.readOnly, "read-only", false, "disable every write: the anonymization toggle and uploads")
 		fs.StringVar(&u.endpoint, "endpoint", "", "upload `URL` for the Uploads tab's u (https; http only to loopback); default: \"endpoint\" in lsui.json")
@@ -37,27 +38,40 @@ func (u *uiFlags) add(fs *flagSet, dashboard bool) {
 	fs.BoolVar(&u.mouse, "mouse", false, "enable the mouse (wheel scrolling, clicking tabs); off by default so the terminal's own selection works")
 }
 
-var dashboardUI uiFlags
-
-// dashboardCommand runs when no command is named.
-var dashboardCommand = &command{
-	name:    "",
-	summary: "open the dashboard",
-	usage:   "[--read-only] [--ascii] [--mouse] [--endpoint URL]",
-	flags:   func(fs *flagSet) { dashboardUI.add(fs, true) },
-	run:     func(e *env, o *options, args []string) int { return runDashboard(e, o, args, dashboardUI) },
+// newDashboardCommand is the root command: `lsui` with no command name
+// opens the dashboard.
+func newDashboardCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts uiOptions
+	cmd := &cobra.Command{
+		Use:   "lsui",
+		Short: "open the dashboard",
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommand(cmd, args[0])
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runDashboard(e, g, opts))
+		},
+		DisableFlagsInUseLine: true,
+	}
+	opts.addFlags(cmd.Flags(), true)
+	return takes(cmd, groupServer, groupSources, groupColor)
 }
 
-func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui: unknown command %q (see lsui --help)\n", args[0])
-		return exitUsage
-	}
+func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 	if err := needTerminal(e); err != nil {
 		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
 		return exitFail
 	}
-	prepareRenderer(o)
+	// Which root is settled before the program takes the screen: a root
+	// that cannot be read fails here, on one line.
+	choice, err := chooseRoot(e, g, true)
+	if err != nil {
+		return fail(e, "", err)
+	}
+	prepareRenderer(g)
 
 	// The root is resolved and loaded inside the program (views.Options.Load
 	// runs in a tea.Cmd), so the first frame shows at once; the demo's
@@ -69,7 +83,7 @@ func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
 		ended   bool
 	)
 	load := func(ctx context.Context) (*model.Snapshot, model.Options, error) {
-		op, err := resolve(e, o)
+		op, err := openRoot(e, g, choice)
 		if err != nil {
 			return nil, model.Options{}, err
 		}
@@ -84,10 +98,11 @@ func runDashboard(e *env, o *options, args []string, ui uiFlags) int {
 		s, err := model.Load(ctx, op.opts)
 		return s, op.opts, err
 	}
-	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint})
+	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint,
+		Notice: choice.notice})
 	p := tea.NewProgram(app, programOptions(e, ui)...)
 	stop := killOnHangup(p)
-	_, err := p.Run()
+	_, err = p.Run()
 	stop()
 	// A cancelled upload cycle may still be writing its journal; the
 	// demo's folder goes only once it has stopped.
@@ -130,8 +145,7 @@ func killOnHangup(p *tea.Program) (stop func()) {
 // needTerminal refuses to draw a full-screen program into a pipe or file.
 func needTerminal(e *env) error {
 	for _, s := range []any{e.stdin, e.stdout} {
-		f, ok := s.(*os.File)
-		if !ok || !term.IsTerminal(f.Fd()) {
+		if !e.terminal(s) {
 			return errors.New("the dashboard needs a terminal; for scripts use the commands in lsui --help")
 		}
 	}
@@ -142,8 +156,8 @@ func needTerminal(e *env) error {
 // NO_COLOR and --no-color give no colour at all, and the background is
 // queried now, never from inside Update, where the answer would land in
 // the program's input.
-func prepareRenderer(o *options) {
-	if o.noColor {
+func prepareRenderer(g *globalOptions) {
+	if g.noColor {
 		lipgloss.SetColorProfile(termenv.Ascii)
 		lipgloss.SetHasDarkBackground(true) // irrelevant without colour; skips the query
 		return
@@ -151,7 +165,7 @@ func prepareRenderer(o *options) {
 	lipgloss.SetHasDarkBackground(lipgloss.HasDarkBackground())
 }
 
-func programOptions(e *env, ui uiFlags) []tea.ProgramOption {
+func programOptions(e *env, ui uiOptions) []tea.ProgramOption {
 	opts := []tea.ProgramOption{tea.WithAltScreen()}
 	if ui.mouse {
 		opts = append(opts, tea.WithMouseCellMotion())

@@ -5,22 +5,39 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/usage"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
-func init() {
-	var month string
-	register(&command{
-		name:    "usage",
-		summary: "who used which licence in a calendar month (this month by default)",
-		usage:   "[--month YYYY-MM] [--json]",
-		flags: func(fs *flagSet) {
-			fs.StringVar(&month, "month", "", "calendar `YYYY-MM` to report (default: this month)")
+// usageOptions are `lsui usage`'s own flags.
+type usageOptions struct {
+	month string
+}
+
+func newUsageCommand(e *env, g *globalOptions) *cobra.Command {
+	var opts usageOptions
+	cmd := &cobra.Command{
+		Use:   "usage [--month YYYY-MM] [--json]",
+		Short: "who used which licence in a calendar month (this month by default)",
+		Args:  cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			// Checked before anything loads, so a typo is a usage error.
+			if opts.month != "" {
+				if _, err := parseMonth(opts.month, time.UTC); err != nil {
+					return usageError{err.Error()}
+				}
+			}
+			return nil
 		},
-		run: func(e *env, o *options, args []string) int { return runUsage(e, o, args, month) },
-	})
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runUsage(e, g, opts))
+		},
+	}
+	cmd.Flags().StringVar(&opts.month, "month", "", "calendar `YYYY-MM` to report (default: this month)")
+	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
 // parseMonth reads YYYY-MM as a calendar month in loc.
@@ -32,21 +49,10 @@ func parseMonth(s string, loc *time.Location) (usage.Month, error) {
 	return usage.MonthOf(t, loc), nil
 }
 
-func runUsage(e *env, o *options, args []string, month string) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui usage: unexpected argument %q\n", args[0])
-		return exitUsage
-	}
-	if month != "" {
-		// Checked before anything loads, so a typo is a usage error.
-		if _, err := parseMonth(month, time.UTC); err != nil {
-			fmt.Fprintf(e.stderr, "lsui usage: %v\n", err)
-			return exitUsage
-		}
-	}
-	s, cleanup, err := load(e, o, func(opts *model.Options) {
-		if month != "" {
-			opts.Month, _ = parseMonth(month, opts.Location)
+func runUsage(e *env, g *globalOptions, opts usageOptions) int {
+	s, cleanup, err := load(e, g, func(mo *model.Options) {
+		if opts.month != "" {
+			mo.Month, _ = parseMonth(opts.month, mo.Location)
 		}
 	})
 	if err != nil {
@@ -54,7 +60,7 @@ func runUsage(e *env, o *options, args []string, month string) int {
 	}
 	defer cleanup()
 	rec := model.NewUsageRecord(s.Usage, nil)
-	if o.json {
+	if g.json {
 		err = writeJSON(e.stdout, rec)
 	} else {
 		printUsage(e, rec)

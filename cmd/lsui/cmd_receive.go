@@ -10,15 +10,18 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
+
+	"github.com/spf13/cobra"
 
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
-// receiveFlags are `lsui receive`'s own flags.
-type receiveFlags struct {
+// receiveOptions are `lsui receive`'s own flags.
+type receiveOptions struct {
 	listen  string
 	dir     string
 	tlsCert string
@@ -30,43 +33,52 @@ type receiveFlags struct {
 // must be asked for by address.
 const defaultReceiveAddr = "127.0.0.1:8443"
 
-func init() {
-	var f receiveFlags
-	register(&command{
-		name:        "receive",
-		longRunning: true,
-		summary:     "accept uploaded payloads over HTTP(S), check them and store them per server",
-		usage:       "--dir DIR [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--max-size BYTES]",
-		flags: func(fs *flagSet) {
-			fs.StringVar(&f.listen, "listen", defaultReceiveAddr, "listen on `ADDR` (host:port; loopback unless you say otherwise)")
-			fs.StringVar(&f.dir, "dir", "", "store payloads under `DIR`/<server id>/")
-			fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with the certificate in PEM `FILE`")
-			fs.StringVar(&f.tlsKey, "tls-key", "", "the private key for --tls-cert, PEM `FILE`")
-			fs.Int64Var(&f.maxSize, "max-size", payload.DefaultMaxReceive, "largest payload accepted, in `BYTES`")
+func newReceiveCommand(e *env) *cobra.Command {
+	var f receiveOptions
+	cmd := &cobra.Command{
+		Use:   "receive --dir DIR [--listen ADDR] [--tls-cert FILE --tls-key FILE] [--max-size BYTES]",
+		Short: "accept uploaded payloads over HTTP(S), check them and store them per server",
+		Args:  cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			return f.check()
 		},
-		run: func(e *env, o *options, args []string) int { return runReceive(e, args, f) },
-	})
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runReceive(e, f))
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.listen, "listen", defaultReceiveAddr, "listen on `ADDR` (host:port; loopback unless you say otherwise)")
+	fs.StringVar(&f.dir, "dir", "", "store payloads under `DIR`/<server id>/")
+	fs.StringVar(&f.tlsCert, "tls-cert", "", "serve HTTPS with the certificate in PEM `FILE`")
+	fs.StringVar(&f.tlsKey, "tls-key", "", "the private key for --tls-cert, PEM `FILE`")
+	fs.Int64Var(&f.maxSize, "max-size", payload.DefaultMaxReceive, "largest payload accepted, in `BYTES`")
+	return longRunning(takes(cmd))
 }
 
-func runReceive(e *env, args []string, f receiveFlags) int {
-	usage := func(msg string) int {
-		fmt.Fprintf(e.stderr, "lsui receive: %s\n", msg)
-		return exitUsage
-	}
+// check refuses flags that cannot work, before anything listens.
+func (f receiveOptions) check() error {
 	switch {
-	case len(args) > 0:
-		return usage(fmt.Sprintf("unexpected argument %q", sanitize.Line(args[0])))
 	case f.dir == "":
-		return usage("--dir DIR is required: where the payloads are stored")
+		return usagef("--dir DIR is required: where the payloads are stored")
 	case (f.tlsCert == "") != (f.tlsKey == ""):
-		return usage("--tls-cert and --tls-key go together")
+		return usagef("--tls-cert and --tls-key go together")
 	case f.maxSize <= 0:
-		return usage("--max-size must be a positive number of bytes")
+		return usagef("--max-size must be a positive number of bytes")
 	}
-	host, _, err := net.SplitHostPort(f.listen)
+	_, port, err := net.SplitHostPort(f.listen)
 	if err != nil {
-		return usage(fmt.Sprintf("--listen %s: want host:port, like %s", sanitize.Line(f.listen), defaultReceiveAddr))
+		return usagef("--listen %s: want host:port, like %s", sanitize.Line(f.listen), defaultReceiveAddr)
 	}
+	if n, err := strconv.Atoi(port); port != "" && (err != nil || n < 0 || n > 65535) {
+		if _, lookErr := net.LookupPort("tcp", port); err == nil || lookErr != nil {
+			return usagef("--listen %s: port %s is not a port number (0 to 65535; 0 picks a free one)", sanitize.Line(f.listen), sanitize.Line(port))
+		}
+	}
+	return nil
+}
+
+func runReceive(e *env, f receiveOptions) int {
+	host, _, _ := net.SplitHostPort(f.listen)
 	if err := os.MkdirAll(f.dir, 0o755); err != nil {
 		return fail(e, "receive", err)
 	}

@@ -10,14 +10,16 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/spf13/cobra"
+
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
-// uploadFlags are `lsui upload`'s own flags.
-type uploadFlags struct {
+// uploadOptions are `lsui upload`'s own flags.
+type uploadOptions struct {
 	endpoint string
 	ca       string
 	proxy    string
@@ -25,38 +27,36 @@ type uploadFlags struct {
 	attempts int
 }
 
-func init() {
-	var f uploadFlags
-	register(&command{
-		name:    "upload",
-		summary: "run one upload cycle: build today's payload, upload it, prune old payloads",
-		usage:   "[--endpoint URL] [--ca FILE] [--proxy URL] [--timeout D] [--attempts N] [--json]",
-		flags: func(fs *flagSet) {
-			fs.StringVar(&f.endpoint, "endpoint", "", "upload `URL` (https; http only to loopback); default: \"endpoint\" in lsui.json")
-			fs.StringVar(&f.ca, "ca", "", "also trust the CA certificates in PEM `FILE`")
-			fs.StringVar(&f.proxy, "proxy", "", "proxy `URL` (default: HTTPS_PROXY / NO_PROXY)")
-			fs.DurationVar(&f.timeout, "timeout", payload.DefaultTimeout, "time allowed for each request `D`")
-			fs.IntVar(&f.attempts, "attempts", payload.DefaultMaxAttempts, "POST each payload at most `N` times (backoff with jitter between)")
+func newUploadCommand(e *env, g *globalOptions) *cobra.Command {
+	var f uploadOptions
+	cmd := &cobra.Command{
+		Use:   "upload [--endpoint URL] [--ca FILE] [--proxy URL] [--timeout D] [--attempts N] [--json]",
+		Short: "run one upload cycle: build today's payload, upload it, prune old payloads",
+		Args:  cobra.NoArgs,
+		PreRunE: func(cmd *cobra.Command, args []string) error {
+			if f.attempts < 1 {
+				return usagef("--attempts must be at least 1")
+			}
+			if f.timeout <= 0 {
+				return usagef("--timeout must be positive, like 2m or 90s")
+			}
+			return nil
 		},
-		run: func(e *env, o *options, args []string) int { return runUpload(e, o, args, f) },
-	})
-	payloadSubcommands["list"] = runPayloadList
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runUpload(e, g, f))
+		},
+	}
+	fs := cmd.Flags()
+	fs.StringVar(&f.endpoint, "endpoint", "", "upload `URL` (https; http only to loopback); default: \"endpoint\" in lsui.json")
+	fs.StringVar(&f.ca, "ca", "", "also trust the CA certificates in PEM `FILE`")
+	fs.StringVar(&f.proxy, "proxy", "", "proxy `URL` (default: HTTPS_PROXY / NO_PROXY)")
+	fs.DurationVar(&f.timeout, "timeout", payload.DefaultTimeout, "time allowed for each request `D`")
+	fs.IntVar(&f.attempts, "attempts", payload.DefaultMaxAttempts, "POST each payload at most `N` times (backoff with jitter between)")
+	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
-func runUpload(e *env, o *options, args []string, f uploadFlags) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui upload: unexpected argument %q\n", sanitize.Line(args[0]))
-		return exitUsage
-	}
-	if f.attempts < 1 {
-		fmt.Fprintln(e.stderr, "lsui upload: --attempts must be at least 1")
-		return exitUsage
-	}
-	if f.timeout <= 0 {
-		fmt.Fprintln(e.stderr, "lsui upload: --timeout must be positive, like 2m or 90s")
-		return exitUsage
-	}
-	s, cleanup, err := load(e, o, nil)
+func runUpload(e *env, g *globalOptions, f uploadOptions) int {
+	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, "upload", err)
 	}
@@ -92,7 +92,7 @@ func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 		Proxy:       f.proxy,
 		Timeout:     f.timeout,
 		MaxAttempts: f.attempts,
-		Now:         o.Now(),
+		Now:         g.Now(),
 		Progress:    progressPrinter(e),
 		Hook:        cycleFaultHook, // nil outside the crash harness; see faultseam.go
 	})
@@ -100,7 +100,7 @@ func runUpload(e *env, o *options, args []string, f uploadFlags) int {
 		fmt.Fprintf(e.stderr, "lsui upload: %s\n", sanitize.Line(err.Error()))
 		return exitUsage
 	}
-	if o.json {
+	if g.json {
 		out := struct {
 			*payload.CycleResult
 			OK    bool   `json:"ok"`
@@ -246,12 +246,20 @@ type backlogRecord struct {
 	OldestAgeSeconds int64      `json:"oldest_age_seconds,omitempty"`
 }
 
-func runPayloadList(e *env, o *options, args []string) int {
-	if len(args) > 0 {
-		fmt.Fprintf(e.stderr, "lsui payload list: unexpected argument %q\n", sanitize.Line(args[0]))
-		return exitUsage
+func newPayloadListCommand(e *env, g *globalOptions) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list [--json]",
+		Short: "the upload zips with outcome, size and age; warns when failed uploads pile up",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return status(runPayloadList(e, g))
+		},
 	}
-	op, err := resolve(e, o)
+	return takes(cmd, groupServer, groupJSON)
+}
+
+func runPayloadList(e *env, g *globalOptions) int {
+	op, err := resolve(e, g)
 	if err != nil {
 		return fail(e, "payload list", err)
 	}
@@ -270,7 +278,7 @@ func runPayloadList(e *env, o *options, args []string) int {
 		warning = fmt.Sprintf("%d failed upload%s waiting on disk (%s, oldest %s old); they stay until an upload succeeds",
 			b.Count, plural(b.Count), byteSize(b.Bytes), ageOf(now.Sub(b.Oldest)))
 	}
-	if o.json {
+	if g.json {
 		out := struct {
 			Dir          string          `json:"dir"`
 			Uploads      []payloadRecord `json:"uploads"`
