@@ -286,3 +286,26 @@ func (f failingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	}
 	return f.r.ReadAt(p, off)
 }
+
+// BenchmarkFindWindowStart is the search alone on a 3.3-year log held in
+// memory (about 25 MB at 60 checkouts a day): its cost grows with the log's
+// logarithm, plus the neighbourhood it reads whole.
+func BenchmarkFindWindowStart(b *testing.B) {
+	t0 := time.Date(2023, 8, 1, 6, 0, 0, 0, time.UTC)
+	var segs []logSegment
+	for d := 0; d < 1205; d += 30 {
+		segs = append(segs, logSegment{t0.AddDate(0, 0, d), 30, true, 6, 60})
+	}
+	data := windowLog(7, time.UTC, false, segs...)
+	target := time.Date(2026, 8, 29, 10, 0, 0, 0, time.UTC)
+	r := bytes.NewReader(data)
+	var w WindowStart
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		var err error
+		if w, err = FindWindowStart(r, int64(len(data)), target, time.UTC); err != nil || w.Offset == 0 {
+			b.Fatalf("%+v, %v", w, err)
+		}
+	}
+	b.ReportMetric(float64(w.Read), "read-bytes")
+}
