@@ -94,7 +94,7 @@ func TestUsageScreen(t *testing.T) {
 		t.Fatalf("usage tab:\n%s", v)
 	}
 	press(a, "d")
-	if v := a.View(); !strings.Contains(v, "Devices 1/11") || !strings.Contains(v, "devices per day") {
+	if v := a.View(); !strings.Contains(v, "Devices 1/11") || !strings.Contains(v, "devices/day") {
 		t.Errorf("d does not switch to devices:\n%s", v)
 	}
 	press(a, "d", "s")
@@ -119,7 +119,7 @@ func TestUsageScreen(t *testing.T) {
 		t.Errorf("] does not come back to November:\n%s", v)
 	}
 	press(a, "/", "z", "z", "z", "z", "enter")
-	if v := a.View(); !strings.Contains(v, "no users match the filter") {
+	if v := a.View(); !strings.Contains(v, "0 of 309") {
 		t.Errorf("a filter matching nothing:\n%s", v)
 	}
 	press(a, "esc")
@@ -271,6 +271,13 @@ func TestUploadCycle(t *testing.T) {
 	a := readyApp(t, Options{Load: demoLoader(t), Endpoint: url}, 100, 30)
 	s := a.Context().Snapshot
 	press(a, "7", "u")
+	if v := strings.Join(strings.Fields(a.View()), " "); !strings.Contains(v, "Upload to "+url+"? y/n") || !strings.Contains(v, "the prune deletes the 3 payloads on disk") {
+		t.Fatalf("u does not say where it uploads and what the prune deletes:\n%s", v)
+	}
+	if list, _, _ := modeluploads.List(s.Layout.UsageDir); len(list) != 3 {
+		t.Fatalf("u uploaded before y: %d payloads", len(list))
+	}
+	press(a, "y")
 	v := a.View()
 	if !strings.Contains(v, "delivered (HTTP 201)") || !strings.Contains(v, "kept 1: upload_") {
 		t.Fatalf("the cycle's outcome is not shown:\n%s", v)
@@ -322,6 +329,8 @@ func TestUploadCycleCancel(t *testing.T) {
 	waitFor(t, tm.Output(), "Most urgent")
 	tm.Send(keyMsg("7"))
 	tm.Send(keyMsg("u"))
+	waitFor(t, tm.Output(), "y/n")
+	tm.Send(keyMsg("y"))
 	waitFor(t, tm.Output(), "attempt 1/5")
 	tm.Send(keyMsg("x"))
 	waitFor(t, tm.Output(), "cancelled")
@@ -347,14 +356,16 @@ func TestInterruptAsksDuringCycle(t *testing.T) {
 	waitFor(t, tm.Output(), "Most urgent")
 	tm.Send(keyMsg("7"))
 	tm.Send(keyMsg("u"))
+	waitFor(t, tm.Output(), "y/n")
+	tm.Send(keyMsg("y"))
 	waitFor(t, tm.Output(), "attempt 1/5")
 	tm.Send(keyMsg("ctrl+c"))
-	waitFor(t, tm.Output(), "quit anyway? y/n")
+	waitFor(t, tm.Output(), "Quit anyway? y/n")
 	tm.Send(keyMsg("n"))
 	tm.Send(keyMsg("1")) // a change the renderer must draw, so the prompt is drawn anew
 	waitFor(t, tm.Output(), "[1 Overview]")
 	tm.Send(keyMsg("q"))
-	waitFor(t, tm.Output(), "quit anyway? y/n")
+	waitFor(t, tm.Output(), "Quit anyway? y/n")
 	tm.Send(keyMsg("y"))
 	final := tm.FinalModel(t, teatest.WithFinalTimeout(10*time.Second)).(*App)
 	if !final.Shutdown(10 * time.Second) {

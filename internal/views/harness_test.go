@@ -52,7 +52,7 @@ func readyApp(t testing.TB, o Options, w, h int) *App {
 	a := New(o)
 	s, opts, err := o.Load(context.Background())
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	runCmd(a, a.loaded(loadedMsg{s, opts, err}))
+	runCmd(a, a.loaded(loadedMsg{snap: s, opts: opts, err: err}))
 	return a
 }
 

@@ -73,7 +73,7 @@ func TestTooSmall(t *testing.T) {
 	for _, tt := range tests {
 		a := readyApp(t, Options{Load: load}, tt.w, tt.h)
 		frame := a.View()
-		got := strings.Contains(strings.Join(strings.Fields(frame), " "), "terminal too small (need 60×20)")
+		got := strings.Contains(strings.Join(strings.Fields(frame), " "), "terminal too small: "+itoa(tt.w)+"×"+itoa(tt.h)+" (need 60×20)")
 		if tt.w < 20 {
 			got = a.State() == StateTooSmall // no room for the words
 		}
