@@ -34,6 +34,9 @@ type WindowStart struct {
 	Monotonic bool
 	// Read is how many bytes the search read, for the record.
 	Read int64
+	// First is the time of the log's first date line, zero when it has
+	// none: how far back the log reaches, without reading it.
+	First time.Time
 }
 
 // windowSamples is how many evenly spaced points of the log are sampled, on
@@ -96,13 +99,26 @@ type windowSearch struct {
 	lr     *lineReader
 	read   int64
 	seen   []dateMark // every date line looked at, for the order check
+	// atRestart moves the start back to the last server start line.
+	atRestart bool
 }
 
 func (w *windowSearch) find() (WindowStart, error) {
 	first, ok, err := w.dateLineFrom(0, w.size)
-	if err != nil || !ok || first.sec >= w.target {
-		// No date lines, or the window starts before the first: everything.
+	if err != nil || !ok {
 		return WindowStart{Monotonic: err == nil}, err
+	}
+	res, err := w.bisect(first)
+	if err == nil && ok {
+		res.First = time.Unix(first.sec, 0).In(w.loc)
+	}
+	return res, err
+}
+
+func (w *windowSearch) bisect(first dateMark) (WindowStart, error) {
+	if first.sec >= w.target {
+		// The window starts before the first date: everything.
+		return WindowStart{Monotonic: true}, nil
 	}
 	for k := int64(1); k < windowSamples; k++ {
 		// A sample reads at most sampleSpan: a log whose date lines are
@@ -155,12 +171,85 @@ func (w *windowSearch) find() (WindowStart, error) {
 	if !w.ordered() {
 		return WindowStart{}, nil
 	}
-	if best.off == first.off {
+	if w.atRestart {
+		var err error
+		if best, err = w.restartBefore(best.off + 1); err != nil { // best itself may be one
+			return WindowStart{}, err
+		}
+		if !w.ordered() {
+			return WindowStart{}, nil
+		}
+	}
+	if best.off <= first.off {
 		// Lines before the first date line (a banner, undated events) are
 		// the scan's too: start at the very beginning.
 		return WindowStart{Monotonic: true}, nil
 	}
 	return WindowStart{Offset: best.off, Date: time.Unix(best.sec, 0).In(w.loc), Monotonic: true}, nil
+}
+
+// FindRestartBefore is FindWindowStart bound to a server start: the offset
+// of the last lmgrd start line dated before target, 0 when there is none.
+// A start line ends every open checkout and names the server's version, so
+// a scan from it has, besides every line of the window, the open checkouts
+// and the version a full scan has. The search reads back from the window's
+// start to that line, a restart interval at most (a month on a server
+// patched monthly; the whole log on one never restarted, which then gains
+// nothing from a window).
+func FindRestartBefore(r io.ReaderAt, size int64, target time.Time, loc *time.Location) (WindowStart, error) {
+	if loc == nil {
+		loc = time.Local
+	}
+	w := windowSearch{r: r, size: size, loc: loc, target: target.Unix(), atRestart: true}
+	res, err := w.find()
+	res.Read = w.read
+	if err != nil {
+		return WindowStart{Read: w.read}, err
+	}
+	return res, nil
+}
+
+// restartChunk is how far each step of the backward search for a start
+// line reads.
+const restartChunk = 4 << 20
+
+// restartBefore finds the last start line that starts before end, reading
+// back chunk by chunk; the zero dateMark (offset 0) when there is none.
+// Every date line it passes is recorded for the order check.
+func (w *windowSearch) restartBefore(end int64) (dateMark, error) {
+	for end > 0 {
+		from := max(end-restartChunk, 0)
+		lr, err := w.reader(from)
+		if lr == nil {
+			return dateMark{}, err
+		}
+		var day dayClock
+		var found dateMark
+		for {
+			line, long, err := lr.next()
+			if err == io.EOF || from+lr.start >= end {
+				break
+			}
+			if !long && (line != nil || err == nil) {
+				if c, ok := classify(line); ok && c.dated {
+					day.set(c.y, c.m, c.d, w.loc)
+					m := dateMark{off: from + lr.start, end: from + lr.off, sec: day.instant(c.tod)}
+					w.seen = append(w.seen, m)
+					if c.start {
+						found = m
+					}
+				}
+			}
+			if err != nil {
+				return dateMark{}, err
+			}
+		}
+		if found.end > 0 {
+			return found, nil
+		}
+		end = from
+	}
+	return dateMark{}, nil
 }
 
 // ordered reports whether the date lines seen so far never go backwards in

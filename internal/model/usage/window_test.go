@@ -93,7 +93,14 @@ func eventsFrom(t *testing.T, data []byte, off int64, target time.Time, loc *tim
 // full is every event of the whole log (eventsFrom(data, 0, time.Time{})).
 func checkWindow(t *testing.T, name string, data []byte, full []windowEvent, target time.Time, loc *time.Location) WindowStart {
 	t.Helper()
-	w, err := FindWindowStart(bytes.NewReader(data), int64(len(data)), target, loc)
+	return checkWindowWith(t, FindWindowStart, name, data, full, target, loc)
+}
+
+type windowFinder func(io.ReaderAt, int64, time.Time, *time.Location) (WindowStart, error)
+
+func checkWindowWith(t *testing.T, find windowFinder, name string, data []byte, full []windowEvent, target time.Time, loc *time.Location) WindowStart {
+	t.Helper()
+	w, err := find(bytes.NewReader(data), int64(len(data)), target, loc)
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -308,4 +315,78 @@ func BenchmarkFindWindowStart(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(w.Read), "read-bytes")
+}
+
+// lastStartBefore is the ground truth for FindRestartBefore: the offset of
+// the last lmgrd start line dated before target, read line by line, or 0
+// when that is the log's first date line or there is none.
+func lastStartBefore(data []byte, target time.Time, loc *time.Location) int64 {
+	var off, firstDate int64 = 0, -1
+	var day dayClock
+	for pos := 0; pos < len(data); {
+		end := bytes.IndexByte(data[pos:], '\n')
+		if end < 0 {
+			end = len(data) - pos
+		}
+		if c, ok := classify(trimEOL(data[pos : pos+end])); ok && c.dated {
+			if firstDate < 0 {
+				firstDate = int64(pos)
+			}
+			day.set(c.y, c.m, c.d, loc)
+			if c.start && day.instant(c.tod) < target.Unix() {
+				off = int64(pos)
+			}
+		}
+		pos += end + 1
+	}
+	if off == firstDate {
+		return 0
+	}
+	return off
+}
+
+// TestRestartBeforeEqualsFullScan: bound to a restart, the start is the
+// last start line before the target, a scan from it sees the window as the
+// full scan does, and dates going backwards still fall back to 0.
+func TestRestartBeforeEqualsFullScan(t *testing.T) {
+	saved := windowNeighbourhood
+	defer func() { windowNeighbourhood = saved }()
+	windowNeighbourhood = 8 << 10
+	t0 := time.Date(2025, 6, 1, 7, 57, 0, 0, time.UTC)
+	var monthly []logSegment
+	for d := 0; d < 540; d += 30 {
+		monthly = append(monthly, logSegment{t0.AddDate(0, 0, d), 30, true, 6, 40})
+	}
+	logs := []struct {
+		name string
+		data []byte
+	}{
+		{"a restart a month, 6-hourly TIMESTAMPs", windowLog(8, time.UTC, false, monthly...)},
+		{"one restart, then 540 days of TIMESTAMPs", windowLog(9, time.UTC, false, logSegment{t0, 540, true, 6, 20})},
+		{"restarts at 30 and 300 days", windowLog(10, time.UTC, false,
+			logSegment{t0, 30, true, 6, 20}, logSegment{t0.AddDate(0, 0, 30), 270, true, 6, 20}, logSegment{t0.AddDate(0, 0, 300), 240, true, 6, 20})},
+	}
+	for _, l := range logs {
+		full := eventsFrom(t, l.data, 0, time.Time{}, time.UTC)
+		for _, target := range []time.Time{
+			t0.AddDate(0, 0, -1), t0.AddDate(0, 0, 29), t0.AddDate(0, 0, 30), t0.AddDate(0, 0, 30).Add(time.Minute),
+			t0.AddDate(0, 0, 200), time.Date(2026, 8, 29, 10, 0, 0, 0, time.UTC), t0.AddDate(0, 0, 539), t0.AddDate(2, 0, 0),
+		} {
+			w := checkWindowWith(t, FindRestartBefore, l.name, l.data, full, target, time.UTC)
+			if want := lastStartBefore(l.data, target, time.UTC); w.Offset != want || !w.Monotonic {
+				t.Errorf("%s, target %s: %+v, want offset %d", l.name, target, w, want)
+			}
+			if !w.First.Equal(t0) {
+				t.Errorf("%s: First %s, want %s", l.name, w.First, t0)
+			}
+		}
+	}
+	// Dates going backwards: never a start that loses events.
+	nov := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	back := windowLog(11, time.UTC, false, logSegment{t0, 60, true, 6, 40},
+		logSegment{t0.AddDate(1, 6, 0), 60, true, 6, 40}, logSegment{t0.AddDate(0, 2, 0), 500, true, 6, 40})
+	w := checkWindowWith(t, FindRestartBefore, "a year and a half ahead for two months", back, eventsFrom(t, back, 0, time.Time{}, time.UTC), nov, time.UTC)
+	if w.Monotonic || w.Offset != 0 {
+		t.Errorf("dates go backwards, but FindRestartBefore returned %+v", w)
+	}
 }
