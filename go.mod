@@ -15,9 +15,10 @@ require (
 	github.com/klauspost/compress v1.17.11
 	github.com/mholt/archiver/v4 v4.0.0-alpha.9
 	github.com/muesli/termenv v0.16.0
+	github.com/rogpeppe/go-internal v1.14.1
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.9
-	golang.org/x/sys v0.38.0
+	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.44.0
 )
 
@@ -58,6 +59,7 @@ require (
 	github.com/ulikunitz/xz v0.5.12 // indirect
 	github.com/xo/terminfo v0.0.0-20220910002029-abceb7e1c41e // indirect
 	go4.org v0.0.0-20230225012048-214862532bf5 // indirect
+	golang.org/x/tools v0.52.0 // indirect
 )
 
 // lipgloss is pinned at v1.1.0. vhs (only its lexer and parser, in the demo.tape test)

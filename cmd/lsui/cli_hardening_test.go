@@ -117,7 +117,7 @@ func hostileRoot(t *testing.T) (root, udadmin string) {
 
 	// A journal record whose error text (from an endpoint's response) is
 	// hostile: `payload list` shows it as the note.
-	dir := filepath.Join(root, "LS", "resource", "usage")
+	dir := filepath.Join(root, "LS", "resource", "usage", "lsui")
 	j, err := uploads.ReadJournal(dir)
 	if err != nil || len(j.Records) == 0 {
 		t.Fatalf("demo journal: %v, %d records", err, len(j.Records))

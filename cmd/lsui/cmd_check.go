@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -43,7 +45,7 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 		return int(model.Unknown)
 	}
 	defer cleanup()
-	h := s.Health()
+	h := payload.Health(context.Background(), s) // the model's findings and the Citrix payload's privacy finding
 	users, devices := 0, 0
 	if s.Usage != nil {
 		for _, id := range s.Usage.Identities {

@@ -76,35 +76,31 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 		return exitOK
 	}
 	on := want == "on"
-	if on {
-		// The key must exist before names are scrambled with it; without it
-		// uploads would refuse to run.
-		key, created, err := scramble.EnsureKey(layout.ConfigDir, op.opts.Now)
-		if err != nil {
-			return fail(e, "config scramble", err)
-		}
-		if created {
-			fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",
-				layout.Rel(scramble.KeyFilePath(layout.ConfigDir)), key.Fingerprint())
-		}
-		if key.PermissionNote != "" {
-			fmt.Fprintf(e.stderr, "warning: %s\n", key.PermissionNote)
-		}
+	var shown *config.Config
+	if !missing {
+		shown = c
 	}
-	if missing {
-		if _, err := config.Create(layout.Config, on); err != nil {
-			return fail(e, "config scramble", err)
-		}
+	// The key first, then the setting: scramble.SetAnonymization is the
+	// one sequence this command and the Privacy tab share.
+	ch, err := scramble.SetAnonymization(layout.ConfigDir, layout.Config, shown, on, op.opts.Now, nil)
+	if err != nil {
+		return fail(e, "config scramble", err)
+	}
+	if ch.KeyCreated {
+		fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",
+			layout.Rel(scramble.KeyFilePath(layout.ConfigDir)), ch.Key.Fingerprint())
+	}
+	if ch.Key != nil && ch.Key.PermissionNote != "" {
+		fmt.Fprintf(e.stderr, "warning: %s\n", ch.Key.PermissionNote)
+	}
+	if ch.Created {
 		fmt.Fprintf(e.stderr, "created %s\n", layout.Config)
 		fmt.Fprintf(e.stdout, "%s (%s)\n", want, label)
 		return exitOK
 	}
-	if c.Scramble == on && (c.Present || !on) {
+	if ch.Unchanged {
 		fmt.Fprintf(e.stdout, "%s (%s, unchanged)\n", want, c.Location())
 		return exitOK
-	}
-	if err := c.Write(on); err != nil {
-		return fail(e, "config scramble", err)
 	}
 	fmt.Fprintf(e.stdout, "%s (%s; previous file kept as %s.bak)\n", want, c.Location(), filepath.Base(layout.Config))
 	return exitOK

@@ -8,22 +8,25 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/textfmt"
 )
 
 func newLicensesCommand(e *env, g *globalOptions) *cobra.Command {
+	var topts tableOptions
 	cmd := &cobra.Command{
-		Use:     "licenses [--json]",
+		Use:     "licenses [--json] [--wide]",
 		Aliases: []string{"licences"},
 		Short:   "list every licence line (and the malformed ones with file:line)",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return status(runLicenses(e, g))
+			return status(runLicenses(e, g, topts))
 		},
 	}
+	topts.addFlags(cmd.Flags())
 	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
-func runLicenses(e *env, g *globalOptions) int {
+func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
 	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, "licenses", err)
@@ -36,18 +39,21 @@ func runLicenses(e *env, g *globalOptions) int {
 			Errors   []model.ErrorRecord   `json:"errors"`
 		}{rootLabel(s), s.LicenceRecords(), s.ErrorRecords()})
 	} else {
-		t := newTable(e.stdout)
-		fmt.Fprintln(t, "FILE:LINE\tFEATURE\tTYPE\tCOUNT\tEXPIRES\tCSS DATE\tPRODUCT")
+		t := newTable(
+			column{title: "FILE:LINE", cut: cutHead},
+			column{title: "FEATURE", cut: cutTail},
+			column{title: "TYPE", drop: 1},
+			column{title: "COUNT", right: true},
+			column{title: "EXPIRES"},
+			column{title: "CSS DATE", drop: 2},
+			column{title: "PRODUCT", cut: cutTail, drop: 3},
+		)
 		for _, r := range s.LicenceRecords() {
-			count := strconv.Itoa(r.Count)
-			if r.Uncounted {
-				count = "uncounted"
-			}
-			fmt.Fprintf(t, "%s:%d\t%s\t%s\t%s\t%s\t%s\t%s\n", sanitize.Line(r.File), r.Line, sanitize.Line(r.Feature),
-				orDash(sanitize.Line(r.LicenseType)), count, r.Expires, orDash(r.CSSDate),
+			t.add(sanitize.Line(r.File)+":"+strconv.Itoa(r.Line), sanitize.Line(r.Feature),
+				orDash(sanitize.Line(r.LicenseType)), textfmt.Count(r.Count, r.Uncounted), r.Expires, orDash(r.CSSDate),
 				sanitize.Line(r.Product+" "+r.Edition+" "+r.Model))
 		}
-		t.Flush()
+		t.write(e.stdout, topts.width(e))
 		for _, pe := range s.ParseErrors {
 			fmt.Fprintf(e.stdout, "error: %s\n", sanitize.Line(pe.Error()))
 		}
@@ -60,18 +66,20 @@ func runLicenses(e *env, g *globalOptions) int {
 }
 
 func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
+	var topts tableOptions
 	cmd := &cobra.Command{
-		Use:   "entitlements [--json]",
+		Use:   "entitlements [--json] [--wide]",
 		Short: "installed, overdraft, in use and available per product/edition/model",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return status(runEntitlements(e, g))
+			return status(runEntitlements(e, g, topts))
 		},
 	}
+	topts.addFlags(cmd.Flags())
 	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
-func runEntitlements(e *env, g *globalOptions) int {
+func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, "entitlements", err)
@@ -83,12 +91,20 @@ func runEntitlements(e *env, g *globalOptions) int {
 			Entitlements []model.EntitlementRecord `json:"entitlements"`
 		}{rootLabel(s), s.EntitlementRecords()})
 	} else {
-		t := newTable(e.stdout)
-		fmt.Fprintln(t, "FEATURE\tCSS DATE\tINSTALLED\tOVERDRAFT\tIN USE\tAVAILABLE\tEXPIRES\tTYPE")
+		t := newTable(
+			column{title: "FEATURE", cut: cutTail},
+			column{title: "CSS DATE"},
+			column{title: "INSTALLED", right: true},
+			column{title: "OVERDRAFT", right: true, drop: 3},
+			column{title: "IN USE", right: true},
+			column{title: "AVAILABLE", right: true},
+			column{title: "EXPIRES", drop: 2},
+			column{title: "TYPE", cut: cutTail, drop: 1},
+		)
 		for _, r := range s.EntitlementRecords() {
-			installed, avail := strconv.Itoa(r.Installed), strconv.Itoa(r.Available)
+			installed, avail := textfmt.Count(r.Installed, r.Uncounted), strconv.Itoa(r.Available)
 			if r.Uncounted {
-				installed, avail = "uncounted", "-"
+				avail = "-"
 			}
 			types := ""
 			for i, ty := range r.Types {
@@ -97,10 +113,10 @@ func runEntitlements(e *env, g *globalOptions) int {
 				}
 				types += ty
 			}
-			fmt.Fprintf(t, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", sanitize.Line(r.Feature), orDash(r.CSSDate), installed,
-				r.Overdraft, r.InUse, avail, r.Expires, orDash(sanitize.Line(types)))
+			t.add(sanitize.Line(r.Feature), orDash(r.CSSDate), installed,
+				strconv.Itoa(r.Overdraft), strconv.Itoa(r.InUse), avail, r.Expires, orDash(sanitize.Line(types)))
 		}
-		t.Flush()
+		t.write(e.stdout, topts.width(e))
 	}
 	warnProblems(e, s)
 	if err != nil {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,6 +55,13 @@ func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 	const cmd = "payload build"
 	out := opts.out
+	if out != "" {
+		// Said before the server is read, and naming the file asked for.
+		if st, err := os.Stat(filepath.Dir(out)); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "lsui %s: --out %s: the folder %s does not exist; create it or write elsewhere\n", cmd, out, filepath.Dir(out))
+			return exitFail
+		}
+	}
 	s, cleanup, err := load(e, g, nil)
 	if err != nil {
 		return fail(e, cmd, err)
@@ -74,6 +84,9 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 	}
 	built, err := payload.Build(context.Background(), s, payload.BuildOptions{Now: g.Now(), Out: out, Key: key})
 	if err != nil {
+		if out != "" {
+			err = writeError(out, err)
+		}
 		return fail(e, cmd, err)
 	}
 	if g.json {
@@ -103,19 +116,21 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 
 // payloadInspectOptions are `lsui payload inspect`'s own flags.
 type payloadInspectOptions struct {
-	list bool
+	list  bool
+	table tableOptions
 }
 
 func newPayloadInspectCommand(e *env, g *globalOptions) *cobra.Command {
 	var opts payloadInspectOptions
 	cmd := &cobra.Command{
-		Use:   "inspect [--json] [--list] FILE",
+		Use:   "inspect [--json] [--list] [--wide] FILE",
 		Short: "check any payload zip safely (nothing is extracted); exit 1 when it is rejected",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(runPayloadInspect(e, g, args[0], opts))
 		},
 	}
+	opts.table.addFlags(cmd.Flags())
 	cmd.Flags().BoolVar(&opts.list, "list", false, "check the directory and layout and list the entries, reading no content (verdict LISTED or REJECTED)")
 	return takes(cmd, groupJSON)
 }
@@ -139,9 +154,9 @@ func runPayloadInspect(e *env, g *globalOptions, file string, opts payloadInspec
 			return fail(e, cmd, err)
 		}
 	} else {
-		printInspection(e.stdout, rep)
+		printInspection(e.stdout, rep, opts.table.width(e))
 	}
-	if rep.State == payload.StateRejected {
+	if rep.State == payload.StateRejected || rep.Format == payload.FormatUnknown {
 		return exitFail
 	}
 	return exitOK
@@ -150,9 +165,14 @@ func runPayloadInspect(e *env, g *globalOptions, file string, opts payloadInspec
 // printInspection writes the verdict first, so a script or a glance at the
 // first line has the answer, then what the payload says it is, the
 // problems and the entries.
-func printInspection(w io.Writer, rep *payload.Report) {
+func printInspection(w io.Writer, rep *payload.Report, width int) {
 	fmt.Fprintln(w, sanitize.Line(rep.Verdict()))
 	fmt.Fprintf(w, "file:          %s\n", sanitize.Line(rep.File))
+	if rep.Citrix != nil {
+		for _, l := range rep.Citrix.Lines() {
+			fmt.Fprintln(w, sanitize.Line(l))
+		}
+	}
 	if m := rep.Manifest; m != nil {
 		version := m.Server.Version
 		if version == "" {
@@ -169,7 +189,9 @@ func printInspection(w io.Writer, rep *payload.Report) {
 		fmt.Fprintf(w, "anonymization: %s\n", anon)
 	}
 	s := rep.Summary
-	if rep.State == payload.StateListed || (rep.State == payload.StateRejected && !anyRead(rep)) {
+	if rep.Format == payload.FormatCitrix || rep.Format == payload.FormatUnknown {
+		// lsui's counts do not apply; the Citrix lines above say what it holds.
+	} else if rep.State == payload.StateListed || (rep.State == payload.StateRejected && !anyRead(rep)) {
 		fmt.Fprintln(w, "contents:      not read")
 	} else {
 		fmt.Fprintf(w, "contents:      %d licence files, %d licence lines, %d features used, %d identities (%d plain names)\n",
@@ -185,8 +207,14 @@ func printInspection(w io.Writer, rep *payload.Report) {
 		return
 	}
 	fmt.Fprintln(w)
-	t := newTable(w)
-	fmt.Fprintln(t, "CHECK\tSIZE\tCOMPRESSED\tMETHOD\tSHA-256\tNAME")
+	t := newTable(
+		column{title: "CHECK"},
+		column{title: "SIZE", right: true},
+		column{title: "COMPRESSED", right: true, drop: 2},
+		column{title: "METHOD", drop: 1},
+		column{title: "SHA-256", cut: cutTail, drop: 3},
+		column{title: "NAME", cut: cutTail},
+	)
 	for _, en := range rep.Entries {
 		check := en.Check
 		if en.Symlink {
@@ -195,10 +223,10 @@ func printInspection(w io.Writer, rep *payload.Report) {
 		if en.Dir {
 			check += ",folder"
 		}
-		fmt.Fprintf(t, "%s\t%d\t%d\t%s\t%s\t%s\n", check, en.Size, en.Compressed, sanitize.Line(en.Method),
+		t.add(check, strconv.FormatInt(en.Size, 10), strconv.FormatInt(en.Compressed, 10), sanitize.Line(en.Method),
 			orDash(en.SHA256), quoteIfOdd(en.Name))
 	}
-	t.Flush()
+	t.write(w, width)
 }
 
 // anyRead says some entry's content was read.

@@ -101,6 +101,7 @@ func runReceive(e *env, f receiveOptions) int {
 	if err != nil {
 		return fail(e, "receive", err)
 	}
+	ln = payload.LimitConnections(ln, payload.DefaultMaxConnections)
 	srv := &http.Server{
 		Handler:           payload.NewReceiver(f.dir, payload.ReceiverOptions{MaxSize: f.maxSize, Log: e.stderr}),
 		TLSConfig:         tlsConfig,

@@ -55,6 +55,8 @@ func newRootCommand(e *env) *cobra.Command {
 		switch c.Name() {
 		case "completion":
 			c.Short = "print a shell completion script: bash, zsh, fish or powershell"
+			c.Args = noSubcommand
+			c.RunE = func(*cobra.Command, []string) error { return nil } // Args refuses every call
 			takes(c)
 			for _, sub := range c.Commands() {
 				takes(sub)

@@ -15,15 +15,17 @@ import (
 )
 
 func newScrambleCommand(e *env, g *globalOptions) *cobra.Command {
+	var citrix bool
 	cmd := &cobra.Command{
-		Use:   "scramble [--json] [NAME...]",
+		Use:   "scramble [--json] [--citrix] [NAME...]",
 		Short: "print the pseudonyms names are uploaded as, or rotate the key (scramble rotate)",
 		Long:  "Names come from the arguments, else one a line from standard input.",
 		Args:  cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return status(runScramble(e, g, args))
+			return status(runScramble(e, g, args, citrix))
 		},
 	}
+	cmd.Flags().BoolVar(&citrix, "citrix", false, "also print Citrix's documented scramble (SHA-256, 128 bits, base64) and its 16-hex-digit form: unkeyed, so reversible with a name list")
 	cmd.AddCommand(newScrambleRotateCommand(e, g))
 	return takes(cmd, groupServer, groupJSON)
 }
@@ -62,7 +64,7 @@ On a terminal lsui asks first; in a script, pass --yes.`,
 // maxStdinName caps one name read from stdin; AD names are far shorter.
 const maxStdinName = 64 << 10
 
-func runScramble(e *env, g *globalOptions, names []string) int {
+func runScramble(e *env, g *globalOptions, names []string, citrix bool) int {
 	op, err := resolve(e, g)
 	if err != nil {
 		return fail(e, "scramble", err)
@@ -99,6 +101,9 @@ func runScramble(e *env, g *globalOptions, names []string) int {
 	type row struct {
 		Name      string `json:"name"`
 		Pseudonym string `json:"pseudonym"`
+		// With --citrix: Citrix's documented forms (scramble.CitrixBase64, CitrixHex16).
+		CitrixBase64 string `json:"citrix_sha256_base64,omitempty"`
+		CitrixHex16  string `json:"citrix_hex16,omitempty"`
 	}
 	rows := make([]row, 0, len(names))
 	s := key.Scrambler()
@@ -108,7 +113,11 @@ func runScramble(e *env, g *globalOptions, names []string) int {
 			fmt.Fprintf(e.stderr, "lsui scramble: %q: %v\n", sanitize.Line(n), err)
 			return exitUsage
 		}
-		rows = append(rows, row{n, p})
+		r := row{Name: n, Pseudonym: p}
+		if citrix {
+			r.CitrixBase64, r.CitrixHex16 = scramble.CitrixBase64(n), scramble.CitrixHex16(n)
+		}
+		rows = append(rows, r)
 	}
 	if g.json {
 		if err := writeJSON(e.stdout, struct {
@@ -120,7 +129,14 @@ func runScramble(e *env, g *globalOptions, names []string) int {
 		return exitOK
 	}
 	for _, r := range rows {
+		if citrix {
+			fmt.Fprintf(e.stdout, "%s\t%s\tcitrix %s\t%s\n", sanitize.Line(r.Name), r.Pseudonym, r.CitrixBase64, r.CitrixHex16)
+			continue
+		}
 		fmt.Fprintf(e.stdout, "%s\t%s\n", sanitize.Line(r.Name), r.Pseudonym)
+	}
+	if citrix {
+		fmt.Fprintln(e.stderr, "lsui: the citrix columns are Citrix's documented scramble and its hex form: unkeyed hashes anyone with a list of names can reverse; lsui uploads the keyed pseudonym in the second column.")
 	}
 	return exitOK
 }
@@ -160,7 +176,7 @@ func runRotate(e *env, g *globalOptions, opts rotateOptions) int {
 	}
 	res, err := scramble.Rotate(layout.ConfigDir, op.opts.Now, op.opts.Location, opts.immediate)
 	if err != nil {
-		return fail(e, cmd, err)
+		return fail(e, cmd, writeError(scramble.KeyFilePath(layout.ConfigDir), err))
 	}
 	noteDemoWrite(e, op)
 	fmt.Fprintf(e.stdout, "rotated %s -> %s, effective %s\n", orDash(res.OldFingerprint), res.NewFingerprint, res.ActiveFrom.Format("2006-01-02T15:04:05Z07:00"))
@@ -191,7 +207,7 @@ func runRotateCancel(e *env, g *globalOptions) int {
 	case errors.Is(err, scramble.ErrNoKey):
 		return fail(e, cmd, errors.New("no rotation is pending: there is no scramble key (anonymization has never been on here)"))
 	case err != nil:
-		return fail(e, cmd, err)
+		return fail(e, cmd, writeError(scramble.KeyFilePath(layout.ConfigDir), err))
 	}
 	noteDemoWrite(e, op)
 	fmt.Fprintf(e.stdout, "withdrew pending key %s (was due %s); %s stays in effect\n", res.CancelledFingerprint,

@@ -16,6 +16,7 @@ import (
 	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/textfmt"
 )
 
 // uploadOptions are `lsui upload`'s own flags.
@@ -139,7 +140,7 @@ func progressPrinter(e *env) func(payload.Progress) {
 					sanitize.Line(p.LastError), p.RetryIn.Round(100*time.Millisecond))
 				lastQuarter = -1
 			case p.Sent == 0:
-				fmt.Fprintf(e.stderr, "uploading %s (%s), attempt %d/%d\n", p.File, byteSize(p.Total), p.Attempt, p.MaxAttempts)
+				fmt.Fprintf(e.stderr, "uploading %s (%s), attempt %d/%d\n", p.File, textfmt.Bytes(p.Total), p.Attempt, p.MaxAttempts)
 				lastQuarter = 0
 			case p.Total > 0:
 				if q := int(p.Sent * 4 / p.Total); q > lastQuarter {
@@ -164,13 +165,16 @@ func printCycle(e *env, res *payload.CycleResult) {
 		}
 		switch {
 		case a.Outcome == uploads.Success:
-			fmt.Fprintf(e.stdout, "%s: delivered (HTTP %d) after %d attempt%s\n", label, a.Status, a.Attempts, plural(a.Attempts))
+			fmt.Fprintf(e.stdout, "%s: delivered (HTTP %d) after %s\n", label, a.Status, textfmt.Plural(a.Attempts, "attempt"))
 		case a.Attempts == 0:
 			fmt.Fprintf(e.stdout, "%s: kept for the next cycle: %s\n", label, sanitize.Line(a.Err))
 		default:
-			fmt.Fprintf(e.stdout, "%s: failed after %d attempt%s: %s; kept for the next cycle\n", label, a.Attempts,
-				plural(a.Attempts), sanitize.Line(a.Err))
+			fmt.Fprintf(e.stdout, "%s: failed after %s: %s; kept for the next cycle\n", label,
+				textfmt.Plural(a.Attempts, "attempt"), sanitize.Line(a.Err))
 		}
+	}
+	for _, m := range res.Moved {
+		fmt.Fprintln(e.stdout, sanitize.Line(m))
 	}
 	for _, d := range res.Deleted {
 		fmt.Fprintf(e.stdout, "deleted %s\n", d)
@@ -179,44 +183,7 @@ func printCycle(e *env, res *payload.CycleResult) {
 		fmt.Fprintf(e.stdout, "could not delete %s (tried again next cycle)\n", sanitize.Line(d))
 	}
 	if len(res.Kept) > 0 {
-		fmt.Fprintf(e.stdout, "on disk: %d payload%s, newest %s\n", len(res.Kept), plural(len(res.Kept)), res.Kept[len(res.Kept)-1])
-	}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
-// byteSize prints a size the way admins read them: 512 B, 3.4 KB, 12.0 MB.
-func byteSize(n int64) string {
-	const unit = 1000
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 4; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "kMGTP"[exp])
-}
-
-// ageOf is a short age: 45s, 12m, 5h, 3d 4h.
-func ageOf(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "in the future"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d.Hours()))
-	default:
-		return fmt.Sprintf("%dd %dh", int(d.Hours())/24, int(d.Hours())%24)
+		fmt.Fprintf(e.stdout, "on disk: %s, newest %s\n", textfmt.Plural(len(res.Kept), "payload"), res.Kept[len(res.Kept)-1])
 	}
 }
 
@@ -247,18 +214,20 @@ type backlogRecord struct {
 }
 
 func newPayloadListCommand(e *env, g *globalOptions) *cobra.Command {
+	var topts tableOptions
 	cmd := &cobra.Command{
-		Use:   "list [--json]",
+		Use:   "list [--json] [--wide]",
 		Short: "the upload zips with outcome, size and age; warns when failed uploads pile up",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return status(runPayloadList(e, g))
+			return status(runPayloadList(e, g, topts))
 		},
 	}
+	topts.addFlags(cmd.Flags())
 	return takes(cmd, groupServer, groupJSON)
 }
 
-func runPayloadList(e *env, g *globalOptions) int {
+func runPayloadList(e *env, g *globalOptions, topts tableOptions) int {
 	op, err := resolve(e, g)
 	if err != nil {
 		return fail(e, "payload list", err)
@@ -266,17 +235,18 @@ func runPayloadList(e *env, g *globalOptions) int {
 	defer op.cleanup()
 	layout := model.NewLayout(op.opts.Root)
 	now := op.opts.Now
+	lsuiDir := uploads.Dir(layout.UsageDir) // lsui's own stream; Citrix's zips are not lsui's to list as uploads
 	// A folder that cannot be read fails; a journal that cannot be read
 	// is a warning, and the zips are listed without outcomes.
-	if _, err := os.ReadDir(layout.UsageDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.ReadDir(lsuiDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fail(e, "payload list", err)
 	}
-	list, _, jerr := uploads.List(layout.UsageDir)
+	list, _, jerr := uploads.List(lsuiDir)
 	b := uploads.FailedBacklog(list)
 	warning := ""
 	if backlogWarns(b, now) {
-		warning = fmt.Sprintf("%d failed upload%s waiting on disk (%s, oldest %s old); they stay until an upload succeeds",
-			b.Count, plural(b.Count), byteSize(b.Bytes), ageOf(now.Sub(b.Oldest)))
+		warning = fmt.Sprintf("%s waiting on disk (%s, the oldest from %s); they stay until an upload succeeds",
+			textfmt.Plural(b.Count, "failed upload"), textfmt.Bytes(b.Bytes), textfmt.Age(now, b.Oldest))
 	}
 	if g.json {
 		out := struct {
@@ -285,7 +255,7 @@ func runPayloadList(e *env, g *globalOptions) int {
 			Failed       backlogRecord   `json:"failed"`
 			Warning      string          `json:"warning,omitempty"`
 			JournalError string          `json:"journal_error,omitempty"`
-		}{Dir: layout.Rel(layout.UsageDir), Uploads: []payloadRecord{}, Warning: warning}
+		}{Dir: layout.Rel(lsuiDir), Uploads: []payloadRecord{}, Warning: warning}
 		for _, u := range list {
 			r := payloadRecord{File: u.Name, Time: u.Time, Outcome: u.Outcome, Size: u.Size, AgeSeconds: int64(now.Sub(u.Time).Seconds())}
 			if u.Record != nil {
@@ -305,8 +275,14 @@ func runPayloadList(e *env, g *globalOptions) int {
 			return fail(e, "payload list", err)
 		}
 	} else {
-		t := newTable(e.stdout)
-		fmt.Fprintln(t, "FILE\tOUTCOME\tSIZE\tAGE\tATTEMPTS\tNOTE")
+		t := newTable(
+			column{title: "FILE", cut: cutTail},
+			column{title: "OUTCOME"},
+			column{title: "SIZE", right: true},
+			column{title: "AGE", right: true},
+			column{title: "ATTEMPTS", right: true, drop: 1},
+			column{title: "NOTE", cut: cutTail},
+		)
 		for _, u := range list {
 			outcome, attempts, note := string(u.Outcome), "-", ""
 			if u.Outcome == uploads.Unknown {
@@ -318,12 +294,11 @@ func runPayloadList(e *env, g *globalOptions) int {
 				}
 				note = u.Record.Error
 			}
-			fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Name, outcome, byteSize(u.Size), ageOf(now.Sub(u.Time)), attempts,
-				sanitize.Truncate(note, 60))
+			t.add(sanitize.Line(u.Name), outcome, textfmt.Bytes(u.Size), textfmt.Age(now, u.Time), attempts, sanitize.Line(note))
 		}
-		t.Flush()
+		t.write(e.stdout, topts.width(e))
 		if len(list) == 0 {
-			fmt.Fprintf(e.stdout, "no payloads in %s\n", layout.Rel(layout.UsageDir))
+			fmt.Fprintf(e.stdout, "no payloads in %s\n", layout.Rel(lsuiDir))
 		}
 	}
 	if jerr != nil {

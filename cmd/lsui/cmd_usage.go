@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,12 +16,13 @@ import (
 // usageOptions are `lsui usage`'s own flags.
 type usageOptions struct {
 	month string
+	table tableOptions
 }
 
 func newUsageCommand(e *env, g *globalOptions) *cobra.Command {
 	var opts usageOptions
 	cmd := &cobra.Command{
-		Use:   "usage [--month YYYY-MM] [--json]",
+		Use:   "usage [--month YYYY-MM] [--json] [--wide]",
 		Short: "who used which licence in a calendar month (this month by default)",
 		Args:  cobra.NoArgs,
 		PreRunE: func(cmd *cobra.Command, args []string) error {
@@ -37,6 +39,7 @@ func newUsageCommand(e *env, g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().StringVar(&opts.month, "month", "", "calendar `YYYY-MM` to report (default: this month)")
+	opts.table.addFlags(cmd.Flags())
 	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 
@@ -63,7 +66,7 @@ func runUsage(e *env, g *globalOptions, opts usageOptions) int {
 	if g.json {
 		err = writeJSON(e.stdout, rec)
 	} else {
-		printUsage(e, rec)
+		printUsage(e, rec, opts.table.width(e))
 	}
 	warnProblems(e, s)
 	if err != nil {
@@ -72,7 +75,7 @@ func runUsage(e *env, g *globalOptions, opts usageOptions) int {
 	return exitOK
 }
 
-func printUsage(e *env, r model.UsageRecord) {
+func printUsage(e *env, r model.UsageRecord, width int) {
 	users, devices := 0, 0
 	for _, id := range r.Identities {
 		if id.Kind == "device" {
@@ -83,18 +86,21 @@ func printUsage(e *env, r model.UsageRecord) {
 	}
 	fmt.Fprintf(e.stdout, "Usage for %s (%s): %d users, %d devices, %d denied, %d undated log lines\n\n",
 		r.Month, r.Timezone, users, devices, r.Denied, r.UndatedLines)
-	t := newTable(e.stdout)
-	fmt.Fprintln(t, "FEATURE\tUSERS\tDEVICES")
+	t := newTable(column{title: "FEATURE", cut: cutTail}, column{title: "USERS", right: true}, column{title: "DEVICES", right: true})
 	for _, f := range r.Features {
-		fmt.Fprintf(t, "%s\t%d\t%d\n", sanitize.Line(f.Feature), f.Users, f.Devices)
+		t.add(sanitize.Line(f.Feature), strconv.Itoa(f.Users), strconv.Itoa(f.Devices))
 	}
-	t.Flush()
+	t.write(e.stdout, width)
 	fmt.Fprintln(e.stdout)
-	t = newTable(e.stdout)
-	fmt.Fprintln(t, "NAME\tKIND\tFIRST SEEN\tLAST SEEN\tFEATURES")
+	t = newTable(
+		column{title: "NAME", cut: cutTail},
+		column{title: "KIND"},
+		column{title: "FIRST SEEN", drop: 1},
+		column{title: "LAST SEEN"},
+		column{title: "FEATURES", cut: cutTail},
+	)
 	for _, id := range r.Identities {
-		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\n", sanitize.Line(id.Name), id.Kind, id.FirstSeen, id.LastSeen,
-			sanitize.Line(strings.Join(id.Features, ",")))
+		t.add(sanitize.Line(id.Name), id.Kind, id.FirstSeen, id.LastSeen, sanitize.Line(strings.Join(id.Features, ",")))
 	}
-	t.Flush()
+	t.write(e.stdout, width)
 }

@@ -170,7 +170,7 @@ func crashRoot(t *testing.T, now string) (root, usageDir string) {
 	if _, err := demo.Materialize(root, at, time.UTC); err != nil {
 		t.Fatal(err)
 	}
-	return root, filepath.Join(root, "LS", "resource", "usage")
+	return root, filepath.Join(root, "LS", "resource", "usage", "lsui") // lsui's own payload folder
 }
 
 // zipsOnDisk is every upload_*.zip in dir (the final names), with outcomes.

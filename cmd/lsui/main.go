@@ -19,14 +19,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func main() {
+func main() { os.Exit(mainStatus()) }
+
+// mainStatus runs lsui as a process and returns its exit status; the
+// testscript scripts run it as their "lsui".
+func mainStatus() int {
 	// Started from Explorer, lsui opens the dashboard like any console
 	// program instead of cobra's "this is a command line tool" notice.
 	cobra.MousetrapHelpText = ""
 	stop := startProfile(os.Getenv("LSUI_CPUPROFILE"))
-	code := run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
-	stop()
-	os.Exit(code)
+	defer stop()
+	return run(os.Args[1:], &env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 }
 
 // startProfile writes a CPU profile of the whole run to path when it is set

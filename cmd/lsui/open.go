@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +8,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -254,26 +252,6 @@ func escapeInvisible(b []byte) []byte {
 		return b
 	}
 	return append(out, b[last:]...)
-}
-
-func newTable(w io.Writer) *table {
-	buf := bufio.NewWriterSize(w, 64<<10)
-	return &table{Writer: tabwriter.NewWriter(buf, 0, 4, 2, ' ', 0), buf: buf}
-}
-
-// table is a tabwriter over a buffer: tabwriter writes each cell on its
-// own, and a listing of 10,000 entries was 10,000 writes to the terminal.
-type table struct {
-	*tabwriter.Writer
-	buf *bufio.Writer
-}
-
-// Flush writes the aligned table out.
-func (t *table) Flush() error {
-	if err := t.Writer.Flush(); err != nil {
-		return err
-	}
-	return t.buf.Flush()
 }
 
 // warnProblems prints what did not load, one line each, to stderr.

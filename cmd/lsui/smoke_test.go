@@ -100,12 +100,14 @@ func TestSmokeTmux(t *testing.T) {
 
 	// o opens the last upload from any screen.
 	tm.send("o")
-	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT OK: manifest verified")
+	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT LSUI: manifest verified")
 	tm.send("Escape")
 	tm.waitFor("back to the list of uploads", "OUTCOME", "failed lingering")
 
 	// u runs a cycle against the receiver.
 	tm.send("u")
+	tm.waitFor("the upload question", "y/n", "the prune deletes")
+	tm.send("y")
 	tm.waitFor("the cycle's end", "delivered (HTTP 201)", "deleted 3: upload_", "kept 1: upload_")
 	waitUntil(t, "a payload in the receiver's folder", func() (bool, string) {
 		got, _ := filepath.Glob(filepath.Join(received, "*", "upload_*.zip"))

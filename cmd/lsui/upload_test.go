@@ -59,7 +59,7 @@ func TestUploadCycleAgainstReceiver(t *testing.T) {
 		t.Fatalf("receiver stored %v, want one payload", stored)
 	}
 	out, _, code = lsui(t, nil, "payload", "inspect", stored[0])
-	if code != exitOK || !strings.HasPrefix(out, "OK") {
+	if code != exitOK || !strings.HasPrefix(out, "LSUI: ") {
 		t.Errorf("inspect of the received payload: exit %d %q", code, out)
 	}
 }
@@ -143,7 +143,7 @@ func TestInspectList(t *testing.T) {
 			t.Errorf("a listed entry was read: %+v", e)
 		}
 	}
-	if out, _, code := lsui(t, nil, "payload", "inspect", zip); code != exitOK || !strings.HasPrefix(out, "OK: ") {
+	if out, _, code := lsui(t, nil, "payload", "inspect", zip); code != exitOK || !strings.HasPrefix(out, "LSUI: ") {
 		t.Errorf("without --list: exit %d %q", code, out)
 	}
 

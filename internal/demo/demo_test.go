@@ -111,8 +111,8 @@ func TestMaterializeLayout(t *testing.T) {
 	tree := readTree(t, root.Dir)
 	want := []string{
 		"LS/", "LS/citrix.log", "LS/citrix_2026-10.log", "LS/resource/", "LS/resource/usage/",
-		"LS/resource/usage/lsui-journal.json", "LS/resource/usage/upload_1794786420.zip",
-		"LS/resource/usage/upload_1794872820.zip", "LS/resource/usage/upload_1794959220.zip", "LS/udadmin-list.txt",
+		"LS/resource/usage/lsui/", "LS/resource/usage/lsui/lsui-journal.json", "LS/resource/usage/lsui/upload_1794786420.zip",
+		"LS/resource/usage/lsui/upload_1794872820.zip", "LS/resource/usage/lsui/upload_1794959220.zip", "LS/udadmin-list.txt",
 		"MyFiles/", "MyFiles/CITRIX.opt",
 		"MyFiles/FID_3f2a91c4_18c1d0e2a77__6b1e.lic", "MyFiles/FID_9b07e5d2_18c1d0e3b10__43a9.lic",
 		"MyFiles/FID_c2e84a17_18c1d0e4c03__0d5f.lic", "MyFiles/FID_csp_7d41b0e9_18c1d0e5f21__a2c8.lic",
@@ -905,7 +905,7 @@ func BenchmarkMaterialize(b *testing.B) {
 func TestPastUploads(t *testing.T) {
 	now := time.Date(2026, 11, 2, 1, 0, 0, 0, time.UTC) // the first two past uploads fall in October
 	root := materialize(t, now, time.UTC)
-	list, _, err := uploads.List(filepath.Join(root.Dir, "LS", "resource", "usage"))
+	list, _, err := uploads.List(filepath.Join(root.Dir, "LS", "resource", "usage", "lsui"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -45,7 +46,10 @@ func writeSettings(dir string) error {
 // day's end, so its numbers are what the server would have sent, and records
 // the outcomes in the journal.
 func addPastUploads(root *Root, now time.Time, loc *time.Location) error {
-	usageDir := filepath.Join(root.Dir, filepath.FromSlash(usageDir))
+	usageDir := uploads.Dir(filepath.Join(root.Dir, filepath.FromSlash(usageDir))) // lsui's own folder
+	if err := os.MkdirAll(usageDir, 0o755); err != nil {
+		return err
+	}
 	j, err := uploads.ReadJournal(usageDir)
 	if err != nil {
 		return err

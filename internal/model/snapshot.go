@@ -139,10 +139,10 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 		s.Config = nil
 	}
 
-	list, _, err := uploads.List(s.Layout.UsageDir)
+	list, _, err := uploads.List(uploads.Dir(s.Layout.UsageDir)) // lsui's own stream
 	s.Uploads = list
 	if err != nil {
-		s.problem(filepath.Join(s.Layout.UsageDir, uploads.JournalName), 0, err)
+		s.problem(filepath.Join(uploads.Dir(s.Layout.UsageDir), uploads.JournalName), 0, err)
 	}
 	if s.Server.Host == "" {
 		s.Server.Host, _ = os.Hostname()

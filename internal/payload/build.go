@@ -44,7 +44,8 @@ type BuildOptions struct {
 	// and dates the zip entries. Zero means time.Now(). The same snapshot
 	// and Now give a byte-identical zip.
 	Now time.Time
-	// Out is the zip's path. "" means LS/resource/usage/upload_<unix>.zip,
+	// Out is the zip's path. "" means LS/resource/usage/lsui/upload_<unix>.zip
+	// (lsui's own folder, uploads.Dir),
 	// creating the folder; that default refuses to replace an existing
 	// payload, an explicit Out replaces whatever is there.
 	Out string
@@ -104,10 +105,11 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 
 	out := opt.Out
 	if out == "" {
-		if err := os.MkdirAll(s.Layout.UsageDir, 0o755); err != nil {
+		dir := uploads.Dir(s.Layout.UsageDir)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("build payload: %w", err)
 		}
-		out = filepath.Join(s.Layout.UsageDir, uploads.FileName(opt.Now))
+		out = filepath.Join(dir, uploads.FileName(opt.Now))
 		if _, err := os.Lstat(out); err == nil {
 			return nil, fmt.Errorf("build payload: %s already exists (a payload was built this second)", out)
 		}
@@ -121,6 +123,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		Timezone:      zoneLabel(s.Usage.Month.Start),
 		Anonymization: anon,
 		Files:         []ManifestFile{},
+	}
+	if _, rep := LatestCitrix(ctx, s.Layout.UsageDir); rep != nil {
+		m.Server.CitrixGUID, m.Server.CitrixHardwareID = rep.Citrix.Server.GUID, rep.Citrix.Server.HardwareID
 	}
 	var sources []source
 	for _, l := range licences {

@@ -85,7 +85,7 @@ func TestBuildRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := filepath.Join(s.Layout.UsageDir, uploads.FileName(fixtureNow))
+	want := filepath.Join(uploads.Dir(s.Layout.UsageDir), uploads.FileName(fixtureNow))
 	if b.Path != want {
 		t.Errorf("path %s, want %s", b.Path, want)
 	}
@@ -104,7 +104,7 @@ func TestBuildRoundTrip(t *testing.T) {
 	if !rep.OK {
 		t.Fatalf("own payload rejected: %s\n%v", rep.Verdict(), rep.Problems)
 	}
-	if !strings.HasPrefix(rep.Verdict(), "OK: ") {
+	if !strings.HasPrefix(rep.Verdict(), "LSUI: ") {
 		t.Errorf("verdict %q", rep.Verdict())
 	}
 	sum := rep.Summary
@@ -313,7 +313,7 @@ func TestBuildRefusesWithoutKey(t *testing.T) {
 			if !errors.Is(err, ErrScrambleKey) {
 				t.Errorf("err %v, want ErrScrambleKey", err)
 			}
-			if entries, _ := os.ReadDir(s.Layout.UsageDir); len(entries) != 0 {
+			if entries, _ := os.ReadDir(uploads.Dir(s.Layout.UsageDir)); len(entries) != 0 {
 				t.Errorf("left files behind: %v", entries)
 			}
 		})
@@ -395,7 +395,7 @@ func TestBuildHook(t *testing.T) {
 			if steps[len(steps)-1] != tc.step {
 				t.Errorf("steps %v", steps)
 			}
-			finals, others := uploadNames(t, s.Layout.UsageDir)
+			finals, others := uploadNames(t, uploads.Dir(s.Layout.UsageDir))
 			if (len(finals) == 1) != tc.wantFinal || len(finals) > 1 {
 				t.Errorf("final zips %v", finals)
 			}
@@ -403,7 +403,7 @@ func TestBuildHook(t *testing.T) {
 				t.Errorf("other files %v", others)
 			}
 			for _, f := range finals {
-				if rep := InspectFile(context.Background(), filepath.Join(s.Layout.UsageDir, f), DefaultLimits); !rep.OK {
+				if rep := InspectFile(context.Background(), filepath.Join(uploads.Dir(s.Layout.UsageDir), f), DefaultLimits); !rep.OK {
 					t.Errorf("zip under a final name is not whole: %s", rep.Verdict())
 				}
 			}
@@ -419,7 +419,7 @@ func TestBuildCancelledLeavesNothing(t *testing.T) {
 	if _, err := Build(ctx, s, BuildOptions{Now: fixtureNow}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("err %v", err)
 	}
-	finals, others := uploadNames(t, s.Layout.UsageDir)
+	finals, others := uploadNames(t, uploads.Dir(s.Layout.UsageDir))
 	if len(finals)+len(others) != 0 {
 		t.Errorf("left %v %v", finals, others)
 	}

@@ -41,7 +41,7 @@ func TestCrashConsistency(t *testing.T) {
 			t.Run(scn.name+"/"+stepName, func(t *testing.T) {
 				root := fixtureRoot(t)
 				s := loadRoot(t, root, testNow)
-				dir := s.Layout.UsageDir
+				dir := uploads.Dir(s.Layout.UsageDir)
 				before := map[string]uploads.Outcome{}
 				for _, p := range scn.prior {
 					name, _ := placeRecorded(t, dir, p.at, p.o)

@@ -91,11 +91,14 @@ type Attempt struct {
 // CycleResult is what a cycle did. Uploaded lists the payloads sent, the
 // earlier months' first and today's last.
 type CycleResult struct {
-	Built        string    `json:"built,omitempty"`
-	Uploaded     []Attempt `json:"uploaded"`
-	Deleted      []string  `json:"deleted"`
-	Kept         []string  `json:"kept"`
-	DeleteErrors []string  `json:"delete_errors,omitempty"`
+	Built    string    `json:"built,omitempty"`
+	Uploaded []Attempt `json:"uploaded"`
+	Deleted  []string  `json:"deleted"`
+	Kept     []string  `json:"kept"`
+	// Moved says, one line each, which payloads an earlier lsui had left in
+	// Citrix's folder were moved into lsui's own (MigrateLegacy).
+	Moved        []string `json:"moved,omitempty"`
+	DeleteErrors []string `json:"delete_errors,omitempty"`
 }
 
 // OK is true when every payload of the cycle was delivered.
@@ -200,7 +203,9 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, err
 	}
 
-	dir := s.Layout.UsageDir
+	// lsui's own folder: Citrix's upload_*.zip beside it are never listed,
+	// sent or pruned here.
+	dir := uploads.Dir(s.Layout.UsageDir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return res, fmt.Errorf("payload folder: %w", err)
 	}
@@ -210,6 +215,11 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 	}
 	defer lock.Release()
 	removeStaleTemps(dir)
+	moved, err := MigrateLegacy(ctx, s.Layout.UsageDir)
+	res.Moved = moved
+	if err != nil {
+		return res, err
+	}
 
 	// A journal that does not parse stops the cycle: writing a fresh one
 	// would forget which zips succeeded, and prune would act on that.

@@ -103,7 +103,7 @@ func TestCycleEndToEndTLS(t *testing.T) {
 	if want := []Phase{PhaseBuilding, PhaseUploading, PhasePruning, PhaseDone}; !slices.Equal(phases, want) {
 		t.Errorf("phases %v, want %v", phases, want)
 	}
-	dir := s.Layout.UsageDir
+	dir := uploads.Dir(s.Layout.UsageDir)
 	if got := outcomeOf(t, dir, first); got != uploads.Success {
 		t.Errorf("journal says %q", got)
 	}
@@ -187,7 +187,7 @@ func TestCycleSequences(t *testing.T) {
 					want = append(want, names[i])
 				}
 			}
-			dir := loadRoot(t, root, testNow).Layout.UsageDir
+			dir := uploads.Dir(loadRoot(t, root, testNow).Layout.UsageDir)
 			if got := payloadNames(t, dir); !slices.Equal(got, want) {
 				t.Errorf("on disk %v, want %v", got, want)
 			}
@@ -234,7 +234,7 @@ func TestCycleSendsEarlierMonthsFirst(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			root := fixtureRoot(t)
 			s := loadRoot(t, root, testNow)
-			dir := s.Layout.UsageDir
+			dir := uploads.Dir(s.Layout.UsageDir)
 			files := map[string]string{}
 			sums := map[string]string{}
 			place := func(label string, at time.Time, o uploads.Outcome) {
@@ -336,7 +336,7 @@ func TestCycleRefusals(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := loadRoot(t, fixtureRoot(t), testNow)
-			dir := s.Layout.UsageDir
+			dir := uploads.Dir(s.Layout.UsageDir)
 			os.MkdirAll(dir, 0o755)
 			if tt.prepare != nil {
 				defer tt.prepare(t, dir)()
@@ -386,7 +386,7 @@ func TestCycleSameSecondKeepsEarlierSuccess(t *testing.T) {
 	if res2.Built == res1.Built {
 		t.Fatalf("second payload reused the name %s", res1.Built)
 	}
-	dir := s.Layout.UsageDir
+	dir := uploads.Dir(s.Layout.UsageDir)
 	if got := outcomeOf(t, dir, res1.Built); got != uploads.Success {
 		t.Errorf("first payload now %q", got)
 	}
@@ -406,10 +406,10 @@ func TestCycleCancelledMidRetry(t *testing.T) {
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v", err)
 	}
-	if got := outcomeOf(t, s.Layout.UsageDir, res.Built); got != uploads.Failed {
+	if got := outcomeOf(t, uploads.Dir(s.Layout.UsageDir), res.Built); got != uploads.Failed {
 		t.Errorf("journal says %q for the cancelled upload", got)
 	}
-	if l, err := AcquireLock(s.Layout.UsageDir, testNow); err != nil {
+	if l, err := AcquireLock(uploads.Dir(s.Layout.UsageDir), testNow); err != nil {
 		t.Errorf("lock not released: %v", err)
 	} else {
 		l.Release()
@@ -455,7 +455,7 @@ func TestCycleAnonymization(t *testing.T) {
 		before := len(sc.requests())
 		res, err := RunCycle(context.Background(), s, quickOptions(sc.srv.URL, testNow))
 		if !withKey {
-			if err == nil || len(sc.requests()) != before || len(payloadNames(t, s.Layout.UsageDir)) != 0 {
+			if err == nil || len(sc.requests()) != before || len(payloadNames(t, uploads.Dir(s.Layout.UsageDir))) != 0 {
 				t.Errorf("without a key: %v, %d requests, want a refusal before anything is built or sent", err, len(sc.requests())-before)
 			}
 			continue
@@ -463,11 +463,11 @@ func TestCycleAnonymization(t *testing.T) {
 		if err != nil || !res.OK() {
 			t.Fatalf("with a key: %+v, %v", res, err)
 		}
-		rep := InspectFile(context.Background(), filepath.Join(s.Layout.UsageDir, res.Built), DefaultLimits)
+		rep := InspectFile(context.Background(), filepath.Join(uploads.Dir(s.Layout.UsageDir), res.Built), DefaultLimits)
 		if !rep.OK || rep.Manifest == nil || !rep.Manifest.Anonymization.Enabled || rep.Manifest.Anonymization.KeyFingerprint != fingerprint {
 			t.Errorf("payload: ok=%v problems=%v manifest=%+v, want scrambled with key %s", rep.OK, rep.Problems, rep.Manifest, fingerprint)
 		}
-		usage, err := ReadEntry(context.Background(), filepath.Join(s.Layout.UsageDir, res.Built), UsageName, 1<<20)
+		usage, err := ReadEntry(context.Background(), filepath.Join(uploads.Dir(s.Layout.UsageDir), res.Built), UsageName, 1<<20)
 		if err != nil || bytes.Contains(bytes.ToLower(usage), []byte("alice")) || !bytes.Contains(usage, []byte("XDT_PLT_UD")) {
 			t.Errorf("usage.json (%v) holds a plain name or lacks the usage:\n%s", err, usage)
 		}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	kzip "github.com/klauspost/compress/zip"
 
@@ -26,6 +27,11 @@ type Report struct {
 	Manifest *Manifest `json:"manifest"` // null when absent, unreadable or not read yet
 	Entries  []Entry   `json:"entries"`
 	Summary  Summary   `json:"summary"`
+	// Format is what the zip is, once verified: FormatLSUI, FormatCitrix or
+	// FormatUnknown; "" in a listing.
+	Format Format `json:"format"`
+	// Citrix is what a Citrix bundle carries; null for any other format.
+	Citrix *CitrixSummary `json:"citrix"`
 
 	total int // problems found, including those past maxProblems
 }
@@ -43,6 +49,10 @@ const (
 	StateVerified State = "verified"
 	// StateRejected is at least one problem found.
 	StateRejected State = "rejected"
+	// StateRead is every entry read and checked with no problem found, in
+	// a zip that is not lsui's (a Citrix bundle, or an unknown zip): there
+	// is no lsui manifest to verify it against.
+	StateRead State = "read"
 )
 
 // Entry is one zip entry. Names are exactly as stored: print them through
@@ -75,6 +85,9 @@ const (
 	CheckManifest   = "manifest"
 	CheckFolder     = "folder"
 	CheckNoManifest = "no-manifest"
+	// CheckRead is an entry of a zip that is not lsui's, read to its end
+	// and hashed.
+	CheckRead = "read"
 )
 
 // Summary counts what the payload carries, from inventory.json and
@@ -111,8 +124,9 @@ func (r *Report) entryProblem(i int, format string, args ...any) {
 // in Problems.
 func (r *Report) ProblemCount() int { return max(r.total, len(r.Problems)) }
 
-// Verdict is one line: "OK: …", "LISTED: …" or "REJECTED: <first
-// problem> (+N more)".
+// Verdict is one line naming the format: "LSUI: manifest verified …",
+// "CITRIX: …", "UNKNOWN: …", "LISTED: …" or "REJECTED: <first problem>
+// (+N more)".
 func (r *Report) Verdict() string {
 	switch r.State {
 	case StateVerified:
@@ -121,8 +135,13 @@ func (r *Report) Verdict() string {
 		if s.Scrambled {
 			anon = "scrambled"
 		}
-		return fmt.Sprintf("OK: manifest verified (%d entries); %d licence lines, %d features, %d identities (%s)",
+		return fmt.Sprintf("LSUI: manifest verified (%d entries); %d licence lines, %d features, %d identities (%s)",
 			len(r.Entries), s.Licenses, s.Features, s.Identities, anon)
+	case StateRead:
+		if c := r.Citrix; c != nil {
+			return "CITRIX: " + c.describe(len(r.Entries))
+		}
+		return fmt.Sprintf("UNKNOWN: a zip of %d entries, neither an lsui payload (no manifest.json) nor a Citrix bundle (no Citrix document found); nothing hostile in it", len(r.Entries))
 	case StateListed:
 		return fmt.Sprintf("LISTED: %d entries, directory and layout checked; content not read, so not verified", len(r.Entries))
 	}
@@ -145,6 +164,8 @@ func (r *Report) finish(verified bool) {
 	switch {
 	case len(r.Problems) > 0:
 		r.State = StateRejected
+	case verified && r.Format != FormatLSUI:
+		r.State = StateRead
 	case verified:
 		r.State = StateVerified
 	default:
@@ -240,7 +261,7 @@ func (s *Scanned) Verify(ctx context.Context, progress chan<- VerifyProgress) (r
 		sr = inMemory(sr)
 	}
 	s.in.readEntries(ctx, sr, progress)
-	s.in.checkManifest()
+	s.in.classify(ctx)
 	return rep
 }
 
@@ -302,6 +323,12 @@ func rejected(name, format string, args ...any) *Scanned {
 // a zip that is not a payload, corrupt, truncated or crafted gets problems,
 // never a panic. ctx bounds the time taken.
 func Scan(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limits) (s *Scanned) {
+	return scanAt(ctx, r, size, name, lim, 1, nil)
+}
+
+// scanAt is Scan at a nesting depth (1 for the zip itself), sharing the
+// outer zip's budget when nested.
+func scanAt(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limits, depth int, budget *nestBudget) (s *Scanned) {
 	rep := newReport(name)
 	s = &Scanned{}
 	defer func() {
@@ -326,7 +353,7 @@ func Scan(ctx context.Context, r io.ReaderAt, size int64, name string, lim Limit
 	if dir == nil {
 		return s
 	}
-	in := &inspection{rep: rep, dir: dir, lim: lim}
+	in := &inspection{rep: rep, dir: dir, lim: lim, depth: depth, budget: budget}
 	if !in.checkEntries() {
 		return s
 	}
@@ -374,6 +401,70 @@ type inspection struct {
 
 	manifest    *Manifest // nil when absent or not readable
 	manifestErr error     // why manifest.json, read, did not decode
+
+	depth    int            // 1 for the zip itself, 2 for a zip inside it
+	budget   *nestBudget    // what nested zips may still use; shared with them
+	docs     map[int][]byte // entries kept to recognise Citrix documents
+	captured atomic.Int64   // bytes kept in docs, or reserved for them
+	audit    identityAudit  // usage.json's
+}
+
+// nestBudget is what is left of the outer zip's entry and byte caps for
+// the zips nested in it: one budget for all of them.
+type nestBudget struct {
+	entries int
+	bytes   int64
+}
+
+func (in *inspection) keepDoc(i int, data []byte) {
+	if in.docs == nil {
+		in.docs = map[int][]byte{}
+	}
+	in.docs[i] = data
+}
+
+// classify decides the format once every entry is read: lsui's payload
+// when its manifest is there, else Citrix's bundle when a Citrix document
+// is, else lsui's (with its problems) when one of lsui's names is, else
+// unknown. Only lsui's format is checked against a manifest.
+func (in *inspection) classify(ctx context.Context) {
+	rep := in.rep
+	if in.manifest != nil && in.manifest.Schema >= 1 && in.manifest.Server.ID != "" {
+		rep.Format = FormatLSUI
+		in.checkManifest()
+		return
+	}
+	if in.budget == nil {
+		var read int64
+		for _, e := range rep.Entries {
+			if e.Read {
+				read += e.Size
+			}
+		}
+		in.budget = &nestBudget{entries: in.lim.MaxEntries - len(rep.Entries), bytes: in.lim.MaxTotal - read}
+	}
+	if in.readCitrix(ctx) {
+		rep.Format = FormatCitrix
+		in.markRead()
+		return
+	}
+	for _, name := range []string{ManifestName, InventoryName, UsageName} {
+		if _, ok := in.byName[name]; ok {
+			rep.Format = FormatLSUI
+			in.checkManifest()
+			return
+		}
+	}
+	rep.Format = FormatUnknown
+	in.markRead()
+}
+
+func (in *inspection) markRead() {
+	for i := range in.rep.Entries {
+		if e := &in.rep.Entries[i]; e.Read && e.Check == CheckUnread {
+			e.Check = CheckRead
+		}
+	}
 }
 
 // checkEntries looks at what the central directory declares: names,
@@ -532,6 +623,9 @@ func (in *inspection) checkManifest() {
 		}
 		if n := rep.Summary.PlaintextIdentitiesFound; n > 0 {
 			rep.problem("the manifest says scrambled but %d identities in %s look like plain names", n, UsageName)
+		}
+		for _, p := range in.audit.problems() {
+			rep.problem("%s", p)
 		}
 	}
 	listed := make(map[string]bool, len(m.Files))

@@ -87,7 +87,7 @@ func TestReportJSON(t *testing.T) {
 	if err := json.Unmarshal(data, &top); err != nil {
 		t.Fatal(err)
 	}
-	if got := sortedKeys(top); !reflect.DeepEqual(got, []string{"entries", "file", "manifest", "ok", "problems", "state", "summary"}) {
+	if got := sortedKeys(top); !reflect.DeepEqual(got, []string{"citrix", "entries", "file", "format", "manifest", "ok", "problems", "state", "summary"}) {
 		t.Errorf("top-level keys %v", got)
 	}
 	if string(top["state"]) != `"verified"` {
@@ -141,8 +141,8 @@ func TestVerdict(t *testing.T) {
 		want string
 	}{
 		{Report{OK: true, State: StateVerified, Entries: make([]Entry, 5), Summary: Summary{Licenses: 3, Features: 2, Identities: 40, Scrambled: true}},
-			"OK: manifest verified (5 entries); 3 licence lines, 2 features, 40 identities (scrambled)"},
-		{Report{OK: true, State: StateVerified, Summary: Summary{}}, "OK: manifest verified (0 entries); 0 licence lines, 0 features, 0 identities (plain names)"},
+			"LSUI: manifest verified (5 entries); 3 licence lines, 2 features, 40 identities (scrambled)"},
+		{Report{OK: true, State: StateVerified, Summary: Summary{}}, "LSUI: manifest verified (0 entries); 0 licence lines, 0 features, 0 identities (plain names)"},
 		{Report{State: StateListed, Entries: make([]Entry, 4)}, "LISTED: 4 entries, directory and layout checked; content not read, so not verified"},
 		{Report{Problems: []string{"no manifest.json"}}, "REJECTED: no manifest.json"},
 		{Report{Problems: []string{"a", "b", "c"}}, "REJECTED: a (+2 more)"},

@@ -29,6 +29,11 @@ type ManifestServer struct {
 	Host    string `json:"host"`    // FQDN from the licence files, else the OS host name
 	ID      string `json:"id"`      // random, stable, kept in lsui.json: servers are often all called LIC01
 	Version string `json:"version"` // licence server version from the debug log, "" when unknown
+	// CitrixGUID, CitrixHardwareID are the server's GUID and HardwareId as
+	// the latest Citrix call-home payload on disk names them, so one
+	// server is one server in both streams; absent when there is none.
+	CitrixGUID       string `json:"citrix_guid,omitempty"`
+	CitrixHardwareID string `json:"citrix_hardware_id,omitempty"`
 }
 
 // Anonymization says whether identities in usage.json are pseudonyms.
@@ -55,6 +60,9 @@ const maxManifest = 8 << 20
 // newer lsui may add some).
 func decodeManifest(data []byte) (*Manifest, error) {
 	var m Manifest
+	if err := checkJSONValues(data); err != nil {
+		return nil, fmt.Errorf("%s does not parse: %w", ManifestName, err)
+	}
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, fmt.Errorf("%s does not parse: %w", ManifestName, err)
 	}
@@ -74,48 +82,9 @@ const maxJSONDepth = 32
 // unless a field of it is needed. (encoding/json's Decoder costs several
 // times more per record, and inventory.json holds tens of thousands.)
 
-// summarizeUsage counts usage.json's features and identities while it
-// streams past, and how many identities do not look like pseudonyms.
-func summarizeUsage(r io.Reader, s *Summary) error {
-	dec := jsontext.NewDecoder(r)
-	return eachField(dec, func(key string) error {
-		switch key {
-		case "features":
-			n, err := countArray(dec)
-			s.Features += n
-			return err
-		case "identities":
-			return eachElement(dec, func() error {
-				err := eachField(dec, func(key string) error {
-					if key != "name" {
-						return skipValue(dec)
-					}
-					tok, err := dec.ReadToken()
-					if err != nil {
-						return err
-					}
-					if tok.Kind() != '"' {
-						return fmt.Errorf("want a string, found %s", kindName(tok.Kind()))
-					}
-					if !LooksPseudonymized(tok.String()) {
-						s.PlaintextIdentitiesFound++
-					}
-					return nil
-				})
-				if err != nil {
-					return fmt.Errorf("identity %d: %w", s.Identities+1, err)
-				}
-				s.Identities++
-				return nil
-			})
-		}
-		return skipValue(dec)
-	})
-}
-
 // summarizeInventory counts inventory.json's licence lines.
 func summarizeInventory(r io.Reader, s *Summary) error {
-	dec := jsontext.NewDecoder(r)
+	dec := newJSONDecoder(r)
 	return eachField(dec, func(key string) error {
 		if key == "licenses" {
 			n, err := countArray(dec)
@@ -194,6 +163,9 @@ func expectKind(dec *jsontext.Decoder, want jsontext.Kind) error {
 
 // eofInside says that the file ended inside a value, not cleanly.
 func eofInside(err error) error {
+	if errors.Is(err, errJSONValueTooLarge) {
+		return errJSONValueTooLarge // without jsontext's "read error" around it
+	}
 	if errors.Is(err, io.EOF) {
 		return io.ErrUnexpectedEOF
 	}

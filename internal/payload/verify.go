@@ -52,8 +52,10 @@ type readResult struct {
 	note string
 
 	summary     Summary
+	audit       identityAudit // usage.json's
 	manifest    *Manifest
 	manifestErr error
+	doc         []byte // kept to recognise a Citrix document (citrix.go)
 }
 
 // maxReaders bounds the entries read at once: each holds a decompressor
@@ -135,6 +137,12 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 		s.LicenceFiles += r.summary.LicenceFiles
 		if j.role == roleManifest {
 			in.manifest, in.manifestErr = r.manifest, r.manifestErr
+		}
+		if r.doc != nil {
+			in.keepDoc(j.idx, r.doc)
+		}
+		if j.role == roleUsage {
+			in.audit = r.audit
 		}
 	}
 }
@@ -246,9 +254,10 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 			res.note = fmt.Sprintf("%s is larger than %d MiB", ManifestName, maxManifest>>20)
 		} else {
 			res.manifest, res.manifestErr = decodeManifest(data)
+			res.doc = data
 		}
 	case roleUsage:
-		if err := summarized(UsageName, summarizeUsage(tee, &res.summary)); err != nil {
+		if err := summarized(UsageName, summarizeUsage(tee, &res.summary, &res.audit)); err != nil {
 			return readResult{err: err}
 		}
 	case roleInventory:
@@ -257,6 +266,8 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 		}
 	case roleLicence:
 		res.summary.LicenceFiles = 1
+	default:
+		res.doc = captureDocument(tee, e.Size, &in.captured)
 	}
 	// Whatever a summarizer left unread still counts towards the hash.
 	if _, err := io.CopyBuffer(hashes, br, buf); err != nil {

@@ -169,6 +169,17 @@ func (f *keyFile) compact(now time.Time) {
 // since taken effect into the history and, on Unix, tightens a mode that
 // lets others read the file.
 func EnsureKey(dir string, now time.Time) (key *Key, created bool, err error) {
+	return ensureKey(dir, now, nil)
+}
+
+// EnsureKeyWith is EnsureKey that, when it has to create the file, writes
+// premade (NewPendingKey) instead of a fresh key: the pseudonyms a screen
+// previewed with it are then the ones uploaded. An existing file wins.
+func EnsureKeyWith(dir string, now time.Time, premade *Key) (key *Key, created bool, err error) {
+	return ensureKey(dir, now, premade)
+}
+
+func ensureKey(dir string, now time.Time, premade *Key) (key *Key, created bool, err error) {
 	path := KeyFilePath(dir)
 	f, _, err := readKeyFile(path)
 	switch {
@@ -178,7 +189,11 @@ func EnsureKey(dir string, now time.Time) (key *Key, created bool, err error) {
 		} else if !st.IsDir() {
 			return nil, false, fmt.Errorf("scramble key folder %s: not a directory", dir)
 		}
-		f = &keyFile{keys: []keyRecord{{key: newRandomKey(), from: now.Truncate(time.Second)}}}
+		k := premade
+		if k == nil {
+			k = newRandomKey()
+		}
+		f = &keyFile{keys: []keyRecord{{key: k, from: now.Truncate(time.Second)}}}
 		created = true
 	case err != nil:
 		return nil, false, err

@@ -67,14 +67,23 @@ func (f *frame) setStatus(text string, isErr bool) {
 // the width: a fix at the end of a long message stays on screen, and m
 // shows it whole if even two lines are not enough.
 func (f *frame) statusLines(text string) []string {
+	return f.wrapLines(text, 2, " (m: in full)")
+}
+
+// promptLines wraps a question to at most three lines: it is read before
+// it is answered, and m does not work until it is.
+func (f *frame) promptLines(text string) []string {
+	return f.wrapLines(text, 3, "")
+}
+
+func (f *frame) wrapLines(text string, n int, more string) []string {
 	if text == "" {
 		return []string{""}
 	}
 	lines := strings.Split(ansi.Wrap(text, max(f.width, 1), " "), "\n")
-	if len(lines) > 2 {
-		more := " (m: in full)"
-		second := strings.Join(lines[1:], " ")
-		lines = []string{lines[0], common.Truncate(second, max(f.width-len(more), 1)) + more}
+	if len(lines) > n {
+		rest := strings.Join(lines[n-1:], " ")
+		lines = append(lines[:n-1], common.Truncate(rest, max(f.width-len(more), 1))+more)
 	}
 	return lines
 }
@@ -82,14 +91,16 @@ func (f *frame) statusLines(text string) []string {
 // statusView is the status (or prompt) in one or two lines.
 func (f *frame) statusView(prompt string) string {
 	t := f.theme
-	text, style := f.status, t.Status
+	var lines []string
+	style := t.Status
 	switch {
 	case prompt != "":
-		text, style = prompt, t.Warn
+		lines, style = f.promptLines(prompt), t.Warn
 	case f.statusErr:
-		style = t.Error
+		lines, style = f.statusLines(f.status), t.Error
+	default:
+		lines = f.statusLines(f.status)
 	}
-	lines := f.statusLines(text)
 	for i, l := range lines {
 		lines[i] = style.Render(l)
 	}
@@ -98,7 +109,7 @@ func (f *frame) statusView(prompt string) string {
 
 func (f *frame) statusHeight(prompt string) int {
 	if prompt != "" {
-		return len(f.statusLines(prompt))
+		return len(f.promptLines(prompt))
 	}
 	return len(f.statusLines(f.status))
 }
@@ -162,6 +173,9 @@ func (f *frame) closeBinding() key.Binding {
 // so nothing happens behind the page.
 func (f *frame) pageKey(msg tea.KeyMsg, bodyH int) {
 	k := f.keys
+	if f.pageBody > 0 {
+		bodyH = f.pageBody // the lines a page shows, its footer aside
+	}
 	switch {
 	case msg.String() == "esc", key.Matches(msg, k.Quit), key.Matches(msg, k.Help) && f.page == pageHelp,
 		key.Matches(msg, k.Messages) && f.page == pageMessages:

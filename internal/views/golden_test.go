@@ -50,7 +50,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"expirations", []string{"3"}, "!! EXPIRED", false},
 		{"entitlements", []string{"4"}, "available", false},
 		{"entitlements_ascii", []string{"4"}, "available", true},
-		{"usage", []string{"5"}, "users/day", false},
+		{"usage", []string{"5"}, "users per day", false},
 		{"usage_filtered", []string{"5", "/", "a", "i", "s", "h", "a"}, "/aisha", false},
 		{"privacy", []string{"6"}, "throwaway key", false},
 		{"privacy_confirm", []string{"6", "space"}, "once confirmed", false},

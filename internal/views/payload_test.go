@@ -2,6 +2,7 @@ package views
 
 import (
 	"context"
+	modeluploads "github.com/lsui/lsui/internal/model/uploads"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,10 +97,10 @@ func TestOpenLastUpload(t *testing.T) {
 		if err != nil {
 			return nil, opts, err
 		}
-		if err := os.MkdirAll(s.Layout.UsageDir, 0o755); err != nil {
+		if err := os.MkdirAll(modeluploads.Dir(s.Layout.UsageDir), 0o755); err != nil {
 			return nil, opts, err
 		}
-		if err := os.WriteFile(filepath.Join(s.Layout.UsageDir, filepath.Base(zip)), data, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(modeluploads.Dir(s.Layout.UsageDir), filepath.Base(zip)), data, 0o644); err != nil {
 			return nil, opts, err
 		}
 		s, err = model.Load(ctx, opts)
@@ -112,7 +113,7 @@ func TestOpenLastUpload(t *testing.T) {
 			t.Errorf("o from tab %s: active tab %d, want Uploads", from, a.Active()+1)
 		}
 		frame := a.View()
-		if !strings.Contains(frame, "VERDICT OK") || !strings.Contains(frame, "upload_1795766400.zip") {
+		if !strings.Contains(frame, "VERDICT LSUI") || !strings.Contains(frame, "upload_1795766400.zip") {
 			t.Errorf("o from tab %s does not show the last upload's verdict:\n%s", from, frame)
 		}
 		press(a, "esc")
@@ -167,7 +168,7 @@ func TestPayloadViewPhases(t *testing.T) {
 	}
 	app.Update(verdict)
 	frame = app.View()
-	if !strings.Contains(frame, "VERDICT OK") || strings.Contains(frame, "VERIFYING") || app.Model().Verifying() {
+	if !strings.Contains(frame, "VERDICT LSUI") || strings.Contains(frame, "VERIFYING") || app.Model().Verifying() {
 		t.Errorf("final frame:\n%s", frame)
 	}
 	// A progress value that arrives after the verdict changes nothing.

@@ -22,6 +22,15 @@ import (
 // JournalName is the journal file, kept beside the zips.
 const JournalName = "lsui-journal.json"
 
+// Folder is lsui's own payload folder inside LS/resource/usage. The usage
+// folder itself belongs to Citrix's call-home, whose upload_<unix>.zip files
+// lsui must never modify or delete (DOMAIN.md §6): lsui builds, lists,
+// uploads and prunes only here, and keeps its journal here.
+const Folder = "lsui"
+
+// Dir is lsui's payload folder for the usage folder usageDir.
+func Dir(usageDir string) string { return filepath.Join(usageDir, Folder) }
+
 // Outcome is what happened to an upload.
 type Outcome string
 

@@ -1,7 +1,6 @@
 package common
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/textfmt"
 	"github.com/lsui/lsui/internal/views/theme"
 )
 
@@ -203,41 +203,11 @@ func Rule(t *theme.Theme, w int) string {
 	return t.Rule.Render(strings.Repeat(t.Glyphs.Rule, w))
 }
 
-// Age says how long before now t was, in the largest whole unit.
-func Age(now, t time.Time) string {
-	d := now.Sub(t)
-	suffix := " ago"
-	if d < 0 {
-		d, suffix = -d, " from now"
-	}
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%s", int(d.Minutes()), suffix)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%s", int(d.Hours()), suffix)
-	}
-	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
-}
+// Age says how long before now t was, as the CLI says it (textfmt).
+func Age(now, t time.Time) string { return textfmt.Age(now, t) }
 
-// Bytes is n in B, KiB, MiB or GiB with one decimal.
-func Bytes(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1<<20:
-		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
-	case n < 1<<30:
-		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
-	}
-	return fmt.Sprintf("%.1f GiB", float64(n)/(1<<30))
-}
+// Bytes is n in IEC units, as the CLI says it (textfmt).
+func Bytes(n int64) string { return textfmt.Bytes(n) }
 
-// Plural is "1 day" or "3 days".
-func Plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return strconv.Itoa(n) + " " + unit + "s"
-}
+// Plural is "1 day" or "3 days", as the CLI says it (textfmt).
+func Plural(n int, unit string) string { return textfmt.Plural(n, unit) }

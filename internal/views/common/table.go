@@ -557,19 +557,29 @@ func (t *Table[T]) HeaderView(th *theme.Theme) string {
 	parts := make([]string, len(t.vis))
 	for j, i := range t.vis {
 		c, w := t.Cols[i], t.widths[j]
-		if i == t.sortCol && w >= 3 {
-			title := Fit(c.Title, w-2, c.Right)
-			if c.Right {
-				parts[j] = t.arrow(th) + " " + strings.TrimLeft(Fit(c.Title, w-2, false), " ")
-				parts[j] = Fit(parts[j], w, true)
-			} else {
-				parts[j] = Fit(strings.TrimRight(title, " ")+" "+t.arrow(th), w, false)
-			}
+		if i == t.sortCol && w >= 2 {
+			parts[j] = sortedTitle(c.Title, t.arrow(th), w, c.Right)
 			continue
 		}
 		parts[j] = Fit(c.Title, w, c.Right)
 	}
 	return th.ColumnHead.Render(Truncate("  "+strings.Join(parts, " "), max(t.width, 1)))
+}
+
+// sortedTitle is a title with the sort's arrow, on the side away from the
+// column's edge, exactly w cells: "NAME ↑", "↓ USED", "↓USED" when the
+// space does not fit, the title cut before the arrow is.
+func sortedTitle(title, arrow string, w int, right bool) string {
+	tw := ansi.StringWidth(title)
+	sep := " "
+	if tw+2 > w {
+		sep = ""
+	}
+	title = Truncate(title, max(w-1-len(sep), 1))
+	if right {
+		return Fit(arrow+sep+title, w, true)
+	}
+	return Fit(title+sep+arrow, w, false)
 }
 
 // EmptyText is what stands for no rows: the filter's "0 of N" when it

@@ -73,7 +73,7 @@ type listedMsg struct {
 func (listedMsg) TargetTab() common.Tab { return common.TabUploads }
 
 func (m *Model) refresh() tea.Cmd {
-	dir := m.ctx.Snapshot.Layout.UsageDir
+	dir := modeluploads.Dir(m.ctx.Snapshot.Layout.UsageDir)
 	return func() tea.Msg {
 		list, _, err := modeluploads.List(dir)
 		return listedMsg{list, err}
@@ -97,6 +97,21 @@ func (m *Model) headLines() int {
 const detailLines = 2
 
 func (m *Model) Capturing() bool { return false }
+
+// CloseNested closes the payload opened in place, an entry of it first;
+// the root calls it for q and esc, so q never quits from inside a payload.
+func (m *Model) CloseNested() bool {
+	if !m.opened {
+		return false
+	}
+	if m.payload.Viewing() {
+		m.payload.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		return true
+	}
+	m.opened = false
+	m.payload.Close()
+	return true
+}
 
 // QuitPrompt asks before quitting while a cycle runs.
 func (m *Model) QuitPrompt() string {

@@ -269,7 +269,7 @@ func (m *Model) View() string {
 		colW = 2
 	}
 	left := m.featureLines(featW, m.chartRows+2)
-	title := fmt.Sprintf("Chart: %s/day, all features", kindName)
+	title := fmt.Sprintf("Chart: %s per day, all features", kindName)
 	rightLines := []string{t.Heading.Render(common.Truncate(title, m.width-featW-4))}
 	for i, row := range Chart(t, days, m.chartRows, colW, peak) {
 		y := strings.Repeat(" ", yLabel)

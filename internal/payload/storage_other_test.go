@@ -1,0 +1,7 @@
+//go:build !windows
+
+package payload
+
+import "syscall"
+
+var errNoSpace, errReadOnly error = syscall.ENOSPC, syscall.EROFS

@@ -1,0 +1,3 @@
+package payload
+
+var errNoSpace, errReadOnly error = errorDiskFull, errorWriteProtect
