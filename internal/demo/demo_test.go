@@ -128,7 +128,8 @@ func TestMaterializeLayout(t *testing.T) {
 		t.Errorf("UdadminFile = %s", root.UdadminFile)
 	}
 	for _, k := range got {
-		if strings.HasSuffix(k, ".tmpl") || (tree[k] != nil && bytes.Contains(tree[k], []byte("{{"))) {
+		// A zip's compressed bytes may hold "{{" by chance: only text is checked.
+		if strings.HasSuffix(k, ".tmpl") || (tree[k] != nil && !strings.HasSuffix(k, ".zip") && bytes.Contains(tree[k], []byte("{{"))) {
 			t.Errorf("%s: template not expanded", k)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/usage"
 )
 
@@ -21,9 +22,19 @@ type Entitlement struct {
 	Installed int // licences on lines not yet expired
 	Overdraft int // floor(count × ODP / 100) summed over the same lines
 	Expired   int // licences on lines that have expired (not installed any more)
-	InUse     int // distinct identities holding it this month
-	Available int // Installed + Overdraft − InUse; may be negative
-	Uncounted bool
+	// InUse is what the Licensing Manager shows as in use (DOMAIN.md §4.4):
+	// for user/device and named-user licences those assigned now, for
+	// concurrent ones those checked out now. InUseSource says from what.
+	InUse       int
+	InUseSource string // InUseUdadmin, InUseLmstat or InUseLog
+	ThisMonth   int    // distinct identities this calendar month: what call-home reports
+	PeakMonth   int    // most checked out at once this month (concurrent models)
+	Available   int    // Installed + Overdraft − InUse; may be negative; 0 when InstalledUnknown
+	Uncounted   bool
+	// InstalledUnknown: no licence file says how many are installed (a
+	// License Activation Service server, DOMAIN.md §2.6); the entitlement
+	// lists a feature in use.
+	InstalledUnknown bool
 
 	Expires   licfile.Date // earliest expiry among live lines; zero when Permanent
 	Permanent bool
@@ -32,40 +43,51 @@ type Entitlement struct {
 	Lines     []*licfile.Line
 }
 
+// Where InUse comes from.
+const (
+	InUseUdadmin = "udadmin" // the udadmin listing's assignments
+	InUseLmstat  = "lmstat"  // lmstat -a's "Total of M licenses in use"
+	InUseLog     = "log"     // the debug logs: leases within LP days, or open checkouts
+)
+
+// DefaultLeaseDays is a user/device assignment's lease when no line says LP.
+const DefaultLeaseDays = 90
+
 // OverInstalled and OverLimit are the check's WARNING and CRITICAL states.
-func (e Entitlement) OverInstalled() bool { return !e.Uncounted && e.InUse > e.Installed }
-func (e Entitlement) OverLimit() bool     { return !e.Uncounted && e.InUse > e.Installed+e.Overdraft }
+func (e Entitlement) OverInstalled() bool {
+	return !e.Uncounted && !e.InstalledUnknown && e.InUse > e.Installed
+}
+func (e Entitlement) OverLimit() bool {
+	return !e.Uncounted && !e.InstalledUnknown && e.InUse > e.Installed+e.Overdraft
+}
+
+// Concurrent reports a concurrent model (CCU, CCS): in use means checked
+// out now. Every other model counts assignments.
+func Concurrent(k licfile.EntitlementKey) bool { return k.Model == "CCU" || k.Model == "CCS" }
 
 type entKey struct {
-	product, edition, model string
-	css                     licfile.Date
+	licfile.EntitlementKey
+	css licfile.Date
 }
 
-// usageKey maps a feature to the product/edition/model its checkouts count
-// against. XDS and XDT lines of one purchase share an entitlement, so an XDS
-// checkout counts against the XDT entitlement.
-func usageKey(n licfile.FeatureName) [3]string {
-	p := n.ProductCode
-	if p == "XDS" {
-		p = "XDT"
-	}
-	return [3]string{p, n.EditionCode, n.ModelCode}
-}
+func usageKey(n licfile.FeatureName) licfile.EntitlementKey { return licfile.KeyOf(n) }
 
 // Entitlements groups the licence lines that count (startup licence and the
 // XDS half of each pair left out) and attributes this month's users to them.
 // When one product/edition/model has several CSS dates, users fill the group
 // with the newest CSS date first, as the licence server hands out the newest
 // eligible licence first; whatever does not fit lands on the newest group.
-func Entitlements(lines []*licfile.Line, rep *usage.Report, now time.Time, settings *Settings) []Entitlement {
+//
+// In use follows the licence model (see InUse); live, when not nil, is the
+// lmstat listing for concurrent models. With no entitled line at all (a
+// License Activation Service server), every feature in use is listed with
+// InstalledUnknown.
+func Entitlements(lines []*licfile.Line, rep *usage.Report, live *lmstat.Listing, now time.Time, settings *Settings) []Entitlement {
 	today := licfile.DateOf(now)
 	index := map[entKey]int{}
 	var ents []Entitlement
 	for _, l := range licfile.Entitled(lines) {
-		k := entKey{l.Name.ProductCode, l.Name.EditionCode, l.Name.ModelCode, l.CSSDate}
-		if k.product == "XDS" {
-			k.product = "XDT"
-		}
+		k := entKey{licfile.KeyOf(l.Name), l.CSSDate}
 		i, ok := index[k]
 		if !ok {
 			i = len(ents)
@@ -74,7 +96,7 @@ func Entitlements(lines []*licfile.Line, rep *usage.Report, now time.Time, setti
 		}
 		e := &ents[i]
 		e.Lines = append(e.Lines, l)
-		if strings.EqualFold(l.LicenseType, "CSP") || (settings != nil && settings.IsCSPFeature(l.Feature)) {
+		if IsCSPLine(l, settings) {
 			e.CSP = true
 		}
 		if l.LicenseType != "" && !contains(e.Types, l.LicenseType) {
@@ -111,8 +133,14 @@ func Entitlements(lines []*licfile.Line, rep *usage.Report, now time.Time, setti
 			}
 		}
 	}
-	attributeUsage(ents, rep)
+	if len(ents) == 0 {
+		ents = unknownInstalled(rep, live, settings)
+	}
+	attributeUsage(ents, countUsage(ents, rep, live, now))
 	for i := range ents {
+		if ents[i].InstalledUnknown {
+			continue
+		}
 		ents[i].Available = ents[i].Installed + ents[i].Overdraft - ents[i].InUse
 	}
 	sort.SliceStable(ents, func(a, b int) bool {
@@ -131,56 +159,198 @@ func Entitlements(lines []*licfile.Line, rep *usage.Report, now time.Time, setti
 	return ents
 }
 
-func attributeUsage(ents []Entitlement, rep *usage.Report) {
-	if rep == nil {
-		return
+// keyUsage is one entitlement key's figures before they are spread over its
+// CSS dates.
+type keyUsage struct {
+	inUse, thisMonth, peak int
+	source                 string
+}
+
+// countUsage applies DOMAIN.md §4.4 per entitlement key: this month's
+// distinct identities; in use as assigned now (UD, RN: udadmin, else last use
+// within the lease) or checked out now (CCU, CCS: lmstat, else the log's open
+// checkouts); the month's peak. Connections (the start-up licence, machine
+// accounts) are not in the report's identities, leases, open checkouts or
+// peaks.
+func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now time.Time) map[licfile.EntitlementKey]*keyUsage {
+	out := map[licfile.EntitlementKey]*keyUsage{}
+	lease := map[licfile.EntitlementKey]int{}
+	for _, e := range ents {
+		k := usageKey(e.Name)
+		if out[k] == nil {
+			out[k] = &keyUsage{}
+		}
+		for _, l := range e.Lines {
+			lease[k] = max(lease[k], l.LeaseDays)
+		}
 	}
-	// Distinct identities per usage key: one person using XDT_PLT_UD and
-	// XDS_PLT_UD holds one licence.
-	holders := map[[3]string]int{}
-	keys := map[string][3]string{} // each feature decoded once
-	var seen [][3]string           // an identity's keys so far; a few at most
+	keys := map[string]licfile.EntitlementKey{} // each feature decoded once
+	keyOf := func(f string) licfile.EntitlementKey {
+		k, ok := keys[f]
+		if !ok {
+			k = usageKey(licfile.DecodeFeature(f))
+			keys[f] = k
+		}
+		return k
+	}
+	if rep == nil {
+		rep = &usage.Report{}
+	}
+	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one licence.
+	var seen []licfile.EntitlementKey
 	for _, id := range rep.Identities {
 		seen = seen[:0]
 		for _, f := range id.Features {
-			k, ok := keys[f]
-			if !ok {
-				k = usageKey(licfile.DecodeFeature(f))
-				keys[f] = k
-			}
-			if !slices.Contains(seen, k) {
+			k := keyOf(f)
+			if u := out[k]; u != nil && !slices.Contains(seen, k) {
 				seen = append(seen, k)
-				holders[k]++
+				u.thisMonth++
 			}
 		}
 	}
-	groups := map[[3]string][]int{}
+	// Assigned now.
+	holders := map[licfile.EntitlementKey]map[string]bool{}
+	for _, lu := range rep.LastUses {
+		k := keyOf(lu.Feature)
+		if out[k] == nil || Concurrent(k) {
+			continue
+		}
+		if rep.Udadmin {
+			if !lu.Assigned {
+				continue
+			}
+		} else {
+			days := lease[k]
+			if days <= 0 {
+				days = DefaultLeaseDays
+			}
+			if lu.Last.Before(now.AddDate(0, 0, -days)) || lu.Last.After(now) {
+				continue
+			}
+		}
+		if holders[k] == nil {
+			holders[k] = map[string]bool{}
+		}
+		holders[k][lu.Key] = true
+	}
+	// Checked out now.
+	liveUse := map[licfile.EntitlementKey]int{}
+	liveSeen := map[licfile.EntitlementKey]bool{}
+	if live != nil && !live.Down() {
+		for _, f := range live.Features {
+			if f.Error != "" {
+				continue
+			}
+			k := keyOf(f.Name)
+			liveUse[k] += f.InUse
+			liveSeen[k] = true
+		}
+	}
+	logUse := map[licfile.EntitlementKey]int{}
+	for _, c := range rep.Open {
+		logUse[keyOf(c.Feature)] += c.Licenses
+	}
+	for _, p := range rep.Peaks {
+		if u := out[keyOf(p.Feature)]; u != nil {
+			u.peak += p.Month
+		}
+	}
+	for k, u := range out {
+		switch {
+		case Concurrent(k) && liveSeen[k]:
+			u.inUse, u.source = liveUse[k], InUseLmstat
+		case Concurrent(k):
+			u.inUse, u.source = logUse[k], InUseLog
+		case rep.Udadmin:
+			u.inUse, u.source = len(holders[k]), InUseUdadmin
+		default:
+			u.inUse, u.source = len(holders[k]), InUseLog
+		}
+	}
+	return out
+}
+
+// unknownInstalled lists the features in use when no licence file says what
+// is installed: one entitlement per key, installed unknown.
+func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Settings) []Entitlement {
+	var ents []Entitlement
+	index := map[licfile.EntitlementKey]bool{}
+	add := func(feature string) {
+		n := licfile.DecodeFeature(feature)
+		k := usageKey(n)
+		if index[k] || strings.EqualFold(feature, usage.StartupFeature) {
+			return
+		}
+		index[k] = true
+		e := Entitlement{Feature: strings.ToUpper(feature), Name: n, Permanent: true, InstalledUnknown: true}
+		e.CSP = settings != nil && settings.IsCSPFeature(feature)
+		ents = append(ents, e)
+	}
+	if rep != nil {
+		for _, f := range rep.Features {
+			add(f.Feature)
+		}
+		for _, lu := range rep.LastUses {
+			add(lu.Feature)
+		}
+		for _, c := range rep.Open {
+			add(c.Feature)
+		}
+	}
+	if live != nil && !live.Down() {
+		for _, f := range live.Features {
+			if f.InUse > 0 {
+				add(f.Name)
+			}
+		}
+	}
+	return ents
+}
+
+// attributeUsage spreads each key's figures over its CSS dates: installed
+// licences are used before any overdraft, newest CSS date first, as the
+// licence server hands out the newest eligible licence first; what is left
+// over lands on the newest group.
+func attributeUsage(ents []Entitlement, counts map[licfile.EntitlementKey]*keyUsage) {
+	groups := map[licfile.EntitlementKey][]int{}
 	for i, e := range ents {
 		k := usageKey(e.Name)
 		groups[k] = append(groups[k], i)
 	}
 	for k, idx := range groups {
-		n := holders[k]
+		u := counts[k]
+		if u == nil {
+			continue
+		}
 		sort.SliceStable(idx, func(a, b int) bool { return ents[idx[b]].CSSDate.Before(ents[idx[a]].CSSDate) })
-		// Installed licences are used before any overdraft, newest CSS date
-		// first; what is left over lands on the newest group.
-		for _, room := range []func(e *Entitlement) int{
-			func(e *Entitlement) int { return e.Installed - e.InUse },
-			func(e *Entitlement) int { return e.Installed + e.Overdraft - e.InUse },
-		} {
-			for _, i := range idx {
-				e := &ents[i]
-				take := min(n, max(room(e), 0))
-				if e.Uncounted {
-					take = n
-				}
-				e.InUse += take
-				n -= take
+		for _, i := range idx {
+			ents[i].InUseSource = u.source
+		}
+		fill(ents, idx, u.inUse, func(e *Entitlement) *int { return &e.InUse })
+		fill(ents, idx, u.thisMonth, func(e *Entitlement) *int { return &e.ThisMonth })
+		fill(ents, idx, u.peak, func(e *Entitlement) *int { return &e.PeakMonth })
+	}
+}
+
+// fill spreads n over the groups idx (newest CSS date first) into the field
+// field picks.
+func fill(ents []Entitlement, idx []int, n int, field func(*Entitlement) *int) {
+	for _, room := range []func(e *Entitlement) int{
+		func(e *Entitlement) int { return e.Installed - *field(e) },
+		func(e *Entitlement) int { return e.Installed + e.Overdraft - *field(e) },
+	} {
+		for _, i := range idx {
+			e := &ents[i]
+			take := min(n, max(room(e), 0))
+			if e.Uncounted || e.InstalledUnknown {
+				take = n
 			}
+			*field(e) += take
+			n -= take
 		}
-		if n > 0 && len(idx) > 0 {
-			ents[idx[0]].InUse += n
-		}
+	}
+	if n > 0 && len(idx) > 0 {
+		*field(&ents[idx[0]]) += n
 	}
 }
 

@@ -17,8 +17,22 @@ func line(feature, lt string, count, odp int, expires licfile.Date, css licfile.
 	return l
 }
 
+// report is what the Builder gives for identities that each checked out
+// their features once at LastSeen and never checked in: this month's
+// identities, a lease per user/device feature, an open checkout per
+// concurrent one.
 func report(month usage.Month, ids ...usage.Identity) *usage.Report {
-	return &usage.Report{Month: month, Identities: ids}
+	r := &usage.Report{Month: month, Identities: ids}
+	for _, id := range ids {
+		for _, f := range id.Features {
+			if Concurrent(licfile.KeyOf(licfile.DecodeFeature(f))) {
+				r.Open = append(r.Open, usage.Checkout{Feature: f, Identity: id.Name + "@DDC01", User: id.Name, Host: "DDC01", Start: id.LastSeen, Licenses: 1})
+			} else {
+				r.LastUses = append(r.LastUses, usage.LastUse{Feature: f, Key: id.Name, Last: id.LastSeen})
+			}
+		}
+	}
+	return r
 }
 
 func ident(name string, last time.Time, features ...string) usage.Identity {
@@ -80,7 +94,7 @@ func TestEntitlements(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Entitlements(tt.lines, report(month, tt.users...), now, nil)
+			got := Entitlements(tt.lines, report(month, tt.users...), nil, now, nil)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d entitlements, want %d: %+v", len(got), len(tt.want), got)
 			}

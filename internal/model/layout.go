@@ -113,6 +113,8 @@ type Layout struct {
 	LS         string // debug logs and udadmin
 	UsageDir   string // LS/resource/usage, the upload payloads
 	Udadmin    string // LS/udadmin(.exe), may not exist
+	Lmstat     string // LS/lmstat(.exe), may not exist
+	Lmutil     string // LS/lmutil(.exe), run as "lmutil lmstat" when there is no lmstat
 	lsuiConfig string
 }
 
@@ -141,10 +143,13 @@ func NewLayout(root string) Layout {
 	l.Config = child(l.ConfigDir, ConfigFileName)
 	l.LS = child(root, "LS")
 	l.UsageDir = child(child(l.LS, "resource"), "usage")
-	l.Udadmin = child(l.LS, "udadmin")
+	exe := ""
 	if runtime.GOOS == "windows" {
-		l.Udadmin = child(l.LS, "udadmin.exe")
+		exe = ".exe"
 	}
+	l.Udadmin = child(l.LS, "udadmin"+exe)
+	l.Lmstat = child(l.LS, "lmstat"+exe)
+	l.Lmutil = child(l.LS, "lmutil"+exe)
 	l.lsuiConfig = filepath.Join(l.ConfigDir, SettingsFileName)
 	return l
 }

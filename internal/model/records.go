@@ -1,9 +1,11 @@
 package model
 
 import (
+	"strings"
 	"time"
 
 	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/usage"
 )
 
@@ -37,6 +39,15 @@ type LicenceRecord struct {
 	Notice      string `json:"notice"`
 	HostID      string `json:"hostid"`
 	CSP         bool   `json:"csp"`
+	// CSPState is "csp", "not_csp" or "unknown" (nothing configured in
+	// lsui.json csp_features: Citrix publishes no marker, DOMAIN.md §2.5).
+	CSPState string `json:"csp_state"`
+	// VendorString is every VENDOR_STRING key, known or not (the first of a
+	// repeated key), values as written.
+	VendorString map[string]string `json:"vendor_string"`
+	// Keywords is every other KEY=value after the count, keys upper case;
+	// a signature (SIGN, SIGN2, ck, …) is "present", never its value.
+	Keywords map[string]string `json:"keywords"`
 }
 
 // ErrorRecord is one malformed licence line.
@@ -66,6 +77,7 @@ func (s *Snapshot) LicenceRecords() []LicenceRecord {
 			ProductCode: l.Name.ProductCode, EditionCode: l.Name.EditionCode, ModelCode: l.Name.ModelCode,
 			LicenseType: l.LicenseType, Overdraft: l.Overdraft(), Issued: l.Issued.String(), Start: l.Start.String(),
 			Serial: l.Serial, Notice: l.Notice, HostID: l.HostID, CSP: s.IsCSP(l),
+			CSPState: s.LineCSPState(l).String(), VendorString: VendorStringOf(l), Keywords: KeywordsOf(l),
 		})
 	}
 	return out
@@ -99,6 +111,14 @@ type EntitlementRecord struct {
 	Expires     string   `json:"expires"`
 	Types       []string `json:"license_types"`
 	CSP         bool     `json:"csp"`
+	// InUseSource says where in_use comes from: "udadmin", "lmstat" or "log".
+	InUseSource string `json:"in_use_source"`
+	ThisMonth   int    `json:"this_month"` // distinct identities this month: the call-home figure
+	PeakMonth   int    `json:"peak_month"` // most checked out at once this month (concurrent models)
+	// InstalledUnknown: no licence file says how many are installed (the
+	// License Activation Service era); installed, overdraft and available
+	// are then 0 and mean nothing.
+	InstalledUnknown bool `json:"installed_unknown"`
 }
 
 // EntitlementRecords lists the entitlements.
@@ -115,6 +135,7 @@ func (s *Snapshot) EntitlementRecords() []EntitlementRecord {
 			CSSDate: e.CSSDate.String(), Installed: e.Installed, Overdraft: e.Overdraft, Expired: e.Expired,
 			InUse: e.InUse, Available: e.Available, Uncounted: e.Uncounted,
 			Expires: ExpiresString(e.Expires, e.Permanent), Types: types, CSP: e.CSP,
+			InUseSource: e.InUseSource, ThisMonth: e.ThisMonth, PeakMonth: e.PeakMonth, InstalledUnknown: e.InstalledUnknown,
 		})
 	}
 	return out
@@ -143,7 +164,8 @@ func (s *Snapshot) ExpirationRecords() []ExpirationRecord {
 	return out
 }
 
-// UsageRecord is one month's usage.
+// UsageRecord is one month's usage: `lsui usage --json` and a payload's
+// usage.json (one definition; see WriteUsageRecord).
 type UsageRecord struct {
 	Month        string           `json:"month"`
 	Timezone     string           `json:"timezone"`
@@ -152,6 +174,17 @@ type UsageRecord struct {
 	Days         []DayRecord      `json:"days"`
 	Denied       int              `json:"denied"`
 	UndatedLines int              `json:"undated_lines"`
+	// Unsupported is UNSUPPORTED lines this month (a feature the server does
+	// not serve): refusals like denied, not usage.
+	Unsupported int `json:"unsupported"`
+	// Connections are checkouts by product components (the start-up licence
+	// CITRIX, machine accounts such as DDC01$), per feature and host: never
+	// usage, never entitlement use.
+	Connections []ConnectionRecord `json:"connections"`
+	// LogsFrom is the date of the earliest dated checkout in the logs
+	// (YYYY-MM-DD), "" when none: how far back the lease look-back could see.
+	LogsFrom string       `json:"logs_from"`
+	Peaks    []PeakRecord `json:"peaks"`
 }
 
 type FeatureRecord struct {
@@ -166,6 +199,8 @@ type IdentityRecord struct {
 	Features  []string `json:"features"`
 	FirstSeen string   `json:"first_seen"`
 	LastSeen  string   `json:"last_seen"`
+	// Via is the hosts (controllers) its checkouts came through this month.
+	Via []string `json:"via"`
 }
 
 type DayRecord struct {
@@ -174,29 +209,141 @@ type DayRecord struct {
 	Devices int    `json:"devices"`
 }
 
+// ConnectionRecord is one feature's checkouts by product components through one host.
+type ConnectionRecord struct {
+	Feature   string `json:"feature"`
+	Host      string `json:"host"` // "" for a udadmin row
+	Checkouts int    `json:"checkouts"`
+}
+
+// PeakRecord is the most licences of a feature checked out at once.
+type PeakRecord struct {
+	Feature string `json:"feature"`
+	Month   int    `json:"month"`
+	Days    []int  `json:"days"` // one per day of the month, as in days
+}
+
 // NewUsageRecord shapes a report. name maps each identity to what is shown
 // (the identity itself, or its pseudonym in a scrambled payload).
 func NewUsageRecord(r *usage.Report, name func(string) string) UsageRecord {
-	rec := UsageRecord{
-		Month: r.Month.String(), Timezone: r.Month.Start.Location().String(),
-		Features: []FeatureRecord{}, Identities: make([]IdentityRecord, 0, len(r.Identities)), Days: []DayRecord{},
-		Denied: r.Denied, UndatedLines: r.Undated,
-	}
-	for _, f := range r.Features {
-		rec.Features = append(rec.Features, FeatureRecord{f.Feature, f.Users, f.Devices})
-	}
+	rec := usageHead(r)
+	rec.Identities = make([]IdentityRecord, 0, len(r.Identities))
 	for _, id := range r.Identities {
 		n := id.Name
 		if name != nil {
 			n = name(n)
 		}
-		rec.Identities = append(rec.Identities, IdentityRecord{
-			Name: n, Kind: id.Kind.String(), Features: id.Features,
-			FirstSeen: id.FirstSeen.Format(time.RFC3339), LastSeen: id.LastSeen.Format(time.RFC3339),
-		})
+		rec.Identities = append(rec.Identities, NewIdentityRecord(id, n))
+	}
+	return rec
+}
+
+// usageHead is the record without its identities.
+func usageHead(r *usage.Report) UsageRecord {
+	rec := UsageRecord{
+		Month: r.Month.String(), Timezone: r.Month.Start.Location().String(),
+		Features: []FeatureRecord{}, Identities: []IdentityRecord{}, Days: []DayRecord{},
+		Denied: r.Denied, UndatedLines: r.Undated, Unsupported: r.Unsupported,
+		Connections: []ConnectionRecord{}, Peaks: []PeakRecord{},
+	}
+	if !r.LogsFrom.IsZero() {
+		rec.LogsFrom = r.LogsFrom.Format("2006-01-02")
+	}
+	for _, f := range r.Features {
+		rec.Features = append(rec.Features, FeatureRecord{f.Feature, f.Users, f.Devices})
 	}
 	for _, d := range r.Days {
 		rec.Days = append(rec.Days, DayRecord{d.Date.Format("2006-01-02"), d.Users, d.Devices})
+	}
+	for _, c := range r.Connections {
+		rec.Connections = append(rec.Connections, ConnectionRecord{c.Feature, c.Host, c.Checkouts})
+	}
+	for _, p := range r.Peaks {
+		rec.Peaks = append(rec.Peaks, PeakRecord{p.Feature, p.Month, p.Days})
+	}
+	return rec
+}
+
+// NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
+func NewIdentityRecord(id usage.Identity, name string) IdentityRecord {
+	features, via := id.Features, id.Via
+	if features == nil {
+		features = []string{}
+	}
+	if via == nil {
+		via = []string{}
+	}
+	return IdentityRecord{
+		Name: name, Kind: id.Kind.String(), Features: features,
+		FirstSeen: id.FirstSeen.Format(time.RFC3339), LastSeen: id.LastSeen.Format(time.RFC3339), Via: via,
+	}
+}
+
+// CheckoutsRecord is what is checked out now: `lsui checkouts --json`.
+type CheckoutsRecord struct {
+	Source   string                  `json:"source"` // "lmstat" or "log"
+	Features []CheckoutFeatureRecord `json:"features"`
+}
+
+// CheckoutFeatureRecord is one feature's checkouts. For lmstat, in_use is
+// the server's own "Total of M licenses in use" (reservations and lingering
+// licences count, so the rows need not add up to it) and issued its "Total
+// of N licenses issued"; for the log, in_use is the open licences and issued
+// is 0 (the log does not say).
+type CheckoutFeatureRecord struct {
+	Feature   string           `json:"feature"`
+	Issued    int              `json:"issued"`
+	InUse     int              `json:"in_use"`
+	Checkouts []CheckoutRecord `json:"checkouts"`
+}
+
+// CheckoutRecord is one checkout. start is RFC 3339 for the log; for
+// lmstat it is dated with the listing's time (lmstat prints no year), and
+// kept as printed when it does not read.
+type CheckoutRecord struct {
+	User     string `json:"user"`
+	Host     string `json:"host"`
+	Display  string `json:"display"`
+	Start    string `json:"start"`
+	Licenses int    `json:"licenses"`
+}
+
+// CheckoutsRecord lists what is checked out now: from the lmstat listing
+// when one was read and the server is up, else the debug log's open
+// checkouts of concurrent features (the only ones the log is followed for).
+func (s *Snapshot) CheckoutsRecord() CheckoutsRecord {
+	if s.Lmstat != nil && !s.Lmstat.Down() {
+		rec := CheckoutsRecord{Source: InUseLmstat, Features: []CheckoutFeatureRecord{}}
+		taken, err := s.Lmstat.TakenTime(s.Location)
+		if err != nil {
+			taken = s.Now
+		}
+		for _, f := range s.Lmstat.Features {
+			fr := CheckoutFeatureRecord{Feature: f.Name, Issued: f.Issued, InUse: f.InUse, Checkouts: []CheckoutRecord{}}
+			for _, c := range f.Checkouts {
+				start := c.Start
+				if t, err := lmstat.StartTime(c.Start, taken, s.Location); err == nil {
+					start = t.Format(time.RFC3339)
+				}
+				fr.Checkouts = append(fr.Checkouts, CheckoutRecord{User: c.User, Host: c.Host, Display: c.Display, Start: start, Licenses: c.Licenses})
+			}
+			rec.Features = append(rec.Features, fr)
+		}
+		return rec
+	}
+	rec := CheckoutsRecord{Source: InUseLog, Features: []CheckoutFeatureRecord{}}
+	if s.Usage == nil {
+		return rec
+	}
+	for _, c := range s.Usage.Open {
+		n := len(rec.Features)
+		if n == 0 || !strings.EqualFold(rec.Features[n-1].Feature, c.Feature) {
+			rec.Features = append(rec.Features, CheckoutFeatureRecord{Feature: c.Feature, Checkouts: []CheckoutRecord{}})
+			n++
+		}
+		f := &rec.Features[n-1]
+		f.InUse += c.Licenses
+		f.Checkouts = append(f.Checkouts, CheckoutRecord{User: c.User, Host: c.Host, Start: c.Start.Format(time.RFC3339), Licenses: c.Licenses})
 	}
 	return rec
 }

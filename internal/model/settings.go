@@ -32,10 +32,22 @@ type Settings struct {
 	Endpoint string `json:"endpoint,omitempty"`
 	// WarnDays is the "expiring soon" window; 0 means the default, 30.
 	WarnDays int `json:"warn_days,omitempty"`
+	// DomainTruncation false keeps domains in identities ("CORP\jsmith" and
+	// "jsmith" are then two people), for servers whose admin turned
+	// udadmin's truncation off. Absent or true: domains are removed
+	// (DOMAIN.md §4.1).
+	DomainTruncation *bool `json:"domain_truncation,omitempty"`
+	// Activation "las" says the server is licensed through the License
+	// Activation Service, so a MyFiles without licence files is expected.
+	Activation string `json:"activation,omitempty"`
 
-	path  string
-	extra map[string]json.RawMessage
+	path          string
+	extra         map[string]json.RawMessage
+	cspConfigured bool // csp_features was present, perhaps as []
 }
+
+// ActivationLAS is the Activation value of a License Activation Service server.
+const ActivationLAS = "las"
 
 // DefaultWarnDays is the expiry warning window when none is configured.
 const DefaultWarnDays = 30
@@ -58,7 +70,8 @@ func ReadSettings(path string) (*Settings, error) {
 	if err := json.Unmarshal(data, &s.extra); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	for _, known := range []string{"server_id", "csp_features", "endpoint", "warn_days"} {
+	_, s.cspConfigured = s.extra["csp_features"]
+	for _, known := range []string{"server_id", "csp_features", "endpoint", "warn_days", "domain_truncation", "activation"} {
 		delete(s.extra, known)
 	}
 	return s, nil
@@ -77,6 +90,22 @@ func (s *Settings) IsCSPFeature(feature string) bool {
 	return false
 }
 
+// KeepDomains reports that lsui.json turned domain truncation off.
+func (s *Settings) KeepDomains() bool {
+	return s != nil && s.DomainTruncation != nil && !*s.DomainTruncation
+}
+
+// CSPConfigured reports that csp_features is set, if to an empty list: the
+// operator said which licences are CSP (perhaps none).
+func (s *Settings) CSPConfigured() bool {
+	return s != nil && (s.cspConfigured || len(s.CSPFeatures) > 0)
+}
+
+// LAS reports that lsui.json says the server uses the License Activation Service.
+func (s *Settings) LAS() bool {
+	return s != nil && strings.EqualFold(strings.TrimSpace(s.Activation), ActivationLAS)
+}
+
 // Save writes the settings atomically, keeping fields lsui does not know.
 func (s *Settings) Save() error {
 	out := map[string]any{}
@@ -93,6 +122,9 @@ func (s *Settings) Save() error {
 	}
 	for k, v := range fields {
 		out[k] = v
+	}
+	if s.cspConfigured && len(s.CSPFeatures) == 0 {
+		out["csp_features"] = []string{} // "none are CSP" is an answer; keep it
 	}
 	data, err := json.MarshalIndent(out, "", "  ")
 	if err != nil {

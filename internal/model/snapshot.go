@@ -20,6 +20,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model/config"
 	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/model/usage"
 )
@@ -39,9 +40,15 @@ type Options struct {
 	// UdadminFile is a captured `udadmin -list -times` listing. When empty,
 	// LS/udadmin is run if it exists, unless NoExec.
 	UdadminFile string
-	NoExec      bool
+	// LmstatFile is a captured `lmstat -a` listing. When empty, LS/lmstat
+	// -a -c @localhost (or LS/lmutil lmstat …) is run if it exists, unless
+	// NoExec.
+	LmstatFile string
+	NoExec     bool
 	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
 	WarnDays int
+
+	keepDomains bool // from lsui.json, set by Load
 }
 
 // Server is what the snapshot knows of the licence server itself.
@@ -83,11 +90,17 @@ type Snapshot struct {
 	Entitlements []Entitlement
 	Expirations  []Expiration
 	Usage        *usage.Report
+	// Lmstat is the live checkouts listing (lmstat -a), nil when none was
+	// read; LmstatSource names it ("lmstat" for live output, else the file).
+	Lmstat       *lmstat.Listing
+	LmstatSource string
 	Config       *config.Config // nil when ConfigErr is set
 	ConfigErr    error
 	Settings     *Settings
 	Uploads      []uploads.Upload
 	Problems     []Problem
+
+	licenceFolder bool // MyFiles exists and could be listed
 }
 
 // Load reads a licensing root. It fails only when the root itself cannot be
@@ -127,11 +140,14 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 	if month.Start.IsZero() {
 		month = usage.MonthOf(s.Now, opt.Location)
 	}
+	opt.keepDomains = settings.KeepDomains()
+	opt.Now = s.Now
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	s.Usage = report
 	s.Problems = append(s.Problems, problems...)
 	s.Server.Version = report.Version
-	s.Entitlements = Entitlements(s.Lines, s.Usage, s.Now, s.Settings)
+	s.loadLmstat(ctx, opt)
+	s.Entitlements = Entitlements(s.Lines, s.Usage, s.Lmstat, s.Now, s.Settings)
 	s.Expirations = Expirations(s.Lines, s.Now, s.WarnDays)
 
 	s.Config, s.ConfigErr = config.Read(s.Layout.Config)
@@ -157,13 +173,15 @@ func (s *Snapshot) problem(path string, line int, err error) {
 func (s *Snapshot) loadLicences() {
 	entries, err := os.ReadDir(s.Layout.MyFiles)
 	if err != nil {
+		// A missing folder is the snapshot's LicenceState (Licensing), not a
+		// problem; one that cannot be listed is both.
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.problem(s.Layout.MyFiles, 0, err)
-		} else {
-			s.problem(s.Layout.MyFiles, 0, errors.New("no licence folder (MyFiles)"))
 		}
 		return
 	}
+	s.licenceFolder = true
+	var hosts []string
 	for _, e := range entries {
 		if e.IsDir() || !strings.EqualFold(filepath.Ext(e.Name()), ".lic") {
 			continue
@@ -186,11 +204,59 @@ func (s *Snapshot) loadLicences() {
 		s.Lines = append(s.Lines, lf.Lines...)
 		s.ParseErrors = append(s.ParseErrors, lf.Errors...)
 		for _, srv := range lf.Servers {
-			if h := srv.HostName(); h != "" && s.Server.Host == "" {
-				s.Server.Host = h
+			if h := srv.HostName(); h != "" {
+				hosts = append(hosts, h)
 			}
 		}
 	}
+	s.Server.Host = ServerFQDN(hosts)
+}
+
+// ServerFQDN picks the server's name from its licence files' SERVER lines
+// (DOMAIN.md §2.9): a name with a dot (an FQDN) over one without, the most
+// frequent when several differ, the first seen on a tie. "" when there is
+// none; the caller then takes the OS host name. Names compare
+// case-insensitively.
+func ServerFQDN(hosts []string) string {
+	type cand struct {
+		name  string
+		count int
+		first int
+	}
+	var cands []*cand
+	byFold := map[string]*cand{}
+	for i, h := range hosts {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		k := strings.ToLower(h)
+		c := byFold[k]
+		if c == nil {
+			c = &cand{name: h, first: i}
+			byFold[k] = c
+			cands = append(cands, c)
+		}
+		c.count++
+	}
+	var best *cand
+	for _, c := range cands {
+		dotted := strings.Contains(c.name, ".")
+		switch {
+		case best == nil:
+			best = c
+		case dotted != strings.Contains(best.name, "."):
+			if dotted {
+				best = c
+			}
+		case c.count > best.count:
+			best = c
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.name
 }
 
 // LoadUsage aggregates one month of usage from the debug logs (streamed) and
@@ -210,7 +276,10 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	if source == l.Udadmin {
 		source = "udadmin" // live output: its rows have no file to point at
 	}
-	rep, errs, err := usage.ReadMonth(month, logs, udadmin, l.Rel(source), month.Start.Location())
+	rep, errs, err := usage.Read(usage.ReadOptions{
+		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
+		Location: month.Start.Location(), KeepDomains: opt.keepDomains, Now: opt.Now,
+	})
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -225,35 +294,78 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 const maxListing = 256 << 20
 
 func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string, error) {
-	if opt.UdadminFile != "" {
-		f, err := os.Open(opt.UdadminFile)
+	return toolListing(ctx, l, opt.UdadminFile, opt.NoExec, l.Udadmin, "-list", "-times")
+}
+
+// toolListing is a captured listing (file, when not "") or the output of
+// running tool with args in LS (unless noExec, or tool does not exist). The
+// source is the file or the tool's path.
+func toolListing(ctx context.Context, l Layout, file string, noExec bool, tool string, args ...string) ([]byte, string, error) {
+	if file != "" {
+		f, err := os.Open(file)
 		if err != nil {
-			return nil, opt.UdadminFile, err
+			return nil, file, err
 		}
 		defer f.Close()
 		data, err := io.ReadAll(io.LimitReader(f, maxListing+1))
 		if err == nil && len(data) > maxListing {
 			err = fmt.Errorf("larger than %d MiB", maxListing>>20)
 		}
-		return data, opt.UdadminFile, err
+		return data, file, err
 	}
-	if opt.NoExec {
+	if noExec {
 		return nil, "", nil
 	}
-	if st, err := os.Stat(l.Udadmin); err != nil || st.IsDir() {
+	if st, err := os.Stat(tool); err != nil || st.IsDir() {
 		return nil, "", nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, l.Udadmin, "-list", "-times")
+	cmd := exec.CommandContext(ctx, tool, args...)
 	cmd.Dir = l.LS
 	var out limitedBuffer
 	out.max = maxListing
 	cmd.Stdout = &out
 	if err := cmd.Run(); err != nil {
-		return nil, l.Udadmin, fmt.Errorf("udadmin -list -times: %w", err)
+		return nil, tool, fmt.Errorf("%s %s: %w", filepath.Base(tool), strings.Join(args, " "), err)
 	}
-	return out.Bytes(), l.Udadmin, nil
+	return out.Bytes(), tool, nil
+}
+
+// lmstatArgs ask the local server for every feature and checkout.
+var lmstatArgs = []string{"-a", "-c", "@localhost"}
+
+// loadLmstat reads the live checkouts: a captured listing, else LS/lmstat,
+// else LS/lmutil lmstat. A listing of a server that is down is kept (its
+// state is worth showing) but counts nothing.
+func (s *Snapshot) loadLmstat(ctx context.Context, opt Options) {
+	l := s.Layout
+	data, source, err := toolListing(ctx, l, opt.LmstatFile, opt.NoExec, l.Lmstat, lmstatArgs...)
+	if data == nil && err == nil && opt.LmstatFile == "" && source == "" {
+		data, source, err = toolListing(ctx, l, "", opt.NoExec, l.Lmutil, append([]string{"lmstat"}, lmstatArgs...)...)
+	}
+	if err != nil {
+		s.Problems = append(s.Problems, Problem{File: l.Rel(source), Message: err.Error()})
+		return
+	}
+	if data == nil {
+		return
+	}
+	name := l.Rel(source)
+	if source == l.Lmstat || source == l.Lmutil {
+		name = "lmstat" // live output: its lines have no file to point at
+	}
+	listing, err := lmstat.Parse(bytes.NewReader(data), name)
+	if err != nil {
+		s.Problems = append(s.Problems, Problem{File: name, Message: err.Error()})
+		if listing == nil {
+			return
+		}
+	}
+	for _, p := range listing.Problems {
+		s.Problems = append(s.Problems, Problem{File: p.File, Line: p.Line, Message: p.Message})
+	}
+	s.Lmstat, s.LmstatSource = listing, name
 }
 
 type limitedBuffer struct {
@@ -268,8 +380,8 @@ func (b *limitedBuffer) Write(p []byte) (int, error) {
 	return b.Buffer.Write(p)
 }
 
-// HasCSP reports whether a CSP licence is present: LT=CSP in any case, or a
-// feature the operator marked in lsui's settings (DOMAIN.md §2).
+// HasCSP reports whether a CSP licence is present (IsCSPLine). False may
+// also mean unknown: see CSPState.
 func (s *Snapshot) HasCSP() bool {
 	for _, l := range s.Lines {
 		if s.IsCSP(l) {
@@ -280,9 +392,7 @@ func (s *Snapshot) HasCSP() bool {
 }
 
 // IsCSP applies the CSP rule to one line.
-func (s *Snapshot) IsCSP(l *licfile.Line) bool {
-	return strings.EqualFold(l.LicenseType, "CSP") || (s.Settings != nil && s.Settings.IsCSPFeature(l.Feature))
-}
+func (s *Snapshot) IsCSP(l *licfile.Line) bool { return IsCSPLine(l, s.Settings) }
 
 // At is the snapshot as it stood at t, earlier in this month or the month
 // before: the same licence files, with usage cut at the end of t's day. The
@@ -296,10 +406,12 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	if end := time.Date(y, m, d+1, 0, 0, 0, 0, s.Location); end.Before(month.End) {
 		month.End = end
 	}
+	opt.keepDomains = s.Settings.KeepDomains()
+	opt.Now = past.Now
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
-	past.Entitlements = Entitlements(past.Lines, report, past.Now, s.Settings)
+	past.Entitlements = Entitlements(past.Lines, report, s.Lmstat, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past
 }

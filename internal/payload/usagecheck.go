@@ -28,7 +28,7 @@ type identityAudit struct {
 
 // identityFields are the fields lsui writes for an identity
 // (model.IdentityRecord), each a bit of a set.
-var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16}
+var identityFields = map[string]uint{"name": 1, "kind": 2, "features": 4, "first_seen": 8, "last_seen": 16, "via": 32}
 
 // maxFeatures bounds the distinct feature names kept to compare: a real
 // server has a few dozen; a hostile usage.json naming a new one per
@@ -124,6 +124,20 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 				plain = key
 			}
 			return err
+		case "via":
+			// The controllers' host names (model.IdentityRecord.Via), or
+			// null: a user name (user@host, DOMAIN\user) is not a host.
+			if dec.PeekKind() == 'n' {
+				_, err := dec.ReadToken()
+				return err
+			}
+			return eachElement(dec, func() error {
+				h, err := readString(dec)
+				if err == nil && !looksLikeHost(h) && plain == "" {
+					plain = key
+				}
+				return err
+			})
 		}
 		return eachElement(dec, func() error { // features
 			f, err := readString(dec)
@@ -152,6 +166,20 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 		}
 	}
 	return nil
+}
+
+// looksLikeHost is the shape of a host name: letters, digits, . - _.
+func looksLikeHost(h string) bool {
+	if h == "" || len(h) > 255 {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // looksLikeFeature is the shape of a FlexNet feature name: letters,
@@ -190,7 +218,7 @@ func (a *identityAudit) problems() []string {
 	}
 	if a.unknown > 0 {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but %d identities in %s carry fields other than %s (or one twice)",
-			a.unknown, UsageName, "name, kind, features, first_seen and last_seen"))
+			a.unknown, UsageName, "name, kind, features, first_seen, last_seen and via"))
 	}
 	if a.tooMany {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but %s names more than %d distinct features", UsageName, maxFeatures))

@@ -20,6 +20,25 @@ import "strings"
 // (case-insensitive), then the remaining ones pair in the order given. An
 // XDS line left over has no twin and counts on its own.
 
+// EntitlementKey is what a feature counts against, for the pairing here and
+// for the entitlements: product (XDS counted as XDT, its twin), edition and
+// model codes, all upper case, since feature names compare case-insensitively
+// (a lower-case xdt_plt_ud line is XDT_PLT_UD), and the technology-preview
+// flag.
+type EntitlementKey struct {
+	Product, Edition, Model string
+	TechPreview             bool
+}
+
+// KeyOf is the one owner of that rule.
+func KeyOf(n FeatureName) EntitlementKey {
+	p := strings.ToUpper(n.ProductCode)
+	if p == "XDS" {
+		p = "XDT"
+	}
+	return EntitlementKey{p, strings.ToUpper(n.EditionCode), strings.ToUpper(n.ModelCode), n.TechPreview}
+}
+
 type twinKey struct {
 	edition, model, version string
 	css                     Date
@@ -28,12 +47,13 @@ type twinKey struct {
 }
 
 func keyOf(l *Line) twinKey {
+	k := KeyOf(l.Name)
 	return twinKey{
-		edition:     strings.ToUpper(l.Name.EditionCode),
-		model:       strings.ToUpper(l.Name.ModelCode),
+		edition:     k.Edition,
+		model:       k.Model,
 		version:     l.Version,
 		css:         l.CSSDate,
-		techPreview: l.Name.TechPreview,
+		techPreview: k.TechPreview,
 		uncounted:   l.Uncounted,
 		count:       l.Count,
 	}

@@ -125,7 +125,7 @@ func BenchmarkScanAndBuild(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		bl := NewBuilder(nov)
-		stats, err := scanLog(bytes.NewReader(data), loc, opMask(Out, Denied), bl)
+		stats, err := scanLog(bytes.NewReader(data), loc, builderOps, bl)
 		if err != nil {
 			b.Fatal(err)
 		}

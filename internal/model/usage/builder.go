@@ -15,50 +15,97 @@ import (
 )
 
 // Builder merges log events and udadmin assignments into one month's Report
-// (DOMAIN.md §4): the union per identity and feature, identities compared
-// case-insensitively. Its memory grows with distinct identities and
-// features, never with the number of events. A Builder is not safe for
-// concurrent use.
+// (DOMAIN.md §4): the union per identity and feature, identities compared on
+// their canonical name (ident.UserName, folded). Its memory grows with
+// distinct identities, features and open checkouts, never with the number of
+// events. A Builder is not safe for concurrent use.
 type Builder struct {
 	month    Month
 	loc      *time.Location
 	days     int
 	dayStart [32]int64 // Unix seconds of each day's midnight; [days] is the month's end
 
-	bySpelling map[string]*tally // each spelling seen, so folding runs once per spelling
+	// KeepDomains counts "CORP\jsmith" and "jsmith" apart, for servers
+	// whose admin turned udadmin's domain truncation off (lsui.json
+	// "domain_truncation": false). Set it before adding anything.
+	KeepDomains bool
+	// Until, when not zero, is "now": days of the month from it on carry no
+	// peak (nothing was checked out in the future).
+	Until time.Time
+
+	bySpelling map[string]*spelling // each log token seen, so splitting and folding run once per spelling
 	byFold     map[string]*tally
-	features   map[string]int32
-	featNames  []string
+	coIDs      map[string]*coID // checkout identities by lower-case token
+	features   map[string]int32 // by spelling
+	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
+	featNames  []string         // first spelling of each
+	concurrent []bool           // per feature: CCU or CCS, its checkouts followed
 	fold       ident.Folder
 
-	denied, undated, skipped, malformed int
-	version                             string
-	versionAt                           time.Time
-	sources                             []string
+	denied, unsupported, undated, skipped, malformed, restarts int
+	version                                                    string
+	versionAt                                                  time.Time
+	sources                                                    []string
+	logsFrom                                                   int64 // earliest dated event, 0 when none
+	udadmin                                                    bool  // a udadmin listing was read
+	connections                                                map[connKey]int
+
+	co    checkouts
+	peaks map[int32]*featurePeak
+	// levelsInMonth: a checkout level changed (or could have: a restart) in
+	// the month, so this stretch's peaks depend on the state it began in.
+	levelsInMonth bool
+	startup       int32 // the index of StartupFeature, -1 until seen
 }
 
-// tally is one identity (case-folded). It exists for every identity with a
-// use in the month, and for udadmin devices outside it (to know their kind).
+type connKey struct{ feature, host string }
+
+// spelling is one user@host token as a log writes it.
+type spelling struct {
+	token   string
+	t       *tally
+	host    string
+	machine bool  // the user part is a machine account
+	co      *coID // for matching IN to OUT
+}
+
+// tally is one identity (canonical, folded). It exists for every identity
+// seen in any month: the lease of a user/device licence reaches back past
+// the month.
 type tally struct {
 	folded      string
-	name        string // spelling of the first use counted, in input order
+	name        string // first spelling seen (domain removed unless KeepDomains), in input order
 	device      bool
-	used        bool
-	features    []int32 // indexes into Builder.featNames, distinct
-	first, last int64   // Unix seconds
-	days        uint32  // bit d set: used on day d+1
+	used        bool     // used in the month
+	features    []int32  // used in the month: indexes into Builder.featNames, distinct
+	hosts       []string // hosts the month's uses came through, distinct, in order seen
+	first, last int64    // Unix seconds, the month's uses
+	days        uint32   // bit d set: used on day d+1
+	leases      []lease  // per feature, the last use in any month
+}
+
+type lease struct {
+	feature  int32
+	last     int64
+	assigned bool // listed by udadmin: assigned now, whatever the date
 }
 
 // NewBuilder starts an empty report for m. Per-day counts and the report's
 // times are in m's zone (m.Start.Location()).
 func NewBuilder(m Month) *Builder {
 	b := &Builder{
-		month:      m,
-		loc:        m.Start.Location(),
-		days:       m.Days(),
-		bySpelling: make(map[string]*tally),
-		byFold:     make(map[string]*tally),
-		features:   make(map[string]int32),
+		month:       m,
+		loc:         m.Start.Location(),
+		days:        m.Days(),
+		bySpelling:  make(map[string]*spelling),
+		byFold:      make(map[string]*tally),
+		coIDs:       make(map[string]*coID),
+		features:    make(map[string]int32),
+		featUpper:   make(map[string]int32),
+		connections: make(map[connKey]int),
+		co:          newCheckouts(),
+		peaks:       make(map[int32]*featurePeak),
+		startup:     -1,
 	}
 	if b.days < 1 || b.days > 31 || !m.Start.Before(m.End) {
 		b.days = 0 // not a calendar month: nothing falls in it
@@ -70,66 +117,128 @@ func NewBuilder(m Month) *Builder {
 	return b
 }
 
-// AddEvent counts an OUT inside the month as use and a DENIED inside it as a
-// refusal; everything else (IN, events of other months) changes nothing.
-// Times are kept to the second, as logs and udadmin write them.
+// StartupFeature is the start-up licence's feature. Its checkouts are
+// product components connecting (controllers at start-up), not users; so
+// are a machine account's (DOMAIN.md §4.1, §4.3).
+const StartupFeature = "CITRIX"
+
+// AddEvent counts one event: an OUT is use (in the month) and a lease (any
+// month) and opens a checkout, an IN closes one, a DENIED or UNSUPPORTED in
+// the month is a refusal, a restart (Op 0 with no feature) closes every open
+// checkout. Times are kept to the second, as logs and udadmin write them.
 func (b *Builder) AddEvent(e Event) {
-	if e.Op != Out && e.Op != Denied {
+	if e.Op == 0 {
+		if e.Feature == "" {
+			b.restart(e.Time.Unix(), e.Line)
+		}
 		return
 	}
-	day, ok := b.dayOf(e.Time.Unix())
-	if !ok {
-		return
+	n := e.Licenses
+	if n <= 0 {
+		n = 1
 	}
-	if e.Op == Denied {
-		b.denied++
-		return
-	}
-	b.use(b.tallyOf(e.Identity), e.Identity, b.featureIndex(e.Feature), e.Time.Unix(), day)
+	b.logEvent(e.Op, e.Time.Unix(), []byte(e.Feature), []byte(e.Identity), n, e.Line)
 }
 
-// logEvent is AddEvent for a scan in progress (see eventSink): an event
-// outside the month costs nothing, one inside costs a map lookup, and bytes
-// are copied only for a spelling or feature seen for the first time.
-func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, _ int) {
-	if op != Out && op != Denied {
+// logEvent is AddEvent for a scan in progress (see eventSink): bytes are
+// copied only for a spelling or feature seen for the first time.
+func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses, _ int) {
+	if op < Out || op > Unsupported || len(feature) == 0 {
 		return
 	}
-	day, ok := b.dayOf(sec)
+	if b.logsFrom == 0 || sec < b.logsFrom {
+		b.logsFrom = sec
+	}
+	day, inMonth := b.dayOf(sec)
+	switch op {
+	case Denied:
+		if inMonth {
+			b.denied++
+		}
+		return
+	case Unsupported:
+		if inMonth {
+			b.unsupported++
+		}
+		return
+	}
+	if len(identity) == 0 {
+		return
+	}
+	fi := b.featureIndexBytes(feature)
+	sp, ok := b.bySpelling[string(identity)]
 	if !ok {
+		sp = b.spellingOf(string(identity))
+	}
+	if fi == b.startup || sp.machine {
+		if op == Out && inMonth {
+			b.connections[connKey{b.featNames[fi], sp.host}]++
+		}
 		return
 	}
-	if op == Denied {
-		b.denied++
+	if b.concurrent[fi] {
+		before, after := b.co.apply(op, coKey{fi, sp.co}, sp.token, sec, licenses)
+		if inMonth {
+			b.levelsInMonth = true
+			b.peakAt(fi, day, before, after)
+		}
+	}
+	if op != Out {
 		return
 	}
-	t, ok := b.bySpelling[string(identity)]
-	var name string
-	if !ok || !t.used {
-		name = string(identity)
-		t = b.tallyOf(name)
+	sp.t.lease(fi, sec, false)
+	if inMonth {
+		b.use(sp.t, fi, sec, day, sp.host)
 	}
-	b.use(t, name, b.featureIndexBytes(feature), sec, day)
 }
 
-// AddAssignment records a udadmin row. A device row makes the identity a
-// device whatever month it falls in; the row counts as use when its last use
-// is inside the month.
+// spellingOf indexes a log's user@host token.
+func (b *Builder) spellingOf(token string) *spelling {
+	name, host := ident.UserName(token, true, b.KeepDomains)
+	user, _ := ident.SplitUserHost(token)
+	sp := &spelling{token: token, t: b.tallyOfName(name), host: host, machine: ident.IsMachineAccount(user), co: b.coIDOf(token)}
+	b.bySpelling[token] = sp
+	return sp
+}
+
+// restart ends every open checkout: the server lost them.
+func (b *Builder) restart(sec int64, _ int) {
+	if day, inMonth := b.dayOf(sec); inMonth {
+		b.levelsInMonth = true
+		for fi, level := range b.co.levels() {
+			b.peakAt(fi, day, level, 0)
+		}
+	}
+	b.co.restart()
+}
+
+// AddAssignment records a udadmin row: an assignment now (the listing is
+// authoritative for user/device licences), and use in the month when its
+// last use falls in it. A device row makes the identity a device whatever
+// month it falls in. A machine account's row is a connection, not a user.
 func (b *Builder) AddAssignment(a Assignment) {
 	if a.Identity == "" || a.Feature == "" {
 		return
 	}
+	b.udadmin = true
 	sec := a.LastUse.Unix()
 	day, ok := b.dayOf(sec)
-	if !ok && a.Kind != Device {
+	fi := b.featureIndex(a.Feature)
+	// A device is a client device name: it has no domain to remove.
+	name, _ := ident.UserName(a.Identity, false, b.KeepDomains || a.Kind == Device)
+	if fi == b.startup || ident.IsMachineAccount(name) {
+		if ok {
+			b.connections[connKey{b.featNames[fi], ""}]++
+		}
 		return
 	}
-	t := b.tallyOf(a.Identity)
+	t := b.tallyOfName(name)
 	if a.Kind == Device {
 		t.device = true
 	}
+	t.lease(fi, sec, true)
 	if ok {
-		b.use(t, a.Identity, b.featureIndex(a.Feature), sec, day)
+		b.use(t, fi, sec, day, "")
 	}
 }
 
@@ -139,6 +248,7 @@ func (b *Builder) AddStats(s LogStats) {
 	b.undated += s.Undated
 	b.skipped += s.Skipped
 	b.malformed += s.Malformed
+	b.restarts += s.Restarts
 	if s.Version != "" && (b.version == "" || !s.Started.Before(b.versionAt)) {
 		b.version, b.versionAt = s.Version, s.Started
 	}
@@ -164,17 +274,14 @@ func (b *Builder) dayOf(sec int64) (int, bool) {
 	return d, true
 }
 
-func (b *Builder) tallyOf(name string) *tally {
-	if t, ok := b.bySpelling[name]; ok {
-		return t
-	}
+// tallyOfName is the identity of a canonical name (domain already removed).
+func (b *Builder) tallyOfName(name string) *tally {
 	f := b.foldName(name)
 	t, ok := b.byFold[f]
 	if !ok {
-		t = &tally{folded: f}
+		t = &tally{folded: f, name: name}
 		b.byFold[f] = t
 	}
-	b.bySpelling[name] = t
 	return t
 }
 
@@ -191,11 +298,10 @@ func (b *Builder) foldName(s string) string {
 	return strings.ToLower(s)
 }
 
-// use counts one use; spelling is the identity as written, needed only for
-// the identity's first use.
-func (b *Builder) use(t *tally, spelling string, feature int32, sec int64, day int) {
+// use counts one use in the month.
+func (b *Builder) use(t *tally, feature int32, sec int64, day int, host string) {
 	if !t.used {
-		t.used, t.name, t.first, t.last = true, spelling, sec, sec
+		t.used, t.first, t.last = true, sec, sec
 	} else {
 		t.first, t.last = min(t.first, sec), max(t.last, sec)
 	}
@@ -203,6 +309,21 @@ func (b *Builder) use(t *tally, spelling string, feature int32, sec int64, day i
 	if !slices.Contains(t.features, feature) {
 		t.features = append(t.features, feature)
 	}
+	if host != "" && !slices.Contains(t.hosts, host) {
+		t.hosts = append(t.hosts, host)
+	}
+}
+
+// lease records a use of feature at sec for the lease look-back.
+func (t *tally) lease(feature int32, sec int64, assigned bool) {
+	for i := range t.leases {
+		if l := &t.leases[i]; l.feature == feature {
+			l.last = max(l.last, sec)
+			l.assigned = l.assigned || assigned
+			return
+		}
+	}
+	t.leases = append(t.leases, lease{feature: feature, last: sec, assigned: assigned})
 }
 
 // A server has a handful of features: scanning the first few beats hashing
@@ -233,10 +354,21 @@ func (b *Builder) featureIndexBytes(feature []byte) int32 {
 	return b.addFeature(string(feature))
 }
 
-func (b *Builder) addFeature(name string) int32 {
-	fi := int32(len(b.featNames))
-	b.features[name] = fi
-	b.featNames = append(b.featNames, name)
+// addFeature indexes a spelling; spellings that differ only in case share
+// one feature, named as first seen.
+func (b *Builder) addFeature(spelling string) int32 {
+	upper := strings.ToUpper(spelling)
+	fi, ok := b.featUpper[upper]
+	if !ok {
+		fi = int32(len(b.featNames))
+		b.featUpper[upper] = fi
+		b.featNames = append(b.featNames, spelling)
+		b.concurrent = append(b.concurrent, isConcurrent(upper))
+		if upper == StartupFeature {
+			b.startup = fi
+		}
+	}
+	b.features[spelling] = fi
 	return fi
 }
 
@@ -244,13 +376,19 @@ func (b *Builder) addFeature(name string) int32 {
 // stays usable.
 func (b *Builder) Report() *Report {
 	r := &Report{
-		Month:     b.month,
-		Denied:    b.denied,
-		Undated:   b.undated,
-		Skipped:   b.skipped,
-		Malformed: b.malformed,
-		Version:   b.version,
-		Sources:   slices.Clone(b.sources),
+		Month:       b.month,
+		Denied:      b.denied,
+		Unsupported: b.unsupported,
+		Undated:     b.undated,
+		Skipped:     b.skipped,
+		Malformed:   b.malformed,
+		Restarts:    b.restarts,
+		Version:     b.version,
+		Sources:     slices.Clone(b.sources),
+		Udadmin:     b.udadmin,
+	}
+	if b.logsFrom != 0 {
+		r.LogsFrom = time.Unix(b.logsFrom, 0).In(b.loc)
 	}
 	users := make([]int, len(b.featNames))
 	devices := make([]int, len(b.featNames))
@@ -258,26 +396,44 @@ func (b *Builder) Report() *Report {
 	for d := range r.Days {
 		r.Days[d].Date = time.Unix(b.dayStart[d], 0).In(b.loc)
 	}
-	var tallies []*tally
+	tallies := make([]*tally, 0, len(b.byFold))
+	used, leases := 0, 0
 	for _, t := range b.byFold {
-		if t.used {
-			tallies = append(tallies, t)
-		}
+		tallies = append(tallies, t)
+		used += btoi(t.used)
+		leases += len(t.leases)
 	}
 	sort.Slice(tallies, func(i, j int) bool { return tallies[i].folded < tallies[j].folded })
-	r.Identities = make([]Identity, 0, len(tallies))
+	r.Identities = make([]Identity, 0, used)
+	r.LastUses = make([]LastUse, 0, leases)
 	for _, t := range tallies {
-		kind, count := User, users
+		kind := User
 		if t.device {
-			kind, count = Device, devices
+			kind = Device
+		}
+		for _, l := range t.leases {
+			r.LastUses = append(r.LastUses, LastUse{
+				Feature: b.featNames[l.feature], Key: t.folded, Kind: kind,
+				Last: time.Unix(l.last, 0).In(b.loc), Assigned: l.assigned,
+			})
+		}
+		if !t.used {
+			continue
+		}
+		count := users
+		if kind == Device {
+			count = devices
 		}
 		id := Identity{
 			Name:      t.name,
+			Key:       t.folded,
 			Kind:      kind,
 			Features:  make([]string, len(t.features)),
+			Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
 			FirstSeen: time.Unix(t.first, 0).In(b.loc),
 			LastSeen:  time.Unix(t.last, 0).In(b.loc),
 		}
+		slices.Sort(id.Via)
 		for i, fi := range t.features {
 			id.Features[i] = b.featNames[fi]
 			count[fi]++
@@ -295,33 +451,75 @@ func (b *Builder) Report() *Report {
 			}
 		}
 	}
-	r.Features = make([]FeatureCount, len(b.featNames))
+	slices.SortStableFunc(r.LastUses, func(x, y LastUse) int {
+		if c := strings.Compare(x.Feature, y.Feature); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Key, y.Key)
+	})
+	r.Features = make([]FeatureCount, 0, len(b.featNames))
 	for i, name := range b.featNames {
-		r.Features[i] = FeatureCount{Feature: name, Users: users[i], Devices: devices[i]}
+		if users[i]+devices[i] == 0 {
+			continue // seen only in other months, or only as connections
+		}
+		r.Features = append(r.Features, FeatureCount{Feature: name, Users: users[i], Devices: devices[i]})
 	}
 	slices.SortFunc(r.Features, func(x, y FeatureCount) int { return strings.Compare(x.Feature, y.Feature) })
+	for k, n := range b.connections {
+		r.Connections = append(r.Connections, Connection{Feature: k.feature, Host: k.host, Checkouts: n})
+	}
+	slices.SortFunc(r.Connections, func(x, y Connection) int {
+		if c := strings.Compare(x.Feature, y.Feature); c != 0 {
+			return c
+		}
+		return strings.Compare(x.Host, y.Host)
+	})
+	r.Open = b.openList()
+	r.Peaks = b.peakReport()
 	return r
 }
 
-// ReadMonth is the one call the model needs: month m's report from FlexNet
-// debug logs and an optional udadmin listing.
-//
-// Each log path is opened and streamed in the order given (one file's lines
-// are dated on their own: a date never carries over between files). udadmin,
-// when not nil, is a `udadmin -list -times` listing (live output or a
-// captured file), named udadminSource in its problems. loc is the server's zone, used for the times in both;
-// per-day counts use m's zone.
+// ReadOptions say what Read counts and how.
+type ReadOptions struct {
+	Month Month
+	// Logs are FlexNet debug logs, each opened and streamed in the order
+	// given (one file's lines are dated on their own: a date never carries
+	// over between files).
+	Logs []string
+	// Udadmin, when not nil, is a `udadmin -list -times` listing (live
+	// output or a captured file), named UdadminSource in its problems.
+	Udadmin       io.Reader
+	UdadminSource string
+	// Location is the server's zone, used for the times in both; per-day
+	// counts use Month's zone.
+	Location *time.Location
+	// KeepDomains: see Builder.KeepDomains.
+	KeepDomains bool
+	// Now, when not zero, ends the per-day peaks (no checkouts in the future).
+	Now time.Time
+}
+
+// ReadMonth is Read with domains removed and no clock.
+func ReadMonth(m Month, logs []string, udadmin io.Reader, udadminSource string, loc *time.Location) (rep *Report, problems []error, err error) {
+	return Read(ReadOptions{Month: m, Logs: logs, Udadmin: udadmin, UdadminSource: udadminSource, Location: loc})
+}
+
+// Read is the one call the model needs: a month's report, with the lease
+// look-back and open checkouts of everything read, from FlexNet debug logs
+// and an optional udadmin listing.
 //
 // problems holds what went wrong with single sources — a log that cannot be
 // opened or read (as "PATH: error"), a malformed udadmin row
 // (*LineError, "PATH:12: ...") — and the rest still counts. err is non-nil
 // only when sources were given and not one of them could be read, so that an
 // empty report is not mistaken for a month without use.
-func ReadMonth(m Month, logs []string, udadmin io.Reader, udadminSource string, loc *time.Location) (rep *Report, problems []error, err error) {
-	b := NewBuilder(m)
+func Read(o ReadOptions) (rep *Report, problems []error, err error) {
+	b := NewBuilder(o.Month)
+	b.KeepDomains = o.KeepDomains
+	b.Until = o.Now
 	read := 0
-	for _, path := range logs {
-		ok, perr := b.readLog(path, loc)
+	for _, path := range o.Logs {
+		ok, perr := b.readLog(path, o.Location)
 		if perr != nil {
 			problems = append(problems, perr)
 		}
@@ -329,19 +527,20 @@ func ReadMonth(m Month, logs []string, udadmin io.Reader, udadminSource string, 
 			read++
 		}
 	}
-	if udadmin != nil {
-		as, errs := ParseUdadmin(udadmin, udadminSource, loc)
+	if o.Udadmin != nil {
+		as, errs := ParseUdadmin(o.Udadmin, o.UdadminSource, o.Location)
 		for _, a := range as {
 			b.AddAssignment(a)
 		}
 		problems = append(problems, errs...)
 		b.AddSource("udadmin")
-		if len(as) > 0 || len(errs) == 0 {
+		b.udadmin = len(errs) == 0 || len(as) > 0
+		if b.udadmin {
 			read++
 		}
 	}
-	if read == 0 && (len(logs) > 0 || udadmin != nil) {
-		err = fmt.Errorf("usage for %s: none of the %d sources could be read", m, len(logs)+btoi(udadmin != nil))
+	if read == 0 && (len(o.Logs) > 0 || o.Udadmin != nil) {
+		err = fmt.Errorf("usage for %s: none of the %d sources could be read", o.Month, len(o.Logs)+btoi(o.Udadmin != nil))
 	}
 	return b.Report(), problems, err
 }

@@ -50,14 +50,14 @@ func TestReadMonthFixtures(t *testing.T) {
 	})
 	diffLines(t, "report", reportLines(rep), []string{
 		// First spelling in input order; the later "alice" and "ALICE" merge into it.
-		"id Alice@CORP.example user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T00:10:00+01:00..2026-11-02T18:45:10+01:00",
-		"id bob@corp.example user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T08:20:00+01:00..2026-11-02T07:15:00+01:00",
-		"id CORP\\ken smith user XDT_PLT_UD 2026-11-05T11:11:11+01:00..2026-11-05T11:11:11+01:00",
+		"id Alice user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T00:10:00+01:00..2026-11-02T18:45:10+01:00",
+		"id bob user MPS_ADV_CCU,XDT_PLT_UD 2026-11-01T08:20:00+01:00..2026-11-02T07:15:00+01:00",
 		// dave's October checkout is not this month's use.
-		"id dave@corp.example user XDT_PLT_UD 2026-11-03T01:02:03+01:00..2026-11-03T01:02:03+01:00",
-		"id frank@corp.example user XDT_PLT_UD 2026-11-30T09:00:00+01:00..2026-11-30T09:00:00+01:00",
-		"id grace@corp.example user XDT_PLT_UD 2026-11-30T23:59:59+01:00..2026-11-30T23:59:59+01:00",
-		"id judy@corp.example user XDT_PLT_UD 2026-11-03T10:00:00+01:00..2026-11-03T10:00:00+01:00",
+		"id dave user XDT_PLT_UD 2026-11-03T01:02:03+01:00..2026-11-03T01:02:03+01:00",
+		"id frank user XDT_PLT_UD 2026-11-30T09:00:00+01:00..2026-11-30T09:00:00+01:00",
+		"id grace user XDT_PLT_UD 2026-11-30T23:59:59+01:00..2026-11-30T23:59:59+01:00",
+		"id judy user XDT_PLT_UD 2026-11-03T10:00:00+01:00..2026-11-03T10:00:00+01:00",
+		"id ken smith user XDT_PLT_UD 2026-11-05T11:11:11+01:00..2026-11-05T11:11:11+01:00", // udadmin's CORP\\ken smith, domain removed
 		// The log's spelling came first; udadmin's Devices section makes it a device.
 		"id kiosk-07 device XDT_PLT_UD 2026-11-01T12:00:00+01:00..2026-11-04T09:01:33+01:00",
 		"feature MPS_ADV_CCU users=2 devices=0",
@@ -69,7 +69,7 @@ func TestReadMonthFixtures(t *testing.T) {
 		"day 2026-11-05 users=1 devices=0",
 		"day 2026-11-30 users=2 devices=0",
 		// carol only: erin is October's, ivan December's.
-		`denied=1 undated=3 skipped=0 malformed=1 version="11.19.9.0 build 234567"`,
+		`denied=1 undated=1 skipped=0 malformed=1 version="11.19.9.0 build 234567"`, // the ghost OUT before the start line; the banner is not counted,
 	})
 	if len(rep.Days) != 30 || !rep.Days[0].Date.Equal(nov.Start) {
 		t.Errorf("Days: %d entries starting %v; want 30 from %v", len(rep.Days), rep.Days[0].Date, nov.Start)
@@ -89,7 +89,7 @@ func TestReadMonthFixtures(t *testing.T) {
 		names = append(names, id.Name+"/"+id.Kind.String())
 	}
 	diffLines(t, "October identities", names, []string{
-		"bob@corp.example/user", "dave@corp.example/user", "kiosk-09/device", "mallory@corp.example/user",
+		"bob/user", "dave/user", "kiosk-09/device", "mallory/user",
 	})
 	if oct.Denied != 1 {
 		t.Errorf("October denied = %d, want 1 (erin)", oct.Denied)
@@ -212,7 +212,7 @@ func TestBuilder(t *testing.T) {
 		for _, id := range rep.Identities {
 			names = append(names, id.Name+" "+id.FirstSeen.Format("02"))
 		}
-		diffLines(t, "identities", names, []string{"STRASSE@corp 08", "ÅSA 08"})
+		diffLines(t, "identities", names, []string{"STRASSE 08", "ÅSA 08"})
 	})
 
 	t.Run("a device listed outside the month still makes the identity a device", func(t *testing.T) {
@@ -224,7 +224,7 @@ func TestBuilder(t *testing.T) {
 		b.AddAssignment(Assignment{Identity: "BOTH", Feature: "A", LastUse: at(11, 9, 0), Kind: Device})
 		diffLines(t, "report", reportLines(b.Report()), []string{
 			"id both device A 2026-11-10T09:00:00-05:00..2026-11-11T09:00:00-05:00",
-			"id kiosk-1 device A 2026-11-10T09:00:00-05:00..2026-11-10T09:00:00-05:00",
+			"id KIOSK-1 device A 2026-11-10T09:00:00-05:00..2026-11-10T09:00:00-05:00",
 			"feature A users=0 devices=2",
 			"day 2026-11-10 users=0 devices=2",
 			"day 2026-11-11 users=0 devices=1",
@@ -275,7 +275,7 @@ func TestFullWidthSpellingIsOneIdentity(t *testing.T) {
 	b.AddEvent(Event{Time: at.Add(time.Hour), Op: Out, Feature: "XDT_PLT_UD", Identity: "ａｌｉｃｅ@corp.example"})
 	b.AddEvent(Event{Time: at.Add(2 * time.Hour), Op: Out, Feature: "XDT_PLT_UD", Identity: "ALİCE@corp.example"})
 	r := b.Report()
-	if len(r.Identities) != 2 || r.Identities[0].Name != "alice@corp.example" {
+	if len(r.Identities) != 2 || r.Identities[0].Name != "alice" {
 		t.Errorf("identities %+v: want alice (with its full-width spelling) and the dotted-İ name apart", r.Identities)
 	}
 }

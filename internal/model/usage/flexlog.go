@@ -12,9 +12,10 @@ import (
 type Op uint8
 
 const (
-	Out    Op = iota + 1 // a checkout: usage
-	In                   // a checkin
-	Denied               // a refused checkout: counted apart, not usage
+	Out         Op = iota + 1 // a checkout: usage
+	In                        // a checkin (also "(INACTIVE)": a timed-out checkout returned)
+	Denied                    // a refused checkout: counted apart, not usage
+	Unsupported               // a checkout of a feature the server does not serve: counted apart like Denied
 )
 
 func (o Op) String() string {
@@ -25,51 +26,64 @@ func (o Op) String() string {
 		return "IN"
 	case Denied:
 		return "DENIED"
+	case Unsupported:
+		return "UNSUPPORTED"
 	}
 	return "?"
 }
 
-// Event is one OUT, IN or DENIED line of a debug log.
+// Event is one checkout event (OUT, IN, DENIED, UNSUPPORTED) of a debug log,
+// or a server (re)start, which ends every open checkout.
 type Event struct {
 	Time     time.Time // server local, in the zone given to ScanLog
-	Op       Op
+	Op       Op        // 0 for a restart
 	Feature  string
-	Identity string // the token after the quoted feature, as written
+	Identity string // the user@host token after the feature, as written
+	Licenses int    // "(N licenses)" on the line, else 1
 	Line     int    // 1-based line number in its log
 }
+
+// Restart reports a server (re)start event.
+func (e Event) Restart() bool { return e.Op == 0 }
 
 // LogStats is what ScanLog saw besides events.
 type LogStats struct {
 	Lines     int // physical lines read
-	Undated   int // non-blank lines before the first date, skipped
+	Undated   int // checkout events (OUT, IN, DENIED, UNSUPPORTED) before the first date, skipped
 	Skipped   int // lines over MaxLineLen, skipped
-	Malformed int // OUT/IN/DENIED lines without a readable feature or identity
+	Malformed int // checkout lines without a readable feature or identity
+	Restarts  int // dated server (re)start lines
 	// Version is the licence server's FlexNet version from the last start
 	// line, e.g. "11.19.8.0 build 123456"; Started is that line's time.
 	Version string
 	Started time.Time
 }
 
-// ScanLog streams a FlexNet debug log (DOMAIN.md §4) and calls fn for every
-// dated OUT, IN and DENIED line, in file order.
+// ScanLog streams a FlexNet debug log (DOMAIN.md §4.2, §4.3) and calls fn for
+// every dated checkout event (OUT, IN, DENIED, UNSUPPORTED) and server
+// (re)start, in file order.
 //
-// A line carries only a time of day. The date comes from "TIMESTAMP M/D/YYYY"
-// lines and from the "(M/D/YYYY)" ending a server start line; when the time of
-// day goes backwards from one timed line to the next, the date moves on one
-// day. The one exception is the repeated hour when loc falls back from summer
-// time: a step back that lands in that hour is the clock change, not midnight
-// (otherwise every event until the next TIMESTAMP would be a day late).
+// A line carries only a time of day. The date comes from, as they appear:
+// "Server's System Date and Time: Mon Nov 02 2026 07:57:59 …", an SLOG block's
+// "Start-Date: Mon Nov 02 2026 07:58:00 …", the lmgrd start line ending
+// "(M/D/YYYY)", "TIMESTAMP M/D/YYYY", and a line that starts with a full ISO
+// 8601 time. When the time of day goes backwards from one timed line to the
+// next, the date moves on one day. The one exception is the repeated hour
+// when loc falls back from summer time: a step back that lands in that hour
+// is the clock change, not midnight (otherwise every event until the next
+// date line would be a day late).
 //
-// Lines before the first date are counted in Undated, not guessed. A nil loc
-// means time.Local. The error
-// is the reader's; a malformed or over-long line never stops the scan. Event
-// strings are interned per scan, so a log costs one allocation per distinct
-// feature and identity, not per line.
+// Checkout events before the first date are counted in Undated, not guessed;
+// the banner and other informational lines before it are not usage and are
+// not counted. A nil loc means time.Local. The error is the reader's; a
+// malformed or over-long line never stops the scan. Event strings are
+// interned per scan, so a log costs one allocation per distinct feature and
+// identity, not per line.
 func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) {
 	if loc == nil {
 		loc = time.Local
 	}
-	return scanLog(r, loc, opMask(Out, In, Denied), &eventFunc{
+	return scanLog(r, loc, opMask(Out, In, Denied, Unsupported), &eventFunc{
 		fn:         fn,
 		loc:        loc,
 		features:   featureNames{m: make(map[string]string)},
@@ -81,7 +95,9 @@ func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) 
 // feature and identity are valid only during the call. sec is Unix seconds.
 // The Builder takes them so, and copies only what it keeps.
 type eventSink interface {
-	logEvent(op Op, sec int64, feature, identity []byte, line int)
+	logEvent(op Op, sec int64, feature, identity []byte, licenses, line int)
+	// restart is a server (re)start at sec: every open checkout ends.
+	restart(sec int64, line int)
 }
 
 // eventFunc turns sink calls into Events for ScanLog's callback.
@@ -92,14 +108,19 @@ type eventFunc struct {
 	identities map[string]string
 }
 
-func (f *eventFunc) logEvent(op Op, sec int64, feature, identity []byte, line int) {
+func (f *eventFunc) logEvent(op Op, sec int64, feature, identity []byte, licenses, line int) {
 	f.fn(Event{
 		Time:     time.Unix(sec, 0).In(f.loc),
 		Op:       op,
 		Feature:  f.features.intern(feature),
 		Identity: intern(f.identities, identity),
+		Licenses: licenses,
 		Line:     line,
 	})
+}
+
+func (f *eventFunc) restart(sec int64, line int) {
+	f.fn(Event{Time: time.Unix(sec, 0).In(f.loc), Line: line})
 }
 
 // opMask selects the events scanLog hands to its sink. The others are still
@@ -111,6 +132,10 @@ func opMask(ops ...Op) uint8 {
 	}
 	return m
 }
+
+// builderOps are the events a Builder counts: all of them (IN closes a
+// concurrent checkout).
+var builderOps = opMask(Out, In, Denied, Unsupported)
 
 func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogStats, error) {
 	if loc == nil {
@@ -137,6 +162,10 @@ func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogSt
 	return s.stats, nil
 }
 
+// logScanner's dating state (dated, day, prevTOD) is set whole by every date
+// line, whatever came before it: that is what lets a scan start at any date
+// line (the split scan here, a windowed scan later) and agree with the scan
+// from the top.
 type logScanner struct {
 	loc     *time.Location
 	stats   LogStats
@@ -148,20 +177,22 @@ type logScanner struct {
 }
 
 var (
-	prefixOut       = []byte("OUT:")
-	prefixIn        = []byte("IN:")
-	prefixDenied    = []byte("DENIED:")
-	prefixTimestamp = []byte("TIMESTAMP")
-	startedOn       = []byte("started on")
+	prefixOut         = []byte("OUT:")
+	prefixIn          = []byte("IN:")
+	prefixDenied      = []byte("DENIED:")
+	prefixUnsupported = []byte("UNSUPPORTED:")
+	prefixTimestamp   = []byte("TIMESTAMP")
+	prefixSLOG        = []byte("(@lmgrd-SLOG@)")
+	startedOn         = []byte("started on")
+	serverStarted     = []byte("Server started on")
+	systemDate        = []byte("Server's System Date and Time:")
+	slogStartDate     = []byte("Start-Date:")
 )
 
 func (s *logScanner) line(line []byte, n int) {
 	c, ok := classify(line)
 	if !ok {
 		// Multi-line messages continue without a time; nothing to count in them.
-		if !s.dated && len(skipBlanks(line)) > 0 {
-			s.stats.Undated++
-		}
 		return
 	}
 	if c.dated {
@@ -172,17 +203,24 @@ func (s *logScanner) line(line []byte, n int) {
 				s.stats.Started = time.Unix(s.day.instant(c.tod), 0).In(s.loc)
 			}
 		}
+	} else {
+		if !s.dated {
+			if c.op != 0 {
+				s.stats.Undated++
+			}
+			return
+		}
+		s.advance(c.tod)
+	}
+	if c.restart {
+		s.stats.Restarts++
+		s.sink.restart(s.day.instant(c.tod), n)
 		return
 	}
-	if !s.dated {
-		s.stats.Undated++
-		return
-	}
-	s.advance(c.tod)
 	if c.op == 0 {
 		return
 	}
-	feature, identity, ok := parseCheckout(c.msg)
+	feature, identity, ok := parseCheckout(c.msg, c.op)
 	if !ok {
 		s.stats.Malformed++
 		return
@@ -190,34 +228,48 @@ func (s *logScanner) line(line []byte, n int) {
 	if s.want&(1<<c.op) == 0 {
 		return
 	}
-	s.sink.logEvent(c.op, s.day.instant(c.tod), feature, identity, n)
+	s.sink.logEvent(c.op, s.day.instant(c.tod), feature, identity, checkoutLicenses(c.msg), n)
 }
 
 // timedLine is what classify finds in a line with a time of day.
 type timedLine struct {
-	tod   int
-	op    Op     // Out, In, Denied, or 0 for any other message
-	msg   []byte // after the daemon, and after the OUT:/IN:/DENIED: prefix
-	dated bool   // a date line: TIMESTAMP M/D/YYYY or a server start line
-	start bool   // the date line is a start line (it carries the version)
-	y, d  int
-	m     time.Month
+	tod     int
+	op      Op     // Out, In, Denied, Unsupported, or 0 for any other message
+	msg     []byte // after the daemon, and after the OUT:/IN:/… prefix
+	dated   bool   // a date line: it sets the date (and may also be an event)
+	start   bool   // the date line is lmgrd's start line (it carries the version)
+	restart bool   // a server (re)start: lmgrd's start line or a vendor daemon's "Server started on"
+	y, d    int
+	m       time.Month
 }
 
 // classify reads one line's time, daemon and message; ok is false for a line
-// with no time of day (blank, or the continuation of a multi-line message).
-// It is the single place that decides what a line is, for the scanner and for
-// the parallel scan's search for date lines.
+// with no time of day (blank, or the continuation of a multi-line message)
+// that is not a date line either. It is the single place that decides what a
+// line is, for the scanner and for the split scan's search for date lines.
 func classify(line []byte) (c timedLine, ok bool) {
 	line = skipBlanks(line)
 	if len(line) == 0 {
 		return c, false
 	}
-	tod, rest, ok := parseTimeOfDay(line)
-	if !ok {
+	var rest []byte
+	if tod, r, ok := parseTimeOfDay(line); ok {
+		c.tod, rest = tod, r
+	} else if y, m, d, tod, r, ok := parseISOPrefix(line); ok {
+		c.tod, rest = tod, r
+		c.y, c.m, c.d, c.dated = y, m, d, true
+	} else if line[0] == '(' {
+		// "(lmgrd) Server's System Date and Time: …" without a time of day in
+		// front: the message has the whole date and time.
+		msg := skipDaemon(line)
+		if y, m, d, tod, ok := messageDate(msg); ok {
+			c.msg, c.tod, c.y, c.m, c.d, c.dated = msg, tod, y, m, d, true
+			return c, true
+		}
+		return c, false
+	} else {
 		return c, false
 	}
-	c.tod = tod
 	msg := skipDaemon(rest)
 	switch {
 	case bytes.HasPrefix(msg, prefixOut):
@@ -226,15 +278,133 @@ func classify(line []byte) (c timedLine, ok bool) {
 		c.op, c.msg = In, msg[len(prefixIn):]
 	case bytes.HasPrefix(msg, prefixDenied):
 		c.op, c.msg = Denied, msg[len(prefixDenied):]
-	case bytes.HasPrefix(msg, prefixTimestamp):
-		c.msg = msg
-		c.y, c.m, c.d, c.dated = parseMDY(bytes.TrimSpace(msg[len(prefixTimestamp):]))
+	case bytes.HasPrefix(msg, prefixUnsupported):
+		c.op, c.msg = Unsupported, msg[len(prefixUnsupported):]
 	default:
 		c.msg = msg
-		c.y, c.m, c.d, c.dated = startLineDate(msg)
-		c.start = c.dated
+		_, _, _, isStart := startLineDate(msg)
+		switch {
+		case c.dated: // an ISO time dates the line already
+		case bytes.HasPrefix(msg, prefixTimestamp):
+			c.y, c.m, c.d, c.dated = parseMDY(bytes.TrimSpace(msg[len(prefixTimestamp):]))
+		case isStart:
+			c.y, c.m, c.d, c.dated = startLineDate(msg)
+		default:
+			if y, m, d, tod, ok := messageDate(msg); ok {
+				// The message's own clock is the one that goes with its date.
+				c.y, c.m, c.d, c.tod, c.dated = y, m, d, tod, true
+			}
+		}
+		c.start = isStart
+		c.restart = isStart || bytes.HasPrefix(msg, serverStarted)
 	}
 	return c, true
+}
+
+// messageDate reads the full date and time lmgrd writes at start-up:
+// "Server's System Date and Time: Mon Nov 02 2026 07:57:59 W. Europe Standard
+// Time", and in an SLOG block "(@lmgrd-SLOG@) Start-Date: Mon Nov 02 2026
+// 07:58:00 …". The zone name that follows is Windows' and is not read: the
+// scan's zone is the server's.
+func messageDate(msg []byte) (y int, m time.Month, d, tod int, ok bool) {
+	var rest []byte
+	switch {
+	case bytes.HasPrefix(msg, systemDate):
+		rest = msg[len(systemDate):]
+	case bytes.HasPrefix(msg, prefixSLOG):
+		r := skipBlanks(msg[len(prefixSLOG):])
+		if !bytes.HasPrefix(r, slogStartDate) {
+			return 0, 0, 0, 0, false
+		}
+		rest = r[len(slogStartDate):]
+	default:
+		return 0, 0, 0, 0, false
+	}
+	f := bytes.Fields(rest)
+	if len(f) < 5 {
+		return 0, 0, 0, 0, false
+	}
+	// [weekday] month day year time
+	if monthIndex(f[0]) == 0 {
+		f = f[1:]
+	}
+	m = time.Month(monthIndex(f[0]))
+	d, okD := atoi(f[1])
+	y, okY := atoi(f[2])
+	tod, _, okT := parseTimeOfDay(f[3])
+	if m == 0 || !okD || !okY || !okT || y < 1 || y > 9999 || d < 1 || d > daysIn(y, m) {
+		return 0, 0, 0, 0, false
+	}
+	return y, m, d, tod, true
+}
+
+// parseISOPrefix reads a line that starts with a full ISO 8601 time,
+// "2026-09-05T12:13:14-04:00 (CITRIX) …" (or with Z, fractions, no zone). The
+// date and time of day are the wall clock as written: the scan reads every
+// time in the server's zone.
+func parseISOPrefix(b []byte) (y int, m time.Month, d, tod int, rest []byte, ok bool) {
+	if len(b) < 19 || b[4] != '-' || b[7] != '-' || (b[10] != 'T' && b[10] != 't') {
+		return
+	}
+	yy, ok1 := atoi(b[0:4])
+	mm, ok2 := atoi(b[5:7])
+	dd, ok3 := atoi(b[8:10])
+	hh, ok4 := atoi(b[11:13])
+	mi, ok5 := atoi(b[14:16])
+	ss, ok6 := atoi(b[17:19])
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 || !ok6 || b[13] != ':' || b[16] != ':' ||
+		hh > 23 || mi > 59 || ss > 59 || mm < 1 || mm > 12 || dd < 1 || dd > daysIn(yy, time.Month(mm)) {
+		return
+	}
+	t := hh*3600 + mi*60 + ss
+	i := 19
+	if i < len(b) && (b[i] == '.' || b[i] == ',') {
+		i++
+		for i < len(b) && isDigit(b[i]) {
+			i++
+		}
+	}
+	switch {
+	case i < len(b) && (b[i] == 'Z' || b[i] == 'z'):
+		i++
+	case i+6 <= len(b) && (b[i] == '+' || b[i] == '-') && b[i+3] == ':':
+		i += 6
+	case i+5 <= len(b) && (b[i] == '+' || b[i] == '-') && isDigit(b[i+1]) && isDigit(b[i+4]):
+		i += 5
+	}
+	if i < len(b) && !isBlank(b[i]) {
+		return
+	}
+	return yy, time.Month(mm), dd, t, b[i:], true
+}
+
+func atoi(b []byte) (int, bool) {
+	if len(b) == 0 || len(b) > 9 {
+		return 0, false
+	}
+	n := 0
+	for _, c := range b {
+		if !isDigit(c) {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+var monthNames = [...]string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
+// monthIndex is 1..12 for an English month name or abbreviation, else 0.
+func monthIndex(b []byte) int {
+	if len(b) < 3 {
+		return 0
+	}
+	for i, name := range monthNames {
+		if bytes.EqualFold(b[:3], []byte(name)) {
+			return i + 1
+		}
+	}
+	return 0
 }
 
 // setDate starts a new dated stretch at an explicit date line.
@@ -319,7 +489,10 @@ func skipDaemon(b []byte) []byte {
 }
 
 // parseCheckout reads ` "FEATURE" identity …` (the quotes may be missing).
-func parseCheckout(b []byte) (feature, identity []byte, ok bool) {
+// UNSUPPORTED lines carry a "(PORT_AT_HOST_PLUS   )" or "version V" between
+// feature and identity, and the identity is not needed for them: only the
+// feature is required.
+func parseCheckout(b []byte, op Op) (feature, identity []byte, ok bool) {
 	b = skipBlanks(b)
 	if len(b) > 0 && b[0] == '"' {
 		end := bytes.IndexByte(b[1:], '"')
@@ -330,8 +503,36 @@ func parseCheckout(b []byte) (feature, identity []byte, ok bool) {
 	} else {
 		feature, b = cutToken(b)
 	}
+	if op == Unsupported {
+		return feature, nil, len(feature) > 0
+	}
 	identity, _ = cutToken(skipBlanks(b))
+	if len(identity) > 0 && (identity[0] == '(' || identity[0] == '[' || bytes.HasPrefix(identity, []byte("^^^"))) {
+		identity = nil // a tail where the identity should be
+	}
 	return feature, identity, len(feature) > 0 && len(identity) > 0
+}
+
+// checkoutLicenses reads a "(N licenses)" or "(1 license)" tail; without one
+// a checkout is one licence.
+func checkoutLicenses(msg []byte) int {
+	for rest := msg; ; {
+		i := bytes.IndexByte(rest, '(')
+		if i < 0 {
+			return 1
+		}
+		rest = rest[i+1:]
+		j := 0
+		for j < len(rest) && isDigit(rest[j]) {
+			j++
+		}
+		if j > 0 && j <= 6 && bytes.HasPrefix(skipBlanks(rest[j:]), []byte("license")) {
+			n, _ := atoi(rest[:j])
+			if n > 0 {
+				return n
+			}
+		}
+	}
 }
 
 // parseMDY reads M/D/YYYY (FlexNet's US order; a two-digit year is 20YY).

@@ -23,6 +23,12 @@ func mustZone(t testing.TB, name string) *time.Location {
 
 // eventString is compact and shows the zone offset, so a DST mistake is visible.
 func eventString(e Event) string {
+	if e.Restart() {
+		return fmt.Sprintf("%d %s RESTART", e.Line, e.Time.Format(time.RFC3339))
+	}
+	if e.Licenses > 1 {
+		return fmt.Sprintf("%d %s %s %s %s x%d", e.Line, e.Time.Format(time.RFC3339), e.Op, e.Feature, e.Identity, e.Licenses)
+	}
 	return fmt.Sprintf("%d %s %s %s %s", e.Line, e.Time.Format(time.RFC3339), e.Op, e.Feature, e.Identity)
 }
 
@@ -55,15 +61,18 @@ func TestScanLogFixture(t *testing.T) {
 	got, stats := scanAll(t, bytes.NewReader(raw), berlin)
 	want := []string{
 		// line 3 (ghost) comes before any date: undated, not an event
+		"4 2026-10-31T09:12:41+01:00 RESTART", // lmgrd's start line
+		"7 2026-10-31T09:12:43+01:00 RESTART", // the vendor daemon's
 		"8 2026-10-31T10:05:00+01:00 OUT XDT_PLT_UD dave@corp.example",
 		"9 2026-10-31T10:30:00+01:00 DENIED XDT_PLT_UD erin@corp.example",
 		"10 2026-10-31T23:59:58+01:00 OUT MPS_ADV_CCU bob@corp.example",
 		"11 2026-11-01T00:00:03+01:00 DENIED XDT_PLT_UD carol@corp.example", // midnight rollover
 		"12 2026-11-01T00:10:00+01:00 OUT XDT_PLT_UD Alice@CORP.example",
 		"13 2026-11-01T00:20:00+01:00 IN XDT_PLT_UD Alice@CORP.example",
-		"15 2026-11-01T08:14:51+01:00 OUT XDT_PLT_UD alice@corp.example",
+		"15 2026-11-01T08:14:51+01:00 OUT XDT_PLT_UD alice@corp.example x2",
 		"16 2026-11-01T08:20:00+01:00 OUT MPS_ADV_CCU bob@corp.example",
 		"17 2026-11-01T09:40:02+01:00 IN XDT_PLT_UD alice@corp.example",
+		"18 2026-11-01T09:41:00+01:00 UNSUPPORTED XDT_ENT_UD ", // counted apart; no identity needed
 		// line 19 has no closing quote: malformed
 		"20 2026-11-01T12:00:00+01:00 OUT XDT_PLT_UD kiosk-07",
 		"22 2026-11-01T23:30:00+01:00 IN XDT_PLT_UD kiosk-07",
@@ -73,7 +82,7 @@ func TestScanLogFixture(t *testing.T) {
 	}
 	diffLines(t, "events", got, want)
 	wantStats := LogStats{
-		Lines: 27, Undated: 3, Malformed: 1,
+		Lines: 27, Undated: 1, Malformed: 1, Restarts: 2, // only the ghost OUT is undated: the banner is not usage
 		Version: "11.19.8.0 build 123456",
 		Started: time.Date(2026, 10, 31, 9, 12, 41, 0, berlin),
 	}
@@ -105,7 +114,7 @@ func TestScanLog(t *testing.T) {
 				"10:00:00 OUT: \"A\" u3\n",
 			want: []string{
 				"2 2026-11-02T08:00:01Z OUT A u1",
-				"3 2026-11-02T09:00:00Z OUT A u2",
+				"3 2026-11-02T09:00:00Z OUT A u2 x2", // "(2 licenses)"
 				"4 2026-11-02T10:00:00Z OUT A u3",
 			},
 			stats: LogStats{Lines: 4},
@@ -118,13 +127,14 @@ func TestScanLog(t *testing.T) {
 				" 0:00:00 (CITRIX) OUT: \"A\" u2\n" + // new year
 				" 0:00:00 (CITRIX) OUT: \"A\" u3\n" + // same second: not backwards
 				"23:00:00 (CITRIX) IN: \"A\" u3\n" +
-				" 1:00:00 (CITRIX) UNSUPPORTED: \"B\" u4\n" + // an ignored line still dates
+				" 1:00:00 (CITRIX) UNSUPPORTED: \"B\" u4\n" + // a refusal, and it dates
 				" 0:30:00 (CITRIX) OUT: \"A\" u5\n",
 			want: []string{
 				"2 2026-12-31T23:59:59Z OUT A u1",
 				"3 2027-01-01T00:00:00Z OUT A u2",
 				"4 2027-01-01T00:00:00Z OUT A u3",
 				"5 2027-01-01T23:00:00Z IN A u3",
+				"6 2027-01-02T01:00:00Z UNSUPPORTED B ",
 				"7 2027-01-03T00:30:00Z OUT A u5",
 			},
 			stats: LogStats{Lines: 7},
@@ -152,10 +162,13 @@ func TestScanLog(t *testing.T) {
 				" 7:00:00 (lmgrd) FlexNet Licensing (v11.19.8.0) started on LIC01 (IBM PC) (3/2/26)\n" +
 				" 7:00:01 (CITRIX) OUT: \"A\" u2\n",
 			want: []string{
+				"3 2026-02-28T08:00:00Z RESTART",
 				"4 2026-02-28T08:00:01Z OUT A u1",
+				"5 2026-03-02T07:00:00Z RESTART",
 				"6 2026-03-02T07:00:01Z OUT A u2",
 			},
-			stats: LogStats{Lines: 6, Undated: 2, Version: "11.19.8.0"},
+			// "early" is undated; the undated vendor start line is not a checkout.
+			stats: LogStats{Lines: 6, Undated: 1, Restarts: 2, Version: "11.19.8.0"},
 		},
 		{
 			name: "CRLF, a BOM, blank and untimed lines",
@@ -173,7 +186,7 @@ func TestScanLog(t *testing.T) {
 			stats: LogStats{Lines: 6},
 		},
 		{
-			name: "undated lines: everything non-blank before the first date",
+			name: "undated: only checkout events before the first date",
 			loc:  utc,
 			log: "\n" +
 				"==== log restarted ====\n" +
@@ -182,7 +195,7 @@ func TestScanLog(t *testing.T) {
 				" 2:00:00 (lmgrd) TIMESTAMP 5/6/2026\n" +
 				" 0:30:00 (CITRIX) OUT: \"A\" u3\n",
 			want:  []string{"6 2026-05-07T00:30:00Z OUT A u3"},
-			stats: LogStats{Lines: 6, Undated: 3},
+			stats: LogStats{Lines: 6, Undated: 2},
 		},
 		{
 			name: "not times, not dates, malformed events",

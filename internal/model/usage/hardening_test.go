@@ -138,7 +138,7 @@ func TestHardeningHugeLogIsStreamed(t *testing.T) {
 		w := newHeapWatch()
 		began := time.Now()
 		b := NewBuilder(month)
-		stats, err := scanLog(newGeneratedLog(size, users, start, w), time.UTC, opMask(Out, Denied), b)
+		stats, err := scanLog(newGeneratedLog(size, users, start, w), time.UTC, builderOps, b)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,7 +223,7 @@ func TestHardeningPathologicalLogs(t *testing.T) {
 		}, LogStats{Lines: 1<<20 + 2}, 1},
 		{"only backslash lines, undated", func() io.Reader {
 			return strings.NewReader(strings.Repeat("\\\r\n", 1<<20))
-		}, LogStats{Lines: 1 << 20, Undated: 1 << 20}, 0},
+		}, LogStats{Lines: 1 << 20}, 0}, // not checkout events: not undated usage either
 		{"NUL bytes (a crash dump)", func() io.Reader {
 			return io.MultiReader(strings.NewReader(dated), &repeatReader{0, 8 * mib}, strings.NewReader("\n"+after))
 		}, LogStats{Lines: 3, Skipped: 1}, 1},
@@ -251,7 +251,7 @@ func TestHardeningPathologicalLogs(t *testing.T) {
 // TestHardeningMillionIdentities: one million distinct identities (each
 // with two features, over the whole month) go through the Builder and into
 // a Report. Memory grows with identities by design; the figures are logged
-// for docs/reliability.md and bounded generously (1 GiB) so a regression
+// for docs/reliability.md and bounded generously (1.5 GiB) so a regression
 // that multiplies the per-identity cost fails.
 func TestHardeningMillionIdentities(t *testing.T) {
 	n := 1_000_000
@@ -283,7 +283,10 @@ func TestHardeningMillionIdentities(t *testing.T) {
 	if len(rep.Identities) != n || len(rep.Features) != 2 || rep.Features[0].Users != n {
 		t.Fatalf("report: %d identities, features %+v", len(rep.Identities), rep.Features)
 	}
-	if limit := uint64(n) * 1024; w.growth() > limit {
+	// 1.5 KiB each: every identity here also holds two leases (the
+	// user/device look-back) and an open concurrent checkout (MPS_ENT_CCU is
+	// never checked in), which issue 11's counting needs.
+	if limit := uint64(n) * 1536; w.growth() > limit {
 		t.Errorf("heap grew by %d MiB for %d identities; want < %d MiB", w.growth()/mib, n, limit/mib)
 	}
 	runtime.KeepAlive(b)

@@ -26,10 +26,18 @@ const maxRanges = 8
 
 // scanParallel scans f (size bytes) into b, in ranges when that helps. It
 // returns the merged stats, already added to b.
+//
+// Open checkouts are not fixed by a date line, so each range also keeps
+// what it closed that it never saw open (see checkouts): composing the
+// ranges in order gives the serial scan's open checkouts exactly, and each
+// range's true starting state. The peaks of a range that saw the month
+// depend on that state, so such a range is scanned a second time from it
+// when it was not empty; ranges outside the month (most of a long log) are
+// read once.
 func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (LogStats, error) {
 	n := min(runtime.GOMAXPROCS(0), maxRanges)
 	if size < parallelMinSize || n < 2 {
-		stats, err := scanLog(io.NewSectionReader(f, 0, size), loc, opMask(Out, Denied), b)
+		stats, err := scanLog(io.NewSectionReader(f, 0, size), loc, builderOps, b)
 		b.AddStats(stats)
 		return stats, err
 	}
@@ -37,31 +45,39 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 		b     *Builder
 		stats LogStats
 		err   error
+		from  int64
+		to    int64
+		start checkouts // the true state before the range
+		again *Builder  // the range scanned again from start, for its peaks
 	}
 	results := make([]result, n)
 	var wg sync.WaitGroup
 	for k := range n {
 		from, to := size*int64(k)/int64(n), size*int64(k+1)/int64(n)
+		results[k].from, results[k].to = from, to
 		if from == to {
-			results[k] = result{b: NewBuilder(b.month)} // nothing starts here
+			results[k].b = b.fresh() // nothing starts here
 			continue
 		}
 		wg.Go(func() {
-			rb := NewBuilder(b.month)
+			rb := b.fresh()
 			stats, err := scanRange(f, size, from, to, loc, rb)
-			results[k] = result{rb, stats, err}
+			results[k].b, results[k].stats, results[k].err = rb, stats, err
 		})
 	}
 	wg.Wait()
 	var total LogStats
 	var firstErr error
-	for _, r := range results {
+	for k := range results {
+		r := &results[k]
+		r.start = b.cloneCheckouts()
 		b.merge(r.b)
 		b.AddStats(r.stats)
 		total.Lines += r.stats.Lines
 		total.Undated += r.stats.Undated
 		total.Skipped += r.stats.Skipped
 		total.Malformed += r.stats.Malformed
+		total.Restarts += r.stats.Restarts
 		if r.stats.Version != "" {
 			total.Version, total.Started = r.stats.Version, r.stats.Started
 		}
@@ -69,7 +85,34 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 			firstErr = r.err
 		}
 	}
+	for k := range results {
+		r := &results[k]
+		if !r.b.levelsInMonth || r.start.empty() {
+			continue
+		}
+		again := b.fresh()
+		again.startFrom(b, &r.start) // before the goroutines: it reads b
+		wg.Go(func() {
+			scanRange(f, size, r.from, r.to, loc, again)
+			r.again = again
+		})
+	}
+	wg.Wait()
+	for _, r := range results {
+		if r.again != nil {
+			b.mergePeaks(r.again)
+		} else {
+			b.mergePeaks(r.b)
+		}
+	}
 	return total, firstErr
+}
+
+// fresh is an empty Builder counting as b does.
+func (b *Builder) fresh() *Builder {
+	o := NewBuilder(b.month)
+	o.KeepDomains, o.Until = b.KeepDomains, b.Until
+	return o
 }
 
 // scanRange scans the lines of f that belong to the range [from, to): from
@@ -77,7 +120,7 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 // first date line that starts at or after to.
 func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eventSink) (LogStats, error) {
 	first := from == 0
-	s := logScanner{loc: loc, want: opMask(Out, Denied), sink: sink}
+	s := logScanner{loc: loc, want: builderOps, sink: sink}
 	lr := newLineReader(io.NewSectionReader(f, from, size-from))
 	if !first {
 		lr.mid = true
@@ -130,26 +173,38 @@ func ignoreEOF(err error) error {
 	return err
 }
 
-// merge adds what o counted to b. o read a later part of the input, so an
-// identity's spelling stays b's when b has one.
+// merge adds what o counted to b, all but the peaks (see mergePeaks). o
+// read a later part of the input, so an identity's spelling stays b's when b
+// has one.
 func (b *Builder) merge(o *Builder) {
 	remap := make([]int32, len(o.featNames))
 	for i, name := range o.featNames {
 		remap[i] = b.featureIndex(name)
 	}
 	b.denied += o.denied
+	b.unsupported += o.unsupported
+	b.udadmin = b.udadmin || o.udadmin
+	if o.logsFrom != 0 && (b.logsFrom == 0 || o.logsFrom < b.logsFrom) {
+		b.logsFrom = o.logsFrom
+	}
+	for k, n := range o.connections {
+		b.connections[k] += n
+	}
 	for folded, ot := range o.byFold {
 		t, ok := b.byFold[folded]
 		if !ok {
-			t = &tally{folded: folded}
+			t = &tally{folded: folded, name: ot.name}
 			b.byFold[folded] = t
 		}
 		t.device = t.device || ot.device
+		for _, l := range ot.leases {
+			t.lease(remap[l.feature], l.last, l.assigned)
+		}
 		if !ot.used {
 			continue
 		}
 		if !t.used {
-			t.used, t.name, t.first, t.last = true, ot.name, ot.first, ot.last
+			t.used, t.first, t.last = true, ot.first, ot.last
 		} else {
 			t.first, t.last = min(t.first, ot.first), max(t.last, ot.last)
 		}
@@ -159,5 +214,11 @@ func (b *Builder) merge(o *Builder) {
 				t.features = append(t.features, f)
 			}
 		}
+		for _, h := range ot.hosts {
+			if !slices.Contains(t.hosts, h) {
+				t.hosts = append(t.hosts, h)
+			}
+		}
 	}
+	b.compose(o)
 }

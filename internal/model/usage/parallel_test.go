@@ -35,7 +35,7 @@ func reportBoth(t testing.TB, data []byte, m Month, loc *time.Location) (serial,
 func TestSplitScanEqualsSerial(t *testing.T) {
 	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
 	inputs := map[string][]byte{"generated": generateLog(20000, 300)}
-	for _, name := range []string{"lmgrd.log", "lmgrd-restart.log"} {
+	for _, name := range []string{"lmgrd.log", "lmgrd-restart.log", "../../testdata/realshapes/LS/lmgrd_debug.log"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -58,12 +58,14 @@ func TestSplitScanEqualsSerial(t *testing.T) {
 }
 
 func FuzzSplitScan(f *testing.F) {
-	for _, name := range []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log"} {
+	for _, name := range []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log", "../testdata/realshapes/LS/lmgrd_debug.log"} {
 		if data, err := os.ReadFile(name); err == nil {
 			f.Add(data)
 		}
 	}
 	f.Add([]byte(" 8:00:00 (lmgrd) TIMESTAMP 11/2/2026\n23:00:00 (CITRIX) OUT: \"F\" a\n 1:00:00 (CITRIX) OUT: \"F\" b\n"))
+	// Open checkouts across ranges: closed in a later range, by a restart, in other case.
+	f.Add([]byte(" 8:00:00 (lmgrd) TIMESTAMP 11/2/2026\n 9:00:00 (C) OUT: \"A_B_CCU\" a@h (3 licenses)\n 8:00:00 (lmgrd) TIMESTAMP 11/3/2026\n 9:00:00 (C) IN: \"a_b_ccu\" A@H (2 licenses)\n 8:00:00 (lmgrd) TIMESTAMP 11/4/2026\n 8:30:00 (C) OUT: \"A_B_CCU\" b@h\n 9:00:00 (lmgrd) FlexNet Licensing (v1) started on h (x) (11/4/2026)\n 9:30:00 (C) OUT: \"A_B_CCU\" c@h\n"))
 	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		serial, split, s1, s2 := reportBoth(t, data, nov, time.UTC)

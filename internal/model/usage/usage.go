@@ -47,11 +47,31 @@ func (m Month) Days() int { return m.End.AddDate(0, 0, -1).Day() }
 
 // Identity is one distinct user or device seen in the month.
 type Identity struct {
-	Name      string // first spelling seen
+	Name      string // first spelling seen: the user part, its domain removed unless domains are kept
+	Key       string // the comparison form (ident's fold of Name): what two spellings share
 	Kind      Kind
-	Features  []string // sorted, distinct
+	Features  []string // sorted, distinct, each as first spelled (features compare case-insensitively)
+	Via       []string // hosts (controllers) the log's checkouts came through, sorted; none for udadmin
 	FirstSeen time.Time
 	LastSeen  time.Time
+}
+
+// LastUse is an identity's latest use of one feature in everything read,
+// whatever the month: what a user/device lease runs from (DOMAIN.md §4.4).
+type LastUse struct {
+	Feature  string // as first spelled
+	Key      string // Identity.Key of its identity
+	Kind     Kind
+	Last     time.Time
+	Assigned bool // listed by udadmin: assigned now, the authoritative answer
+}
+
+// Connection is product components checking out licences in the month: the
+// start-up licence CITRIX, or a machine account (DDC01$). Not usage.
+type Connection struct {
+	Feature   string
+	Host      string // the host of user@host; "" for a udadmin row
+	Checkouts int
 }
 
 // FeatureCount is the distinct identities holding one feature in the month.
@@ -75,10 +95,25 @@ type Report struct {
 	Identities []Identity     // sorted by case-folded name
 	Days       []Day          // one per day of the month, in order
 	Denied     int            // DENIED lines in the month (not usage)
-	Undated    int            // log lines before any date, skipped
-	Skipped    int            // log lines over MaxLineLen, skipped
-	Malformed  int            // OUT/IN/DENIED log lines without feature or identity
+	// Unsupported is UNSUPPORTED lines in the month: checkouts of a feature
+	// the server does not serve. Not usage.
+	Unsupported int
+	Undated     int // checkout events before any date in their log, skipped
+	Skipped     int // log lines over MaxLineLen, skipped
+	Malformed   int // checkout lines without feature or identity
+	Restarts    int // server (re)starts seen in the logs
 	// Version is the FlexNet/licence-server version seen in a start line, "" if none.
 	Version string
 	Sources []string // files read, for the record
+
+	// LogsFrom is the earliest dated checkout event in the logs, zero when
+	// none: how far back a lease look-back could see.
+	LogsFrom time.Time
+	// Udadmin says a udadmin listing was read: its rows (LastUse.Assigned)
+	// are the user/device licences assigned now.
+	Udadmin     bool
+	LastUses    []LastUse    // sorted by feature, then key
+	Connections []Connection // sorted by feature, then host
+	Open        []Checkout   // open at the end of the logs, sorted by feature, start
+	Peaks       []Peak       // licences checked out at once, per feature, sorted
 }

@@ -175,8 +175,12 @@ type SelectMsg struct {
 	Tab  Tab
 	File string
 	Line int
-	// Feature selects an entitlement by feature name when File is "".
+	// Feature selects an entitlement by feature name when File is "",
+	// of CSSDate (YYYY-MM-DD) when not "".
 	Feature string
+	CSSDate string
+	// Upload names an upload's zip.
+	Upload string
 }
 
 // TargetTab sends SelectMsg to the screen it names.

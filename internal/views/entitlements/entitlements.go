@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/theme"
 )
@@ -64,22 +65,55 @@ func Columns(ctx *common.Context) []common.Col[model.Entitlement] {
 	return []common.Col[e]{
 		{Title: "", Width: 2, Text: Marker, Style: style, SortName: "state",
 			Compare: func(a, b e) int { return len(Marker(a)) - len(Marker(b)) }, Desc: true},
-		{Title: "FEATURE", Width: 16, Natural: true, Text: func(x e) string { return x.Feature }},
-		{Title: "CSS DATE", Width: 10, MinScreen: 80, Text: func(x e) string { return x.CSSDate.String() }},
-		{Title: "INST", Width: 5, Right: true, Desc: true, Text: func(x e) string { return number(x.Installed, x.Uncounted) },
+		{Title: "FEATURE", Width: 12, Grow: 1, Natural: true, Text: func(x e) string { return x.Feature }},
+		{Title: "CSS DATE", Width: 10, MinScreen: 100, Text: func(x e) string { return x.CSSDate.String() }},
+		{Title: "INST", Width: 5, Right: true, Desc: true, Text: installedText,
 			Compare: num(func(x e) int { return x.Installed })},
-		{Title: "OVER", Width: 4, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.Overdraft) },
+		{Title: "OVER", Width: 4, Right: true, Desc: true, MinScreen: 70, Text: func(x e) string { return strconv.Itoa(x.Overdraft) },
 			Compare: num(func(x e) int { return x.Overdraft })},
-		{Title: "USED", SortName: "in use", Width: 5, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.InUse) },
+		// In use now and this month side by side, and apart: the first is
+		// what the Licensing Manager shows, the second what call-home
+		// reports.
+		{Title: "IN USE", SortName: "in use", Width: 7, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.InUse) },
 			Compare: num(func(x e) int { return x.InUse })},
-		{Title: "AVAIL", SortName: "available", Width: 5, Right: true, Text: func(x e) string { return number(x.Available, x.Uncounted) },
+		{Title: "FROM", SortName: "source", Width: 7, MinScreen: 80, Text: func(x e) string { return x.InUseSource }},
+		{Title: "MONTH", SortName: "this month", Width: 5, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.ThisMonth) },
+			Compare: num(func(x e) int { return x.ThisMonth })},
+		{Title: "PEAK", Width: 4, Right: true, Desc: true, Text: peakText, Compare: num(func(x e) int { return x.PeakMonth })},
+		{Title: "AVAIL", SortName: "available", Width: 5, Right: true, Text: func(x e) string { return availText(x) },
 			Compare: num(func(x e) int { return x.Available })},
-		{Title: "EXPIRES", Width: 10, MinScreen: 80, Text: func(x e) string { return model.ExpiresString(x.Expires, x.Permanent) }},
-		{Title: "TYPE", Width: 10, MinScreen: 110, Text: func(x e) string { return strings.Join(x.Types, ",") }},
-		{Title: "USAGE", Width: 8, Grow: 1, NoSort: true,
+		{Title: "EXPIRES", Width: 10, MinScreen: 110, Text: func(x e) string { return model.ExpiresString(x.Expires, x.Permanent) }},
+		{Title: "TYPE", Width: 10, MinScreen: 130, Text: func(x e) string { return strings.Join(x.Types, ",") }},
+		{Title: "USAGE", Width: 8, Grow: 2, NoSort: true,
 			Text: barText,
 			Draw: func(t *theme.Theme, x e, w int) (string, string) { return Bar(t, x, w) }},
 	}
+}
+
+func installedText(e model.Entitlement) string {
+	switch {
+	case e.InstalledUnknown:
+		return "?"
+	case e.Uncounted:
+		return "-"
+	}
+	return strconv.Itoa(e.Installed)
+}
+
+func availText(e model.Entitlement) string {
+	if e.InstalledUnknown || e.Uncounted {
+		return "-"
+	}
+	return strconv.Itoa(e.Available)
+}
+
+// peakText is the most checked out at once this month, for the concurrent
+// models only: for the others "at once" means nothing.
+func peakText(e model.Entitlement) string {
+	if !model.Concurrent(licfile.KeyOf(e.Name)) {
+		return "-"
+	}
+	return strconv.Itoa(e.PeakMonth)
 }
 
 // barText is what the filter matches in the bar: its words.
@@ -87,6 +121,8 @@ func barText(e model.Entitlement) string {
 	switch {
 	case e.Uncounted:
 		return "uncounted"
+	case e.InstalledUnknown:
+		return "installed unknown"
 	case e.OverLimit():
 		return "over limit"
 	case e.OverInstalled():
@@ -107,12 +143,21 @@ func New(ctx *common.Context) *Model {
 // Table is the entitlement list, for tests.
 func (m *Model) Table() *common.Table[model.Entitlement] { return m.table }
 
-const detailLines = 2
+const detailLines = 3
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.table.SetWidth(w)
-	m.table.SetHeight(max(h-3-detailLines, 1))
+	m.table.SetHeight(max(h-3-detailLines-m.noticeLines(), 1))
+}
+
+// noticeLines is the line saying the licence files cannot tell what is
+// installed (the License Activation Service era), when they cannot.
+func (m *Model) noticeLines() int {
+	if m.ctx.Snapshot.Licensing().Message != "" {
+		return 1
+	}
+	return 0
 }
 
 func (m *Model) Capturing() bool { return m.table.Capturing() }
@@ -126,7 +171,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.SelectMsg:
 		m.table.SelectWhere(func(e model.Entitlement) bool {
 			if msg.Feature != "" {
-				return strings.EqualFold(e.Feature, msg.Feature)
+				return strings.EqualFold(e.Feature, msg.Feature) && (msg.CSSDate == "" || e.CSSDate.String() == msg.CSSDate)
 			}
 			for _, l := range e.Lines {
 				if l.File == msg.File && l.LineNo == msg.Line {
@@ -158,6 +203,8 @@ func Bar(t *theme.Theme, e model.Entitlement, width int) (plain, styled string) 
 	switch {
 	case e.Uncounted:
 		return note("uncounted", t.Dim)
+	case e.InstalledUnknown:
+		return note("installed unknown", t.Dim)
 	case capacity <= 0 && e.InUse > 0:
 		return note(fmt.Sprintf("%d in use, none installed", e.InUse), t.Crit)
 	case capacity <= 0:
@@ -197,6 +244,9 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 func (m *Model) View() string {
 	t := m.ctx.Theme
 	var b strings.Builder
+	if n := m.ctx.Snapshot.Licensing().Message; n != "" {
+		b.WriteString(t.Warn.Render(common.Fit("! "+n, m.width, false)) + "\n")
+	}
 	b.WriteString(m.table.StatusView(t, "Entitlements", m.width) + "\n")
 	b.WriteString(m.table.HeaderView(t) + "\n")
 	switch {
@@ -222,13 +272,19 @@ func (m *Model) detail() string {
 	}
 	one := fmt.Sprintf("%s: %s %s %s, CSS date %s, expires %s", e.Feature, e.Name.Product, e.Name.Edition, e.Name.Model,
 		e.CSSDate, model.ExpiresString(e.Expires, e.Permanent))
-	if e.CSP {
+	switch {
+	case e.CSP:
 		one += "  (CSP)"
+	case !m.ctx.Snapshot.Settings.CSPConfigured():
+		one += "  (CSP unknown: set csp_features in lsui.json)"
 	}
 	var two string
-	if e.Uncounted {
-		two = fmt.Sprintf("uncounted; %d in use this month", e.InUse)
-	} else {
+	switch {
+	case e.InstalledUnknown:
+		two = "installed unknown: no licence file says (License Activation Service?); in use is from usage"
+	case e.Uncounted:
+		two = "uncounted: no limit to check in use against"
+	default:
 		two = fmt.Sprintf("available %d = installed %d + overdraft %d - in use %d", e.Available, e.Installed, e.Overdraft, e.InUse)
 		if e.Expired > 0 {
 			two += fmt.Sprintf("   (%d on expired lines not counted)", e.Expired)
@@ -243,5 +299,28 @@ func (m *Model) detail() string {
 		style = t.Warn
 		two = "!  " + two + "   using overdraft"
 	}
-	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false))
+	three := fmt.Sprintf("in use %d now, %s | this month %d (call-home)", e.InUse, SourceText(e), e.ThisMonth)
+	if model.Concurrent(licfile.KeyOf(e.Name)) {
+		three += fmt.Sprintf(" | peak %d", e.PeakMonth)
+	}
+	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false)) + "\n" +
+		t.Dim.Render(common.Fit(three, m.width, false))
+}
+
+// SourceText says what "in use" counted, so it is not mistaken for this
+// month's identities.
+func SourceText(e model.Entitlement) string {
+	concurrent := model.Concurrent(licfile.KeyOf(e.Name))
+	switch e.InUseSource {
+	case model.InUseUdadmin:
+		return "assigned per udadmin"
+	case model.InUseLmstat:
+		return "checked out per lmstat"
+	case model.InUseLog:
+		if concurrent {
+			return "checked out per the logs"
+		}
+		return "leased per the logs"
+	}
+	return "source unknown"
 }

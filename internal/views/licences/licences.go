@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -220,7 +221,11 @@ const detailLines = 3
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.table.SetWidth(w)
-	m.table.SetHeight(max(h-3-detailLines, 1))
+	notice := 0
+	if m.ctx.Snapshot.Licensing().Message != "" {
+		notice = 1 // the License Activation Service era's line
+	}
+	m.table.SetHeight(max(h-3-detailLines-notice, 1))
 	m.viewer.SetSize(w, h)
 }
 
@@ -397,6 +402,9 @@ func (m *Model) View() string {
 	}
 	t := m.ctx.Theme
 	var b strings.Builder
+	if n := m.ctx.Snapshot.Licensing().Message; n != "" {
+		b.WriteString(t.Warn.Render(common.Fit("! "+n, m.width, false)) + "\n")
+	}
 	b.WriteString(m.table.StatusView(t, "Licence lines", m.width) + "\n")
 	b.WriteString(m.table.HeaderView(t) + "\n")
 	switch {
@@ -452,8 +460,11 @@ func (m *Model) detail() string {
 		if !l.CSSDate.IsZero() {
 			parts = append(parts, "CSS "+l.CSSDate.String())
 		}
-		if m.ctx.Snapshot.IsCSP(l) {
+		switch m.ctx.Snapshot.LineCSPState(l) {
+		case model.CSPYes:
 			parts = append(parts, "CSP")
+		case model.CSPUnknown:
+			parts = append(parts, "CSP unknown: set csp_features in lsui.json")
 		}
 		two = strings.Join(parts, "  ")
 		three = Keywords(l)
@@ -469,40 +480,37 @@ func (m *Model) detail() string {
 }
 
 // Keywords is a line's vendor-string keys and its other keywords, as
-// "VENDOR_STRING LT=Retail GP=720; ISSUED=… SIGN=(present)": a signature
-// shows as present, never printed.
+// "VENDOR_STRING LT=Retail GP=720; ISSUED=… SIGN=present": the model's
+// reading (a signature shows as present, never printed), in key order.
 func Keywords(l *licfile.Line) string {
-	var vs, kw []string
-	for _, kv := range l.VendorString {
-		vs = append(vs, kvText(kv))
-	}
-	for _, kv := range l.Fields {
-		if strings.EqualFold(kv.Key, "VENDOR_STRING") {
-			continue
+	join := func(m map[string]string) string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
 		}
-		kw = append(kw, kvText(kv))
-	}
-	out := ""
-	if len(vs) > 0 {
-		out = "VENDOR_STRING " + strings.Join(vs, " ")
-	}
-	if len(kw) > 0 {
-		if out != "" {
-			out += "; "
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = kvText(k, m[k])
 		}
-		out += strings.Join(kw, " ")
+		return strings.Join(parts, " ")
 	}
-	return out
+	vs, kw := join(model.VendorStringOf(l)), join(model.KeywordsOf(l))
+	switch {
+	case vs != "" && kw != "":
+		return "VENDOR_STRING " + vs + "; " + kw
+	case vs != "":
+		return "VENDOR_STRING " + vs
+	}
+	return kw
 }
 
-func kvText(kv licfile.KV) string {
+func kvText(k, v string) string {
 	switch {
-	case strings.HasPrefix(strings.ToUpper(kv.Key), "SIGN"):
-		return kv.Key + "=(present)"
-	case kv.Value == "":
-		return kv.Key
-	case strings.ContainsAny(kv.Value, " \t"):
-		return kv.Key + "=" + strconv.Quote(kv.Value)
+	case v == "":
+		return k
+	case strings.ContainsAny(v, " \t"):
+		return k + "=" + strconv.Quote(v)
 	}
-	return kv.Key + "=" + kv.Value
+	return k + "=" + v
 }

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -46,98 +44,54 @@ func (it Item) Text() string {
 	return it.Reason + " (" + it.Where + ")"
 }
 
-// findingPos reads the file:line the model's findings carry after a
-// feature name: "XDT_ADV_UD (MyFiles/x.lic:6) expired …".
-var findingPos = regexp.MustCompile(`^(\S+) \(([^()]+:\d+)\) (.*)$`)
-
-// overUse reads an over-use finding: "CXS_STD_CCS (CSS 2026-12-15): 11 in use, …".
-var overUse = regexp.MustCompile(`^(\S+)( \(CSS [^)]*\))?: (\d+ in use, .*)$`)
-
-// malformed reads "malformed licence line FILE:LINE: why".
-var malformed = regexp.MustCompile(`^malformed licence line ([^:]+:\d+): (.*)$`)
-
-// itemOf turns a monitoring finding into an item with its target. The
-// findings are the model's sentences; their place and subject are read
-// back from them.
+// itemOf turns a monitoring finding into an item: the place its message
+// names moves to the end, and its target says which screen shows it.
 func itemOf(f model.Finding) Item {
 	it := Item{Status: f.Status, Reason: f.Message}
-	if m := findingPos.FindStringSubmatch(f.Message); m != nil {
-		file, line := splitPos(m[2])
-		it.Reason, it.Where = m[1]+" "+m[3], m[2]
-		it.Target = common.SelectMsg{Tab: common.TabExpirations, File: file, Line: line}
-		it.Goto = "its date in Expirations"
-		return it
+	tg := f.Target
+	pos := tg.File
+	if tg.Line > 0 {
+		pos = fmt.Sprintf("%s:%d", tg.File, tg.Line)
 	}
-	if m := overUse.FindStringSubmatch(f.Message); m != nil {
-		it.Target = common.SelectMsg{Tab: common.TabEntitlements, Feature: m[1]}
+	if pos != "" {
+		it.Where = pos
+		switch {
+		case strings.Contains(it.Reason, " ("+pos+")"):
+			it.Reason = strings.Replace(it.Reason, " ("+pos+")", "", 1)
+		case strings.Contains(it.Reason, " "+pos+": "):
+			it.Reason = strings.Replace(it.Reason, " "+pos+": ", ": ", 1)
+		}
+	}
+	switch tg.Kind {
+	case model.TargetLicenceLine:
+		if tg.Feature != "" {
+			it.Target, it.Goto = common.SelectMsg{Tab: common.TabExpirations, File: tg.File, Line: tg.Line}, "its date in Expirations"
+		} else {
+			it.Target, it.Goto = common.SelectMsg{Tab: common.TabLicences, File: tg.File, Line: tg.Line}, "the line in Licences"
+		}
+	case model.TargetEntitlement:
+		it.Target = common.SelectMsg{Tab: common.TabEntitlements, Feature: tg.Feature, CSSDate: tg.CSSDate}
 		it.Goto = "its entitlement"
-		return it
-	}
-	if m := malformed.FindStringSubmatch(f.Message); m != nil {
-		file, line := splitPos(m[1])
-		it.Reason, it.Where = "malformed licence line: "+m[2], m[1]
-		it.Target = common.SelectMsg{Tab: common.TabLicences, File: file, Line: line}
-		it.Goto = "the line in Licences"
-		return it
-	}
-	if strings.HasPrefix(f.Message, "anonymization is on, but ") {
+	case model.TargetUpload:
+		it.Target, it.Goto = common.SelectMsg{Tab: common.TabUploads, Upload: tg.Upload}, "Uploads"
+	case model.TargetFile:
+		it.Target, it.Goto = common.SelectMsg{Tab: common.TabLicences, File: tg.File, Line: tg.Line}, "the problem in Licences"
+	case model.TargetPrivacy:
 		it.Target, it.Goto = common.SelectMsg{Tab: common.TabPrivacy}, "Privacy"
 	}
 	return it
 }
 
-func splitPos(pos string) (file string, line int) {
-	i := strings.LastIndexByte(pos, ':')
-	if i < 0 {
-		return pos, 0
-	}
-	n, _ := strconv.Atoi(pos[i+1:])
-	return pos[:i], n
-}
-
 // Urgent lists what needs the admin's attention, worst first: the
-// monitoring findings h (expiries, CSS dates, over-use, malformed lines,
-// the Citrix payload's privacy), failed uploads lingering on disk,
-// anonymization off while a CSP licence is present, and whatever did not
-// load.
-func Urgent(s *model.Snapshot, h model.Health) []Item {
-	var crit, warn []Item
-	add := func(it Item) {
-		if it.Status == model.Critical {
-			crit = append(crit, it)
-		} else {
-			warn = append(warn, it)
-		}
-	}
+// monitoring findings h, the one list `lsui check` shows too (expiries,
+// CSS dates, over-use, malformed lines, failed uploads lingering,
+// anonymization, the Citrix payload's privacy, whatever did not load).
+func Urgent(h model.Health) []Item {
+	out := make([]Item, 0, len(h.Findings))
 	for _, f := range h.Findings {
-		add(itemOf(f))
+		out = append(out, itemOf(f))
 	}
-	if b := uploads.FailedBacklog(s.Uploads); b.Count > 0 {
-		add(Item{Status: model.Warning, Reason: fmt.Sprintf("%s lingering on disk (%s, oldest %s)",
-			common.Plural(b.Count, "failed upload"), common.Bytes(b.Bytes), common.Age(s.Now, b.Oldest)),
-			Where: s.Layout.Rel(s.Layout.UsageDir), Target: common.SelectMsg{Tab: common.TabUploads}, Goto: "Uploads"})
-	}
-	if s.HasCSP() && (s.Config == nil || !s.Config.Scramble) {
-		add(Item{Status: model.Warning, Reason: "anonymization is off while a CSP licence is present: usernames are uploaded as they are",
-			Target: common.SelectMsg{Tab: common.TabPrivacy}, Goto: "Privacy, to turn it on"})
-	}
-	if s.ConfigErr != nil && !errors.Is(s.ConfigErr, fs.ErrNotExist) {
-		add(Item{Status: model.Warning, Reason: fmt.Sprintf("anonymization setting unreadable: %v", s.ConfigErr),
-			Target: common.SelectMsg{Tab: common.TabPrivacy}, Goto: "Privacy"})
-	}
-	for _, p := range s.Problems {
-		it := Item{Status: model.Warning, Reason: p.Message, Where: p.File}
-		if p.File == "" {
-			it.Reason = p.Error()
-		} else if p.Line > 0 {
-			it.Where = fmt.Sprintf("%s:%d", p.File, p.Line)
-		}
-		if p.File != "" {
-			it.Target, it.Goto = common.SelectMsg{Tab: common.TabLicences, File: p.File, Line: p.Line}, "Licences"
-		}
-		add(it)
-	}
-	return append(crit, warn...)
+	return out
 }
 
 // Model is the overview screen.
@@ -205,7 +159,7 @@ func New(ctx *common.Context) *Model {
 	m.table = common.NewTable("items", Columns(ctx))
 	m.table.NaturalName = "urgency"
 	m.table.DrawRow = drawItem
-	m.table.SetItems(Urgent(ctx.Snapshot, ctx.Snapshot.Health()))
+	m.table.SetItems(Urgent(ctx.Snapshot.Health()))
 	return m
 }
 
@@ -235,9 +189,9 @@ func (m *Model) Capturing() bool { return m.table.Capturing() }
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case healthMsg:
-		m.table.SetItems(Urgent(m.ctx.Snapshot, msg.h))
+		m.table.SetItems(Urgent(msg.h))
 	case common.SnapshotChangedMsg:
-		m.table.SetItems(Urgent(m.ctx.Snapshot, m.ctx.Snapshot.Health()))
+		m.table.SetItems(Urgent(m.ctx.Snapshot.Health()))
 		return m.checkHealth()
 	case tea.KeyMsg:
 		if !m.table.Capturing() && key.Matches(msg, m.open) {

@@ -249,6 +249,7 @@ func (m *Model) View() string {
 		right = "not this month"
 	}
 	b.WriteString(t.Heading.Render(common.Fit(head, max(m.width-ansi.StringWidth(right)-1, 1), false)) + " " + t.Dim.Render(right) + "\n")
+	b.WriteString(t.Dim.Render(common.Fit(m.sourcesLine(), m.width, false)) + "\n")
 
 	// The feature table, and apart from it, under its own label, the
 	// chart of every feature together: its rows are not the features'.
@@ -293,7 +294,6 @@ func (m *Model) View() string {
 		}
 		b.WriteString(l + "  " + t.Rule.Render(t.Glyphs.VRule) + " " + rr + "\n")
 	}
-	b.WriteString("\n")
 
 	// The identity list.
 	label := strings.ToUpper(kindName[:1]) + kindName[1:]
@@ -315,6 +315,37 @@ func (m *Model) View() string {
 	return b.String()
 }
 
+// sourcesLine says how far back the logs reach (the lease look-back
+// needs it) and the product connections, which are counted apart: the
+// controllers' machine accounts and start-up checkouts are not usage.
+func (m *Model) sourcesLine() string {
+	r := m.report
+	var parts []string
+	if r.LogsFrom.IsZero() {
+		parts = append(parts, "no dated checkouts in the logs")
+	} else {
+		parts = append(parts, "logs cover "+r.LogsFrom.In(r.Month.Start.Location()).Format("2006-01-02")+" onwards")
+	}
+	hosts := map[string]bool{}
+	checkouts := 0
+	for _, c := range r.Connections {
+		if c.Host != "" {
+			hosts[c.Host] = true
+		}
+		checkouts += c.Checkouts
+	}
+	if len(r.Connections) == 0 {
+		parts = append(parts, "no product connections")
+	} else {
+		parts = append(parts, fmt.Sprintf("connections (not usage): %s from %s", common.Plural(checkouts, "checkout"),
+			common.Plural(len(hosts), "host")))
+	}
+	if r.Unsupported > 0 {
+		parts = append(parts, fmt.Sprintf("%d unsupported", r.Unsupported))
+	}
+	return strings.Join(parts, "; ")
+}
+
 // detail is the selected identity in full: the name, where it came from
 // and every feature.
 func (m *Model) detail() string {
@@ -323,7 +354,11 @@ func (m *Model) detail() string {
 	if !ok {
 		return ""
 	}
-	text := fmt.Sprintf("%s  %s, first %s, last %s: %s", id.Name, id.Kind, stamp(id.FirstSeen), stamp(id.LastSeen),
+	via := "no host (udadmin)"
+	if len(id.Via) > 0 {
+		via = "via " + strings.Join(id.Via, ", ")
+	}
+	text := fmt.Sprintf("%s  %s %s, first %s, last %s: %s", id.Name, id.Kind, via, stamp(id.FirstSeen), stamp(id.LastSeen),
 		strings.Join(id.Features, ", "))
 	return t.Dim.Render(common.Fit(text, m.width, false))
 }

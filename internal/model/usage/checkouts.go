@@ -1,0 +1,318 @@
+package usage
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/lsui/lsui/internal/model/ident"
+)
+
+// Open checkouts of concurrent features (DOMAIN.md §4.4): each OUT opens
+// one, of N licences with "(N licenses)"; its IN (same feature, same
+// user@host in any case) closes it, newest first; a server (re)start closes
+// all. Only concurrent features (model CCU or CCS) are followed: for the
+// others "in use" is an assignment, and following every user/device
+// checkout would cost memory for nothing.
+//
+// A scan that starts mid-log (a range of the split scan) cannot know what
+// was open before it, so it keeps what its INs closed that it never saw open
+// (closedBefore) and whether a restart wiped the slate (restarted): applying
+// that to the state before it (Builder.compose) gives exactly what one scan
+// from the top would have.
+
+// coID is one user@host, shared by its spellings that differ only in case.
+type coID struct{ token string }
+
+type coKey struct {
+	feature int32
+	id      *coID
+}
+
+type openCheckout struct {
+	start    int64
+	licenses int
+	token    string // as this OUT wrote it
+}
+
+type checkouts struct {
+	open         map[coKey][]openCheckout
+	closedBefore map[coKey]int
+	restarted    bool
+	level        map[int32]int // per feature, licences open now
+}
+
+func newCheckouts() checkouts {
+	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}, level: map[int32]int{}}
+}
+
+// isConcurrent reports a concurrent model from the feature name
+// (PRODUCT_EDITION_CCU or _CCS, any case).
+func isConcurrent(feature string) bool {
+	i := strings.LastIndexByte(feature, '_')
+	if i < 0 {
+		return false
+	}
+	m := feature[i+1:]
+	return strings.EqualFold(m, "CCU") || strings.EqualFold(m, "CCS")
+}
+
+// apply opens (Out) or closes (In) n licences; before and after are the
+// feature's level around it.
+func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (before, after int) {
+	before = c.level[k.feature]
+	switch op {
+	case Out:
+		c.open[k] = append(c.open[k], openCheckout{start: sec, licenses: n, token: token})
+		c.level[k.feature] += n
+	case In:
+		left := c.close(k, n)
+		c.level[k.feature] -= n - left
+		if left > 0 && !c.restarted {
+			c.closedBefore[k] += left
+		}
+	}
+	return before, c.level[k.feature]
+}
+
+// close takes n licences from k's newest checkouts; it returns what it could
+// not find open.
+func (c *checkouts) close(k coKey, n int) int {
+	list := c.open[k]
+	for n > 0 && len(list) > 0 {
+		last := &list[len(list)-1]
+		take := min(n, last.licenses)
+		last.licenses -= take
+		n -= take
+		if last.licenses == 0 {
+			list = list[:len(list)-1]
+		}
+	}
+	if len(list) == 0 {
+		delete(c.open, k)
+	} else {
+		c.open[k] = list
+	}
+	return n
+}
+
+func (c *checkouts) restart() {
+	clear(c.open)
+	clear(c.closedBefore)
+	clear(c.level)
+	c.restarted = true
+}
+
+// levels is the features with licences open now.
+func (c *checkouts) levels() map[int32]int {
+	out := make(map[int32]int, len(c.level))
+	for k, v := range c.level {
+		if v != 0 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func (c *checkouts) empty() bool { return len(c.open) == 0 }
+
+// coIDOf is the checkout identity of a token.
+func (b *Builder) coIDOf(token string) *coID {
+	lower := strings.ToLower(token)
+	id, ok := b.coIDs[lower]
+	if !ok {
+		id = &coID{token: token}
+		b.coIDs[lower] = id
+	}
+	return id
+}
+
+// remapKey is o's checkout key in b's terms.
+func (b *Builder) remapKey(o *Builder, k coKey) coKey {
+	return coKey{b.featureIndex(o.featNames[k.feature]), b.coIDOf(k.id.token)}
+}
+
+// compose applies o's checkouts (a later stretch of the same log, scanned
+// on its own) to b's.
+func (b *Builder) compose(o *Builder) {
+	c := &b.co
+	if o.co.restarted {
+		clear(c.open)
+		clear(c.closedBefore)
+		c.restarted = true
+	} else {
+		for ok, n := range o.co.closedBefore {
+			k := b.remapKey(o, ok)
+			if left := c.close(k, n); left > 0 && !c.restarted {
+				c.closedBefore[k] += left
+			}
+		}
+	}
+	for ok, list := range o.co.open {
+		k := b.remapKey(o, ok)
+		c.open[k] = append(c.open[k], list...)
+	}
+	b.relevel()
+}
+
+// relevel recomputes the levels from the open checkouts.
+func (b *Builder) relevel() {
+	clear(b.co.level)
+	for k, list := range b.co.open {
+		for _, o := range list {
+			b.co.level[k.feature] += o.licenses
+		}
+	}
+}
+
+// startFrom sets b's checkouts to a copy of o's (a state in o's terms).
+func (b *Builder) startFrom(o *Builder, state *checkouts) {
+	b.co = newCheckouts()
+	for ok, list := range state.open {
+		b.co.open[b.remapKey(o, ok)] = slices.Clone(list)
+	}
+	b.relevel()
+}
+
+// cloneCheckouts is a deep copy of b's open checkouts (what compose and
+// startFrom read).
+func (b *Builder) cloneCheckouts() checkouts {
+	out := newCheckouts()
+	for k, list := range b.co.open {
+		out.open[k] = slices.Clone(list)
+	}
+	return out
+}
+
+// Checkout is one checkout of a concurrent feature open at the end of the
+// logs.
+type Checkout struct {
+	Feature    string // as first spelled
+	Identity   string // the user@host token, as its OUT wrote it
+	User, Host string // Identity split at its last "@"
+	Start      time.Time
+	Licenses   int
+}
+
+func (b *Builder) openList() []Checkout {
+	n := 0
+	for _, list := range b.co.open {
+		n += len(list)
+	}
+	out := make([]Checkout, 0, n)
+	for k, list := range b.co.open {
+		for _, o := range list {
+			user, host := ident.SplitUserHost(o.token)
+			out = append(out, Checkout{
+				Feature: b.featNames[k.feature], Identity: o.token, User: user, Host: host,
+				Start: time.Unix(o.start, 0).In(b.loc), Licenses: o.licenses,
+			})
+		}
+	}
+	slices.SortStableFunc(out, func(x, y Checkout) int {
+		if c := strings.Compare(x.Feature, y.Feature); c != 0 {
+			return c
+		}
+		if c := x.Start.Compare(y.Start); c != 0 {
+			return c
+		}
+		if c := strings.Compare(x.Identity, y.Identity); c != 0 {
+			return c
+		}
+		return x.Licenses - y.Licenses
+	})
+	return out
+}
+
+// featurePeak is one feature's licences checked out at once, per day of the
+// month. A day without events has the level the last event left.
+type featurePeak struct {
+	start   int // the level just before the month's first event
+	started bool
+	touched uint32 // bit d: an event on day d
+	day     [31]int
+	end     [31]int // level after the day's last event
+}
+
+// peakAt records a level change on day d of the month.
+func (b *Builder) peakAt(fi int32, d, before, after int) {
+	p := b.peaks[fi]
+	if p == nil {
+		p = &featurePeak{}
+		b.peaks[fi] = p
+	}
+	if !p.started {
+		p.start, p.started = before, true
+	}
+	if p.touched&(1<<d) == 0 {
+		p.day[d] = before
+	}
+	p.day[d] = max(p.day[d], before, after)
+	p.end[d] = after
+	p.touched |= 1 << d
+}
+
+// Peak is the most licences of one concurrent feature checked out at once,
+// over the month and per day (Citrix's telemetry reports it as
+// CountUsedMax). Days from Builder.Until on are 0.
+type Peak struct {
+	Feature string
+	Month   int
+	Days    []int // one per day of the month
+}
+
+func (b *Builder) peakReport() []Peak {
+	var until int64
+	if !b.Until.IsZero() {
+		until = b.Until.Unix()
+	}
+	var out []Peak
+	for fi, p := range b.peaks {
+		pk := Peak{Feature: b.featNames[fi], Days: make([]int, b.days)}
+		carry := p.start
+		for d := range b.days {
+			if until != 0 && b.dayStart[d] > until {
+				break
+			}
+			if p.touched&(1<<d) != 0 {
+				pk.Days[d] = p.day[d]
+				carry = p.end[d]
+			} else {
+				pk.Days[d] = carry
+			}
+			pk.Month = max(pk.Month, pk.Days[d])
+		}
+		out = append(out, pk)
+	}
+	slices.SortFunc(out, func(x, y Peak) int { return strings.Compare(x.Feature, y.Feature) })
+	return out
+}
+
+// mergePeaks adds o's peaks (a later stretch of the log, scanned in its true
+// starting state) to b's.
+func (b *Builder) mergePeaks(o *Builder) {
+	for ofi, op := range o.peaks {
+		fi := b.featureIndex(o.featNames[ofi])
+		p := b.peaks[fi]
+		if p == nil {
+			cp := *op
+			b.peaks[fi] = &cp
+			continue
+		}
+		if !p.started {
+			p.start, p.started = op.start, op.started
+		}
+		for d := range 31 {
+			if op.touched&(1<<d) == 0 {
+				continue
+			}
+			if p.touched&(1<<d) == 0 {
+				p.day[d] = op.day[d]
+			} else {
+				p.day[d] = max(p.day[d], op.day[d])
+			}
+			p.end[d] = op.end[d]
+			p.touched |= 1 << d
+		}
+	}
+}
