@@ -49,6 +49,20 @@ type Options struct {
 	WarnDays int
 
 	keepDomains bool // from lsui.json, set by Load
+	// leaseSince is Now less the longest lease (LP) of the installed
+	// licences, set by Load: how far back the report's last uses must
+	// reach, so the logs are read from there (usage.ReadOptions.Since).
+	leaseSince time.Time
+}
+
+// leaseSince is how far back before now a report must reach for "in use"
+// (DOMAIN.md §4.4): the longest LP of lines, at least DefaultLeaseDays.
+func leaseSince(lines []*licfile.Line, now time.Time) time.Time {
+	days := DefaultLeaseDays
+	for _, l := range lines {
+		days = max(days, l.LeaseDays)
+	}
+	return now.AddDate(0, 0, -days)
 }
 
 // Server is what the snapshot knows of the licence server itself.
@@ -142,6 +156,7 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 	}
 	opt.keepDomains = settings.KeepDomains()
 	opt.Now = s.Now
+	opt.leaseSince = leaseSince(s.Lines, s.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	s.Usage = report
 	s.Problems = append(s.Problems, problems...)
@@ -276,9 +291,20 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	if source == l.Udadmin {
 		source = "udadmin" // live output: its rows have no file to point at
 	}
+	since := opt.leaseSince
+	if since.IsZero() {
+		// Not from Load (the dashboard's month switch): the default lease.
+		// The Usage tab shows the month, whose start bounds the read anyway
+		// for any month but the last three.
+		now := opt.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		since = now.AddDate(0, 0, -DefaultLeaseDays)
+	}
 	rep, errs, err := usage.Read(usage.ReadOptions{
 		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
-		Location: month.Start.Location(), KeepDomains: opt.keepDomains, Now: opt.Now,
+		Location: month.Start.Location(), KeepDomains: opt.keepDomains, Now: opt.Now, Since: since,
 	})
 	if err != nil {
 		errs = append(errs, err)
@@ -408,6 +434,7 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	}
 	opt.keepDomains = s.Settings.KeepDomains()
 	opt.Now = past.Now
+	opt.leaseSince = leaseSince(past.Lines, past.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)

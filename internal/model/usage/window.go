@@ -364,3 +364,68 @@ func (c countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
 	*c.n += int64(n)
 	return n, err
 }
+
+// windowScan turns the windowed read off, for the tests that hold it
+// equal to the full one.
+var windowScan = true
+
+// windowStart is where b reads log f from: the last server start before
+// its cutoff (ReadOptions.Since), or 0 (the whole log) without a cutoff,
+// without such a start, or where dates go backwards. With a window it first
+// scans the log's head up to its first dated event (scanPrefix), which the
+// window does not reach.
+func (b *Builder) windowStart(f io.ReaderAt, size int64, loc *time.Location) (int64, error) {
+	if b.cutoffSec == 0 || !windowScan {
+		return 0, nil
+	}
+	w, err := FindRestartBefore(f, size, time.Unix(b.cutoffSec, 0), loc)
+	if err != nil || w.Offset == 0 {
+		return 0, err
+	}
+	stats, err := b.scanPrefix(f, w.Offset, loc)
+	b.AddStats(stats)
+	return w.Offset, err
+}
+
+// scanPrefix scans the lines of f before end up to its first dated
+// checkout event: what a full scan counts there, and a windowed one would
+// miss, is the undated events before the first date and the earliest
+// event, from which the report says how far back the logs reach. Anything
+// else there is dated before the cutoff, so it counts for nothing (the
+// start line at end ends every checkout it might have opened).
+func (b *Builder) scanPrefix(f io.ReaderAt, end int64, loc *time.Location) (LogStats, error) {
+	sink := &prefixSink{b: b}
+	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	lr := newLineReader(io.NewSectionReader(f, 0, end))
+	for !sink.seen {
+		line, long, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if long {
+			s.stats.Lines++
+			s.skipped()
+		} else if line != nil || err == nil {
+			s.stats.Lines++
+			s.line(line, lr.n)
+		}
+		if err != nil {
+			return s.stats, err
+		}
+	}
+	return s.stats, nil
+}
+
+// prefixSink passes events to the Builder and notes the first.
+type prefixSink struct {
+	b    *Builder
+	seen bool
+}
+
+func (p *prefixSink) logEvent(op Op, sec int64, feature, identity []byte, licenses, line int) {
+	p.b.logEvent(op, sec, feature, identity, licenses, line)
+	p.seen = true
+}
+
+func (p *prefixSink) restart(sec int64, line int) { p.b.restart(sec, line) }
+func (p *prefixSink) cutoff() int64               { return p.b.cutoffSec }

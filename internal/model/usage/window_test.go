@@ -54,13 +54,24 @@ func windowLog(seed uint64, loc *time.Location, crlf bool, segs ...logSegment) [
 				nextStamp = nextStamp.Add(time.Duration(s.stampHours) * time.Hour)
 			}
 			lt := at.In(loc)
-			who := fmt.Sprintf("u%03d@DDC%02d", rng.IntN(200), 1+rng.IntN(2))
+			// One spelling in eight capitalised, so which spelling comes
+			// first matters; one concurrent checkout in twenty left open.
+			user := fmt.Sprintf("u%03d", rng.IntN(200))
+			if rng.IntN(8) == 0 {
+				user = strings.ToUpper(user)
+			}
+			who := fmt.Sprintf("%s@DDC%02d", user, 1+rng.IntN(2))
 			feature := []string{"XDT_PLT_UD", "MPS_ENT_CCU"}[rng.IntN(2)]
 			fmt.Fprintf(&b, "%s (CITRIX) OUT: \"%s\" %s%s", clock(lt), feature, who, eol)
-			if rng.IntN(10) == 0 {
+			switch r := rng.IntN(40); {
+			case r < 4:
 				fmt.Fprintf(&b, "%s (CITRIX) DENIED: \"%s\" %s  (Licensed number of users already reached. (-4,342))%s", clock(lt), feature, who, eol)
+			case r == 4:
+				fmt.Fprintf(&b, "%s (CITRIX) OUT: %s", clock(lt), eol) // malformed
 			}
-			fmt.Fprintf(&b, "%s (CITRIX) IN: \"%s\" %s%s", clock(lt), feature, who, eol)
+			if feature == "XDT_PLT_UD" || rng.IntN(20) != 0 {
+				fmt.Fprintf(&b, "%s (CITRIX) IN: \"%s\" %s%s", clock(lt), feature, who, eol)
+			}
 		}
 	}
 	return b.Bytes()
