@@ -401,3 +401,38 @@ func TestRestartBeforeEqualsFullScan(t *testing.T) {
 		t.Errorf("dates go backwards, but FindRestartBefore returned %+v", w)
 	}
 }
+
+// TestWindowOtherDateLines: the search dates lines with the scanner's own
+// classify, so every dating source counts: ISO 8601-led lines (each one a
+// date line), "Server's System Date and Time:" and SLOG "Start-Date:".
+func TestWindowOtherDateLines(t *testing.T) {
+	saved := windowNeighbourhood
+	defer func() { windowNeighbourhood = saved }()
+	windowNeighbourhood = 4 << 10
+	var iso bytes.Buffer
+	t0 := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	for at := t0; at.Before(t0.AddDate(0, 0, 200)); at = at.Add(37 * time.Minute) {
+		fmt.Fprintf(&iso, "%s (CITRIX) OUT: \"XDT_PLT_UD\" u%03d@DDC01\n", at.Format("2006-01-02T15:04:05-07:00"), at.Minute())
+	}
+	var sys bytes.Buffer
+	for d := 0; d < 200; d++ {
+		at := t0.AddDate(0, 0, d).Add(8 * time.Hour)
+		if d%2 == 0 {
+			fmt.Fprintf(&sys, " 8:00:00 (lmgrd) Server's System Date and Time: %s W. Europe Standard Time\n", at.Format("Mon Jan 02 2006 15:04:05"))
+		} else {
+			fmt.Fprintf(&sys, " 8:00:00 (lmgrd) (@lmgrd-SLOG@) Start-Date: %s W. Europe Standard Time\n", at.Format("Mon Jan 02 2006 15:04:05"))
+		}
+		for h := 9; h < 18; h++ {
+			fmt.Fprintf(&sys, "%2d:00:00 (CITRIX) OUT: \"XDT_PLT_UD\" u%03d@DDC01\n", h, d)
+		}
+	}
+	for name, data := range map[string][]byte{"ISO 8601-led": iso.Bytes(), "System Date and SLOG Start-Date": sys.Bytes()} {
+		full := eventsFrom(t, data, 0, time.Time{}, time.UTC)
+		for _, target := range []time.Time{t0.AddDate(0, 0, 150), t0.AddDate(0, 0, 150).Add(8 * time.Hour), t0.AddDate(0, 0, 199)} {
+			w := checkWindow(t, name, data, full, target, time.UTC)
+			if w.Offset < int64(len(data))/2 || !w.Monotonic {
+				t.Errorf("%s, target %s: %+v: the window was not found", name, target, w)
+			}
+		}
+	}
+}
