@@ -193,9 +193,9 @@ func (w *windowSearch) bisect(first dateMark) (WindowStart, error) {
 // A start line ends every open checkout and names the server's version, so
 // a scan from it has, besides every line of the window, the open checkouts
 // and the version a full scan has. The search reads back from the window's
-// start to that line, a restart interval at most (a month on a server
-// patched monthly; the whole log on one never restarted, which then gains
-// nothing from a window).
+// start to that line, a restart interval (a month on a server patched
+// monthly) up to restartReach; a server not restarted within it is read
+// from the start.
 func FindRestartBefore(r io.ReaderAt, size int64, target time.Time, loc *time.Location) (WindowStart, error) {
 	if loc == nil {
 		loc = time.Local
@@ -213,12 +213,19 @@ func FindRestartBefore(r io.ReaderAt, size int64, target time.Time, loc *time.Lo
 // line reads.
 const restartChunk = 4 << 20
 
+// restartReach bounds the backward search: a server not restarted within
+// it (half a GB of log: months on a busy server) is read whole anyway, so
+// reading on back to find its one start line would only add a pass. A
+// variable so tests can shrink it.
+var restartReach int64 = 512 << 20
+
 // restartBefore finds the last start line that starts before end, reading
 // back chunk by chunk; the zero dateMark (offset 0) when there is none.
 // Every date line it passes is recorded for the order check.
 func (w *windowSearch) restartBefore(end int64) (dateMark, error) {
-	for end > 0 {
-		from := max(end-restartChunk, 0)
+	stop := max(end-restartReach, 0)
+	for end > stop {
+		from := max(end-restartChunk, stop)
 		lr, err := w.reader(from)
 		if lr == nil {
 			return dateMark{}, err
@@ -249,7 +256,7 @@ func (w *windowSearch) restartBefore(end int64) (dateMark, error) {
 		}
 		end = from
 	}
-	return dateMark{}, nil
+	return dateMark{}, nil // none within reach: from the start
 }
 
 // ordered reports whether the date lines seen so far never go backwards in

@@ -436,3 +436,24 @@ func TestWindowOtherDateLines(t *testing.T) {
 		}
 	}
 }
+
+// A server not restarted within restartReach before the window is read
+// from the start, without reading back to its one start line first.
+func TestRestartBeforeReach(t *testing.T) {
+	savedReach, savedNb := restartReach, windowNeighbourhood
+	defer func() { restartReach, windowNeighbourhood = savedReach, savedNb }()
+	windowNeighbourhood = 8 << 10
+	t0 := time.Date(2025, 6, 1, 7, 57, 0, 0, time.UTC)
+	data := windowLog(12, time.UTC, false, logSegment{t0, 20, true, 6, 40}, logSegment{t0.AddDate(0, 0, 20), 500, true, 6, 40})
+	target := t0.AddDate(0, 0, 400)
+	restartReach = 1 << 30
+	far, err := FindRestartBefore(bytes.NewReader(data), int64(len(data)), target, time.UTC)
+	if err != nil || far.Offset == 0 {
+		t.Fatalf("with the reach past the restart: %+v, %v", far, err)
+	}
+	restartReach = 64 << 10
+	near, err := FindRestartBefore(bytes.NewReader(data), int64(len(data)), target, time.UTC)
+	if err != nil || near.Offset != 0 || !near.Monotonic || near.Read >= far.Read {
+		t.Errorf("with the restart out of reach: %+v (%v), want offset 0 after reading less than %d", near, err, far.Read)
+	}
+}
