@@ -45,7 +45,7 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 		return int(model.Unknown)
 	}
 	defer cleanup()
-	h := payload.Health(context.Background(), s) // the model's findings and the Citrix payload's privacy finding
+	h := serverHealth(s)
 	users, devices := 0, 0
 	if s.Usage != nil {
 		for _, id := range s.Usage.Identities {
@@ -67,4 +67,10 @@ func runCheck(e *env, g *globalOptions, opts checkOptions) int {
 	perf := fmt.Sprintf("lines=%d users=%d devices=%d errors=%d", len(s.Lines), users, devices, len(s.ParseErrors))
 	fmt.Fprintf(e.stdout, "LICENSES %s - %s | %s\n", h.Status, sanitize.Line(summary), perf)
 	return int(h.Status)
+}
+
+// serverHealth is the one set of findings check and metrics report (and
+// the Overview shows): the model's rules, and the payload's privacy finding.
+func serverHealth(s *model.Snapshot) model.Health {
+	return payload.Health(context.Background(), s)
 }

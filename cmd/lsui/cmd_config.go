@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -84,7 +85,11 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 	// one sequence this command and the Privacy tab share.
 	ch, err := scramble.SetAnonymization(layout.ConfigDir, layout.Config, shown, on, op.opts.Now, nil)
 	if err != nil {
-		return fail(e, "config scramble", err)
+		target := layout.Config
+		if strings.Contains(err.Error(), scramble.KeyFileName) {
+			target = scramble.KeyFilePath(layout.ConfigDir)
+		}
+		return fail(e, "config scramble", writeError(target, err))
 	}
 	if ch.KeyCreated {
 		fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",

@@ -91,19 +91,28 @@ func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 			Entitlements []model.EntitlementRecord `json:"entitlements"`
 		}{rootLabel(s), s.EntitlementRecords()})
 	} else {
+		// IN USE is what the Licensing Manager shows (SOURCE says from
+		// what); THIS MONTH is the distinct identities call-home reports:
+		// side by side, so nobody mistakes one for the other.
 		t := newTable(
 			column{title: "FEATURE", cut: cutTail},
 			column{title: "CSS DATE"},
 			column{title: "INSTALLED", right: true},
-			column{title: "OVERDRAFT", right: true, drop: 3},
+			column{title: "OVERDRAFT", right: true, drop: 4},
 			column{title: "IN USE", right: true},
+			column{title: "SOURCE", drop: 3},
 			column{title: "AVAILABLE", right: true},
+			column{title: "THIS MONTH", right: true},
+			column{title: "PEAK", right: true, drop: 5},
 			column{title: "EXPIRES", drop: 2},
 			column{title: "TYPE", cut: cutTail, drop: 1},
 		)
 		for _, r := range s.EntitlementRecords() {
-			installed, avail := textfmt.Count(r.Installed, r.Uncounted), strconv.Itoa(r.Available)
-			if r.Uncounted {
+			installed, overdraft, avail := textfmt.Count(r.Installed, r.Uncounted), strconv.Itoa(r.Overdraft), strconv.Itoa(r.Available)
+			switch {
+			case r.InstalledUnknown:
+				installed, overdraft, avail = "unknown", "-", "-"
+			case r.Uncounted:
 				avail = "-"
 			}
 			types := ""
@@ -113,8 +122,8 @@ func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 				}
 				types += ty
 			}
-			t.add(sanitize.Line(r.Feature), orDash(r.CSSDate), installed,
-				strconv.Itoa(r.Overdraft), strconv.Itoa(r.InUse), avail, r.Expires, orDash(sanitize.Line(types)))
+			t.add(sanitize.Line(r.Feature), orDash(r.CSSDate), installed, overdraft, strconv.Itoa(r.InUse), orDash(r.InUseSource),
+				avail, strconv.Itoa(r.ThisMonth), strconv.Itoa(r.PeakMonth), r.Expires, orDash(sanitize.Line(types)))
 		}
 		t.write(e.stdout, topts.width(e))
 	}

@@ -46,6 +46,8 @@ func newRootCommand(e *env) *cobra.Command {
 		newScrambleCommand(e, g),
 		newPayloadCommand(e, g),
 		newUploadCommand(e, g),
+		newCheckoutsCommand(e, g),
+		newMetricsCommand(e, g),
 		newReceiveCommand(e),
 		newViewCommand(e, g),
 	)

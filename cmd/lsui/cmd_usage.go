@@ -11,6 +11,7 @@ import (
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/usage"
 	"github.com/lsui/lsui/internal/sanitize"
+	"github.com/lsui/lsui/internal/textfmt"
 )
 
 // usageOptions are `lsui usage`'s own flags.
@@ -84,8 +85,21 @@ func printUsage(e *env, r model.UsageRecord, width int) {
 			users++
 		}
 	}
-	fmt.Fprintf(e.stdout, "Usage for %s (%s): %d users, %d devices, %d denied, %d undated log lines\n\n",
+	fmt.Fprintf(e.stdout, "Usage for %s (%s): %d users, %d devices, %d denied, %d undated log lines\n",
 		r.Month, r.Timezone, users, devices, r.Denied, r.UndatedLines)
+	if r.LogsFrom != "" {
+		fmt.Fprintf(e.stdout, "logs cover %s onwards\n", r.LogsFrom)
+	}
+	if n := len(r.Connections); n > 0 {
+		checkouts := 0
+		for _, c := range r.Connections {
+			checkouts += c.Checkouts
+		}
+		// Product components (the start-up licence, machine accounts):
+		// never usage, so said apart.
+		fmt.Fprintf(e.stdout, "%s by product components (not usage)\n", textfmt.Plural(checkouts, "connection"))
+	}
+	fmt.Fprintln(e.stdout)
 	t := newTable(column{title: "FEATURE", cut: cutTail}, column{title: "USERS", right: true}, column{title: "DEVICES", right: true})
 	for _, f := range r.Features {
 		t.add(sanitize.Line(f.Feature), strconv.Itoa(f.Users), strconv.Itoa(f.Devices))

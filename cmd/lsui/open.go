@@ -71,7 +71,7 @@ func resolve(e *env, g *globalOptions) (*opened, error) {
 // openRoot makes the options to load c with and, for the demo, writes its
 // private copy.
 func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
-	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, NoExec: g.noExec}
+	opts := model.Options{Now: g.Now(), Location: g.loc, UdadminFile: g.udadminFile, LmstatFile: g.lmstatFile, NoExec: g.noExec}
 	if !c.demo {
 		opts.Root = c.root
 		return &opened{opts: opts, cleanup: func() {}}, nil
@@ -108,6 +108,18 @@ func noteDemoWrite(e *env, op *opened) {
 
 // load resolves and loads the root; the caller must call cleanup.
 func load(e *env, g *globalOptions, tweak func(*model.Options)) (*model.Snapshot, func(), error) {
+	// A listing named on the command line must be there: falling back to
+	// the logs would answer a different question than the one asked.
+	for _, f := range []struct{ flag, path string }{{"--udadmin-file", g.udadminFile}, {"--lmstat-file", g.lmstatFile}} {
+		if f.path == "" {
+			continue
+		}
+		if st, err := os.Stat(f.path); err != nil {
+			return nil, nil, fmt.Errorf("%s %s: %w", f.flag, f.path, plainReason(err))
+		} else if !st.Mode().IsRegular() {
+			return nil, nil, fmt.Errorf("%s %s: not a regular file", f.flag, f.path)
+		}
+	}
 	op, err := resolve(e, g)
 	if err != nil {
 		return nil, nil, err

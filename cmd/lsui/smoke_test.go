@@ -53,7 +53,9 @@ func TestSmokeTmux(t *testing.T) {
 	// The inner sh becomes lsui (exec) after writing its pid, so the
 	// clean-up can wait for the very process; the outer one keeps its
 	// exit status.
-	dashboard := strings.Join([]string{"exec", shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
+	// The user's preferences (the last tab) go to a folder of the test's own.
+	home := t.TempDir()
+	dashboard := strings.Join([]string{"exec", "env", shellQuote("HOME=" + home), shellQuote("XDG_CONFIG_HOME=" + home), shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
 		"--no-exec", "--now", fixedNow, "--tz", "UTC", "--endpoint", "http://" + addr + "/"}, " ")
 	t.Cleanup(func() { waitForExit(t, pidFile, exitFile) }) // runs after tmux is killed
 	tm := startTmux(t, "sh -c "+shellQuote("echo $$ > "+shellQuote(pidFile)+"; "+dashboard)+"; echo EXIT:$? > "+shellQuote(exitFile))
@@ -87,7 +89,7 @@ func TestSmokeTmux(t *testing.T) {
 	tm.waitFor("the confirm dialog", "Turn anonymization ON?", "once confirmed: pseudonyms")
 	tm.send("y")
 	screen := tm.waitFor("the setting written", "Anonymization [x] on", "created scramble key")
-	if !regexp.MustCompile(`(?m)^. [a-z.]+ +user +[a-z2-7]{26}\b`).MatchString(screen) {
+	if !regexp.MustCompile(`(?m)^. [a-z.]+ +user +\S+( \*)? +[a-z2-7]{26}\b`).MatchString(screen) {
 		t.Errorf("the preview does not show 26-character pseudonyms:\n%s", screen)
 	}
 	c, err := config.Read(layout.Config)

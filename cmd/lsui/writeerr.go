@@ -33,3 +33,13 @@ func writeError(target string, err error) error {
 	}
 	return err
 }
+
+// plainReason is the reason of a file error without the path it repeats
+// ("no such file or directory"), for a message that names the path itself.
+func plainReason(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}

@@ -56,6 +56,10 @@ func Materialize(dir string, now time.Time, loc *time.Location) (*Root, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Citrix's own uploads first: lsui's payloads carry the GUID they name.
+	if err := addCitrixUploads(root, now, loc); err != nil {
+		return nil, fmt.Errorf("demo root: %w", err)
+	}
 	if err := addPastUploads(root, now, loc); err != nil {
 		return nil, fmt.Errorf("demo root: %w", err)
 	}

@@ -112,7 +112,8 @@ func TestMaterializeLayout(t *testing.T) {
 	want := []string{
 		"LS/", "LS/citrix.log", "LS/citrix_2026-10.log", "LS/resource/", "LS/resource/usage/",
 		"LS/resource/usage/lsui/", "LS/resource/usage/lsui/lsui-journal.json", "LS/resource/usage/lsui/upload_1794786420.zip",
-		"LS/resource/usage/lsui/upload_1794872820.zip", "LS/resource/usage/lsui/upload_1794959220.zip", "LS/udadmin-list.txt",
+		"LS/resource/usage/lsui/upload_1794872820.zip", "LS/resource/usage/lsui/upload_1794959220.zip",
+		"LS/resource/usage/upload_1794796200.zip", "LS/resource/usage/upload_1794882600.zip", "LS/udadmin-list.txt",
 		"MyFiles/", "MyFiles/CITRIX.opt",
 		"MyFiles/FID_3f2a91c4_18c1d0e2a77__6b1e.lic", "MyFiles/FID_9b07e5d2_18c1d0e3b10__43a9.lic",
 		"MyFiles/FID_c2e84a17_18c1d0e4c03__0d5f.lic", "MyFiles/FID_csp_7d41b0e9_18c1d0e5f21__a2c8.lic",

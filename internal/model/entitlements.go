@@ -61,16 +61,10 @@ func (e Entitlement) OverLimit() bool {
 	return !e.Uncounted && !e.InstalledUnknown && e.InUse > e.Installed+e.Overdraft
 }
 
-// Concurrent reports a concurrent model (CCU, CCS): in use means checked
-// out now. Every other model counts assignments.
-func Concurrent(k licfile.EntitlementKey) bool { return k.Model == "CCU" || k.Model == "CCS" }
-
 type entKey struct {
 	licfile.EntitlementKey
 	css licfile.Date
 }
-
-func usageKey(n licfile.FeatureName) licfile.EntitlementKey { return licfile.KeyOf(n) }
 
 // Entitlements groups the licence lines that count (startup licence and the
 // XDS half of each pair left out) and attributes this month's users to them.
@@ -176,7 +170,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	out := map[licfile.EntitlementKey]*keyUsage{}
 	lease := map[licfile.EntitlementKey]int{}
 	for _, e := range ents {
-		k := usageKey(e.Name)
+		k := licfile.KeyOf(e.Name)
 		if out[k] == nil {
 			out[k] = &keyUsage{}
 		}
@@ -188,7 +182,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	keyOf := func(f string) licfile.EntitlementKey {
 		k, ok := keys[f]
 		if !ok {
-			k = usageKey(licfile.DecodeFeature(f))
+			k = licfile.KeyOf(licfile.DecodeFeature(f))
 			keys[f] = k
 		}
 		return k
@@ -212,7 +206,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	holders := map[licfile.EntitlementKey]map[string]bool{}
 	for _, lu := range rep.LastUses {
 		k := keyOf(lu.Feature)
-		if out[k] == nil || Concurrent(k) {
+		if out[k] == nil || k.Concurrent() {
 			continue
 		}
 		if rep.Udadmin {
@@ -257,9 +251,9 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	}
 	for k, u := range out {
 		switch {
-		case Concurrent(k) && liveSeen[k]:
+		case k.Concurrent() && liveSeen[k]:
 			u.inUse, u.source = liveUse[k], InUseLmstat
-		case Concurrent(k):
+		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
 		case rep.Udadmin:
 			u.inUse, u.source = len(holders[k]), InUseUdadmin
@@ -277,7 +271,7 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 	index := map[licfile.EntitlementKey]bool{}
 	add := func(feature string) {
 		n := licfile.DecodeFeature(feature)
-		k := usageKey(n)
+		k := licfile.KeyOf(n)
 		if index[k] || strings.EqualFold(feature, usage.StartupFeature) {
 			return
 		}
@@ -314,7 +308,7 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 func attributeUsage(ents []Entitlement, counts map[licfile.EntitlementKey]*keyUsage) {
 	groups := map[licfile.EntitlementKey][]int{}
 	for i, e := range ents {
-		k := usageKey(e.Name)
+		k := licfile.KeyOf(e.Name)
 		groups[k] = append(groups[k], i)
 	}
 	for k, idx := range groups {

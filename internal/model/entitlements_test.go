@@ -25,7 +25,7 @@ func report(month usage.Month, ids ...usage.Identity) *usage.Report {
 	r := &usage.Report{Month: month, Identities: ids}
 	for _, id := range ids {
 		for _, f := range id.Features {
-			if Concurrent(licfile.KeyOf(licfile.DecodeFeature(f))) {
+			if licfile.KeyOf(licfile.DecodeFeature(f)).Concurrent() {
 				r.Open = append(r.Open, usage.Checkout{Feature: f, Identity: id.Name + "@DDC01", User: id.Name, Host: "DDC01", Start: id.LastSeen, Licenses: 1})
 			} else {
 				r.LastUses = append(r.LastUses, usage.LastUse{Feature: f, Key: id.Name, Last: id.LastSeen})
@@ -69,6 +69,16 @@ func TestEntitlements(t *testing.T) {
 			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 100, Overdraft: 10, InUse: 3, Available: 107}},
 		},
 		{
+			name: "feature names compare case-insensitively: a lower-case line joins its entitlement, a lower-case XDS twin pairs",
+			lines: []*licfile.Line{
+				line("XDT_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+				line("xdt_plt_ud", "Retail", 50, 10, licfile.Date{}, css1),
+				line("xds_plt_ud", "Retail", 100, 10, licfile.Date{}, css1),
+			},
+			users: []usage.Identity{ident("a", day, "XDT_PLT_UD"), ident("b", day, "xds_plt_ud")},
+			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 150, Overdraft: 15, InUse: 2, Available: 163}},
+		},
+		{
 			name:  "startup licence is not an entitlement",
 			lines: []*licfile.Line{line("CITRIX", "SYS", 0, 0, licfile.Date{}, licfile.Date{})},
 			want:  nil,
@@ -97,6 +107,13 @@ func TestEntitlements(t *testing.T) {
 			got := Entitlements(tt.lines, report(month, tt.users...), nil, now, nil)
 			if len(got) != len(tt.want) {
 				t.Fatalf("got %d entitlements, want %d: %+v", len(got), len(tt.want), got)
+			}
+			month := 0
+			for _, g := range got {
+				month += g.ThisMonth
+			}
+			if len(got) > 0 && month != len(tt.users) {
+				t.Errorf("this month sums to %d over the entitlements, want %d distinct identities", month, len(tt.users))
 			}
 			for i, w := range tt.want {
 				g := got[i]

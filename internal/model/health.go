@@ -121,6 +121,18 @@ func (s *Snapshot) Health() Health {
 	for _, e := range s.ParseErrors {
 		add(Warning, Target{Kind: TargetLicenceLine, File: e.File, Line: e.Line}, "malformed licence line %s", e.Error())
 	}
+	if s.Lmstat != nil && s.Lmstat.Down() {
+		why := s.Lmstat.Error
+		for _, srv := range s.Lmstat.Servers {
+			if why == "" && srv.Message != "" {
+				why = srv.Message
+			}
+		}
+		if why == "" {
+			why = "no server answered"
+		}
+		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: the licence server is down (%s); concurrent in use is counted from the log", why)
+	}
 	if f, ok := UploadBacklogFinding(s.Uploads, s.Now); ok {
 		h.Findings = append(h.Findings, f)
 		h.Status = max(h.Status, f.Status)
@@ -184,18 +196,23 @@ func byteSize(n int64) string {
 	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
-// ageOf is how long before now t was, in whole days (hours under a day).
+// ageOf is how long before now t was, as the dashboard writes ages
+// ("34h ago", "3d ago").
 func ageOf(now, t time.Time) string {
 	d := now.Sub(t)
-	switch {
-	case d < 0:
-		return "in the future"
-	case d < time.Hour:
-		return "less than an hour ago"
-	case d < 24*time.Hour:
-		return plural(int(d/time.Hour), "hour") + " ago"
+	suffix := " ago"
+	if d < 0 {
+		d, suffix = -d, " from now"
 	}
-	return plural(int(d/(24*time.Hour)), "day") + " ago"
+	switch {
+	case d < time.Minute:
+		return "just now"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm%s", int(d.Minutes()), suffix)
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%s", int(d.Hours()), suffix)
+	}
+	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
 }
 
 // usedSince counts identities that checked out l's feature after l expired.

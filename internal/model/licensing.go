@@ -2,7 +2,6 @@ package model
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
 	"github.com/lsui/lsui/internal/model/licfile"
@@ -87,6 +86,9 @@ type LicenceState struct {
 func (s *Snapshot) Licensing() LicenceState {
 	st := LicenceState{LAS: s.Settings.LAS()}
 	switch {
+	case !s.licenceFolder && s.licenceFolderErr != nil:
+		st.Source = NoLicenceFolder
+		st.Message = fmt.Sprintf("the licence folder cannot be read: %v", s.licenceFolderErr)
 	case !s.licenceFolder:
 		st.Source = NoLicenceFolder
 		st.Message = fmt.Sprintf("no licence folder (MyFiles) in %s: is this a licensing root?", s.Layout.Root)
@@ -143,14 +145,4 @@ func KeywordsOf(l *licfile.Line) map[string]string {
 		out[k] = kv.Value
 	}
 	return out
-}
-
-// sortedKeys is m's keys in order, for text surfaces.
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -184,3 +184,31 @@ func diffStrings(t *testing.T, what string, got, want []string) {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// TestRealShapesLmstatDown: a listing of a server that does not answer
+// counts nothing: concurrent in use falls back to the log, and the check
+// says why.
+func TestRealShapesLmstatDown(t *testing.T) {
+	s := loadReal(t, Options{LmstatFile: "lmstat-down.txt"})
+	if s.Lmstat == nil || !s.Lmstat.Down() {
+		t.Fatalf("lmstat %+v, want a listing of a server that is down", s.Lmstat)
+	}
+	if mps := entitlement(t, s, "MPS_ENT_CCU"); mps.InUse != 3 || mps.InUseSource != InUseLog {
+		t.Errorf("MPS_ENT_CCU in use %d (%s); want 3 from the log", mps.InUse, mps.InUseSource)
+	}
+	if co := s.CheckoutsRecord(); co.Source != InUseLog {
+		t.Errorf("checkouts from %s, want log", co.Source)
+	}
+	found := false
+	for _, f := range s.Health().Findings {
+		if strings.Contains(f.Message, "licence server is down (Error getting status: Cannot connect") && f.Target.File != "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no lmstat finding in %+v", s.Health().Findings)
+	}
+	if got := LogsCoverage(s.Usage); got != "logs cover 2026-08-20 onwards" {
+		t.Errorf("LogsCoverage = %q", got)
+	}
+}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -238,10 +240,50 @@ func NewUsageRecord(r *usage.Report, name func(string) string) UsageRecord {
 	return rec
 }
 
+// ZoneLabel names the zone of t for a record: its IANA name, or for the
+// machine's own zone (which has none) "Local (CET, UTC+01:00)".
+func ZoneLabel(t time.Time) string {
+	name := t.Location().String()
+	if name != "Local" {
+		return name
+	}
+	abbr, offset := t.Zone()
+	sign := "+"
+	if offset < 0 {
+		sign, offset = "-", -offset
+	}
+	return fmt.Sprintf("Local (%s, UTC%s%02d:%02d)", abbr, sign, offset/3600, offset/60%60)
+}
+
+// RecordField is one top-level field of a record, for writers that stream
+// a record field by field.
+type RecordField struct {
+	Key   string
+	Value any
+}
+
+// UsageHeadFields is r's usage record without its identities, field by
+// field in the record's order: what a payload's usage.json writes before
+// streaming the identities (NewIdentityRecord each), so it carries every
+// field `lsui usage --json` does. extra fields are added after them.
+func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
+	rec := usageHead(r)
+	v := reflect.ValueOf(rec)
+	var out []RecordField
+	for i := range v.NumField() {
+		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if key == "" || key == "-" || key == "identities" {
+			continue
+		}
+		out = append(out, RecordField{key, v.Field(i).Interface()})
+	}
+	return append(out, extra...)
+}
+
 // usageHead is the record without its identities.
 func usageHead(r *usage.Report) UsageRecord {
 	rec := UsageRecord{
-		Month: r.Month.String(), Timezone: r.Month.Start.Location().String(),
+		Month: r.Month.String(), Timezone: ZoneLabel(r.Month.Start),
 		Features: []FeatureRecord{}, Identities: []IdentityRecord{}, Days: []DayRecord{},
 		Denied: r.Denied, UndatedLines: r.Undated, Unsupported: r.Unsupported,
 		Connections: []ConnectionRecord{}, Peaks: []PeakRecord{},
@@ -262,6 +304,16 @@ func usageHead(r *usage.Report) UsageRecord {
 		rec.Peaks = append(rec.Peaks, PeakRecord{p.Feature, p.Month, p.Days})
 	}
 	return rec
+}
+
+// LogsCoverage says how far back the debug logs reach, which bounds the
+// user/device lease look-back: "logs cover 2026-09-03 onwards", or "no
+// dated checkouts in the logs".
+func LogsCoverage(r *usage.Report) string {
+	if r == nil || r.LogsFrom.IsZero() {
+		return "no dated checkouts in the logs"
+	}
+	return "logs cover " + r.LogsFrom.Format("2006-01-02") + " onwards"
 }
 
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).

@@ -7,8 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io/fs"
-	"os"
 	"strings"
 
 	"github.com/lsui/lsui/internal/atomicfile"
@@ -52,11 +52,15 @@ const ActivationLAS = "las"
 // DefaultWarnDays is the expiry warning window when none is configured.
 const DefaultWarnDays = 30
 
+// maxSettingsFile bounds the read of lsui.json: a few hundred bytes in
+// practice, with a list of CSP features at most.
+const maxSettingsFile = 4 << 20
+
 // ReadSettings reads path; a missing file gives empty settings. A file that
 // does not parse is an error, and such a file is never written over.
 func ReadSettings(path string) (*Settings, error) {
 	s := &Settings{path: path}
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path, maxSettingsFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return s, nil
 	}

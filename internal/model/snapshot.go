@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
 	"os"
@@ -48,7 +49,6 @@ type Options struct {
 	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
 	WarnDays int
 
-	keepDomains bool // from lsui.json, set by Load
 	// leaseSince is Now less the longest lease (LP) of the installed
 	// licences, set by Load: how far back the report's last uses must
 	// reach, so the logs are read from there (usage.ReadOptions.Since).
@@ -114,7 +114,8 @@ type Snapshot struct {
 	Uploads      []uploads.Upload
 	Problems     []Problem
 
-	licenceFolder bool // MyFiles exists and could be listed
+	licenceFolder    bool  // MyFiles exists and could be listed
+	licenceFolderErr error // why MyFiles could not be listed, when it exists
 }
 
 // Load reads a licensing root. It fails only when the root itself cannot be
@@ -154,7 +155,6 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 	if month.Start.IsZero() {
 		month = usage.MonthOf(s.Now, opt.Location)
 	}
-	opt.keepDomains = settings.KeepDomains()
 	opt.Now = s.Now
 	opt.leaseSince = leaseSince(s.Lines, s.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
@@ -192,6 +192,7 @@ func (s *Snapshot) loadLicences() {
 		// problem; one that cannot be listed is both.
 		if !errors.Is(err, fs.ErrNotExist) {
 			s.problem(s.Layout.MyFiles, 0, err)
+			s.licenceFolderErr = err
 		}
 		return
 	}
@@ -202,7 +203,7 @@ func (s *Snapshot) loadLicences() {
 			continue
 		}
 		path := filepath.Join(s.Layout.MyFiles, e.Name())
-		f, err := os.Open(path)
+		f, err := regularfile.Open(path)
 		if err != nil {
 			s.problem(path, 0, err)
 			continue
@@ -275,9 +276,15 @@ func ServerFQDN(hosts []string) string {
 }
 
 // LoadUsage aggregates one month of usage from the debug logs (streamed) and
-// the udadmin listing. The dashboard calls it again to change month.
+// the udadmin listing, as of opt.Now when set (later events have not
+// happened yet). The dashboard calls it again to change month. lsui.json's
+// domain_truncation applies, read here so that every caller counts alike.
 func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*usage.Report, []Problem) {
 	var problems []Problem
+	keepDomains := false
+	if settings, err := ReadSettings(l.lsuiConfig); err == nil {
+		keepDomains = settings.KeepDomains()
+	} // an unreadable lsui.json is Load's problem to report, once
 	logs, _ := filepath.Glob(filepath.Join(l.LS, "*.log"))
 	sort.Strings(logs)
 	listing, source, err := udadminListing(ctx, l, opt)
@@ -304,7 +311,7 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	}
 	rep, errs, err := usage.Read(usage.ReadOptions{
 		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
-		Location: month.Start.Location(), KeepDomains: opt.keepDomains, Now: opt.Now, Since: since,
+		Location: month.Start.Location(), KeepDomains: keepDomains, Now: opt.Now, Since: since,
 	})
 	if err != nil {
 		errs = append(errs, err)
@@ -328,7 +335,7 @@ func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string,
 // source is the file or the tool's path.
 func toolListing(ctx context.Context, l Layout, file string, noExec bool, tool string, args ...string) ([]byte, string, error) {
 	if file != "" {
-		f, err := os.Open(file)
+		f, err := regularfile.Open(file)
 		if err != nil {
 			return nil, file, err
 		}
@@ -432,13 +439,14 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 	if end := time.Date(y, m, d+1, 0, 0, 0, 0, s.Location); end.Before(month.End) {
 		month.End = end
 	}
-	opt.keepDomains = s.Settings.KeepDomains()
 	opt.Now = past.Now
 	opt.leaseSince = leaseSince(past.Lines, past.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
-	past.Entitlements = Entitlements(past.Lines, report, s.Lmstat, past.Now, s.Settings)
+	// lmstat saw the server now, not at t: the past counts from the logs.
+	past.Lmstat, past.LmstatSource = nil, ""
+	past.Entitlements = Entitlements(past.Lines, report, nil, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"hash"
 	"io"
 	"io/fs"
@@ -199,18 +200,7 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 // zoneLabel names the zone of t for a reader elsewhere: an IANA name as
 // is, but the process's local zone, which Go calls "Local", with its
 // abbreviation and offset at t, since "Local" says nothing off this machine.
-func zoneLabel(t time.Time) string {
-	name := t.Location().String()
-	if name != "Local" {
-		return name
-	}
-	abbr, offset := t.Zone()
-	sign := "+"
-	if offset < 0 {
-		sign, offset = "-", -offset
-	}
-	return fmt.Sprintf("Local (%s, UTC%s%02d:%02d)", abbr, sign, offset/3600, offset/60%60)
-}
+func zoneLabel(t time.Time) string { return model.ZoneLabel(t) }
 
 func runHook(hook func(string) error, step string) error {
 	if hook == nil {
@@ -252,7 +242,7 @@ type licence struct {
 }
 
 func (l licence) open() (io.Reader, error) {
-	f, err := os.Open(l.path)
+	f, err := regularfile.Open(l.path)
 	if err != nil {
 		return nil, err
 	}
@@ -446,12 +436,13 @@ func editionsOf(r *usage.Report) []EditionRecord {
 	byFeature := map[string]int{}
 	for _, f := range r.Features {
 		n := licfile.DecodeFeature(f.Feature)
-		k := [2]string{strings.ToUpper(n.ProductCode), strings.ToUpper(n.EditionCode)}
+		key := licfile.KeyOf(n) // XDS counts with its XDT twin, in any case
+		k := [2]string{key.Product, key.Edition}
 		i, ok := index[k]
 		if !ok {
 			i = len(out)
 			index[k] = i
-			out = append(out, EditionRecord{ProductCode: n.ProductCode, EditionCode: n.EditionCode,
+			out = append(out, EditionRecord{ProductCode: key.Product, EditionCode: n.EditionCode,
 				Product: n.Product, Edition: n.Edition, Features: []string{}})
 		}
 		out[i].Features = append(out[i].Features, f.Feature)
@@ -533,19 +524,12 @@ func (u *usageStream) fill() error {
 	}
 	switch u.step {
 	case 0:
-		rec := model.NewUsageRecord(&usage.Report{Month: u.r.Month, Features: u.r.Features, Days: u.r.Days,
-			Denied: u.r.Denied, Undated: u.r.Undated}, nil)
+		// The one usage record definition (model.UsageRecord), field by
+		// field, then the identities streamed.
 		u.buf.WriteString("{\n")
-		for _, f := range []struct {
-			key   string
-			value any
-		}{
-			{"month", rec.Month}, {"timezone", zoneLabel(u.r.Month.Start)}, {"denied", rec.Denied},
-			{"undated_lines", rec.UndatedLines}, {"features", rec.Features},
-			{"editions", editionsOf(u.r)}, {"days", rec.Days},
-		} {
-			fmt.Fprintf(&u.buf, "  %q: ", f.key)
-			if err := u.enc.Encode(f.value); err != nil {
+		for _, f := range model.UsageHeadFields(u.r, model.RecordField{Key: "editions", Value: editionsOf(u.r)}) {
+			fmt.Fprintf(&u.buf, "  %q: ", f.Key)
+			if err := u.enc.Encode(f.Value); err != nil {
 				return err
 			}
 			u.buf.Truncate(u.buf.Len() - 1) // Encode's newline
@@ -588,14 +572,7 @@ func (u *usageStream) identity(id usage.Identity) error {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	features := id.Features
-	if features == nil {
-		features = []string{}
-	}
-	if err := u.enc.Encode(model.IdentityRecord{
-		Name: name, Kind: id.Kind.String(), Features: features,
-		FirstSeen: id.FirstSeen.Format(time.RFC3339), LastSeen: id.LastSeen.Format(time.RFC3339),
-	}); err != nil {
+	if err := u.enc.Encode(model.NewIdentityRecord(id, name)); err != nil {
 		return err
 	}
 	u.buf.Truncate(u.buf.Len() - 1) // Encode's newline

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -99,6 +100,11 @@ type CycleResult struct {
 	// Citrix's folder were moved into lsui's own (MigrateLegacy).
 	Moved        []string `json:"moved,omitempty"`
 	DeleteErrors []string `json:"delete_errors,omitempty"`
+	// Notes are things the cycle worked around and the operator should
+	// know: a journal set aside because it was over the caps.
+	Notes []string `json:"notes,omitempty"`
+	// Swept lists the leftovers of killed runs removed at the start.
+	Swept []string `json:"swept,omitempty"`
 }
 
 // OK is true when every payload of the cycle was delivered.
@@ -214,7 +220,7 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, err
 	}
 	defer lock.Release()
-	removeStaleTemps(dir)
+	res.Swept = sweepLeftovers(s.Layout, dir)
 	moved, err := MigrateLegacy(ctx, s.Layout.UsageDir)
 	res.Moved = moved
 	if err != nil {
@@ -222,11 +228,29 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 	}
 
 	// A journal that does not parse stops the cycle: writing a fresh one
-	// would forget which zips succeeded, and prune would act on that.
+	// would forget which zips succeeded, and prune would act on that. One
+	// over the caps is set aside instead (kept, renamed), so uploads go on;
+	// with no success recorded, prune keeps every older payload until the
+	// next success, and each earlier month's final payload after it.
 	j, err := uploads.ReadJournal(dir)
+	if errors.Is(err, uploads.ErrJournalTooLarge) {
+		aside, aerr := uploads.SetAside(dir, opt.clock())
+		if aerr != nil {
+			return res, fmt.Errorf("upload journal: %w (and setting it aside failed: %v)", err, aerr)
+		}
+		res.Notes = append(res.Notes, fmt.Sprintf("%v; set aside as %s and a new journal started", err, aside))
+		j, err = uploads.ReadJournal(dir)
+	}
 	if err != nil {
 		return res, fmt.Errorf("upload journal (fix or move it aside; lsui never writes over it): %w", err)
 	}
+	// Records of payloads no longer on disk: history, or dropped when the
+	// payload was never built. Saved with today's record below.
+	exists := func(name string) bool {
+		_, err := os.Lstat(filepath.Join(dir, name))
+		return !errors.Is(err, fs.ErrNotExist)
+	}
+	j.Compact(exists)
 	key, err := cycleKey(s, &opt)
 	if err != nil {
 		return res, err
@@ -249,8 +273,25 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, fmt.Errorf("upload journal: %w", err)
 	}
 	res.Built = name
-	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key, Hook: opt.Hook})
+	crashed := false // a fault hook stopped the build, as a crash would
+	buildHook := opt.Hook
+	if buildHook != nil {
+		buildHook = func(step string) error {
+			err := opt.Hook(step)
+			crashed = crashed || err != nil
+			return err
+		}
+	}
+	built, err := Build(ctx, s, BuildOptions{Now: opt.Now, Out: out, Key: key, Hook: buildHook})
 	if err != nil {
+		// Nothing was built: drop the record made above, so the journal
+		// holds no phantom. A crash writes nothing more; the next cycle's
+		// Compact drops its record.
+		if !crashed && j.Compact(exists) {
+			if serr := j.Save(); serr != nil {
+				err = fmt.Errorf("%w (and the journal: %v)", err, serr)
+			}
+		}
 		return res, fmt.Errorf("%s: %w", name, err)
 	}
 	j.Set(uploads.Record{File: name, Outcome: uploads.Failed, At: opt.clock(), SHA256: built.SHA256, Error: interrupted})
@@ -298,7 +339,15 @@ func RunCycle(ctx context.Context, s *model.Snapshot, opt CycleOptions) (*CycleR
 		return res, err
 	}
 	opt.report(Progress{Phase: PhasePruning})
-	pr, err := prune(ctx, dir, j, pruneOptions{hook: opt.hook, now: opt.clock})
+	// A payload this cycle saw refused or failing is not deleted by the
+	// success that followed it: its outcome was just reported as kept.
+	protect := map[string]bool{}
+	for _, a := range res.Uploaded {
+		if a.Outcome != uploads.Success {
+			protect[a.File] = true
+		}
+	}
+	pr, err := prune(ctx, dir, j, pruneOptions{hook: opt.hook, now: opt.clock, loc: s.Location, protect: protect})
 	res.Deleted = append(res.Deleted, pr.Deleted...)
 	res.Kept = append(res.Kept, pr.Kept...)
 	res.DeleteErrors = append(res.DeleteErrors, pr.Errors...)
@@ -365,13 +414,16 @@ func cycleKey(s *model.Snapshot, opt *CycleOptions) (*scramble.Key, error) {
 
 // todaysName names today's payload after now, moved on by whole seconds
 // when that name is taken (two cycles in one second) or would sort before
-// a payload already there (a clock set back): the retention rule orders
-// payloads by name, so today's must come last.
+// a payload already there (a clock set back by up to MaxFutureSkew): the
+// retention rule orders payloads by name, so today's must come last. A
+// name further in the future does not steer it (upload_999999999999.zip
+// would push every later payload past what ParseName reads).
 func todaysName(dir string, j *uploads.Journal, now time.Time) (string, error) {
-	files, err := payloadFiles(dir)
+	all, err := payloadFiles(dir)
 	if err != nil {
 		return "", err
 	}
+	files, _ := splitFuture(all, now)
 	t := now.Truncate(time.Second)
 	if n := len(files); n > 0 && !files[n-1].time.Before(t) {
 		t = files[n-1].time.Add(time.Second)
@@ -434,18 +486,4 @@ func earlierMonths(dir string, j *uploads.Journal, now time.Time, loc *time.Loca
 		}
 	}
 	return out, nil
-}
-
-// removeStaleTemps deletes what a cycle that crashed mid-write left behind:
-// atomicfile's hidden temporary files for payloads and the journal. Only a
-// lock holder calls it, so no write of another cycle is under way.
-func removeStaleTemps(dir string) {
-	for _, pattern := range []string{"." + "upload_*.zip.tmp-*", "." + uploads.JournalName + ".tmp-*"} {
-		stale, _ := filepath.Glob(filepath.Join(dir, pattern))
-		for _, path := range stale {
-			if info, err := os.Lstat(path); err == nil && info.Mode().IsRegular() {
-				os.Remove(path)
-			}
-		}
-	}
 }

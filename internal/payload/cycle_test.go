@@ -225,8 +225,10 @@ func TestCycleSendsEarlierMonthsFirst(t *testing.T) {
 		wantOK   bool
 	}{
 		{name: "all delivered", wantSent: []string{"sep", "oct", "today"}, wantKept: []string{"today"}, wantOK: true},
+		// September's final payload, refused, stays: never deleted in the
+		// cycle that saw it refused, nor later until it is delivered.
 		{name: "earlier month refused for good", reject: true, wantSent: []string{"sep", "oct", "today"},
-			wantKept: []string{"today"}},
+			wantKept: []string{"sep", "today"}},
 		{name: "endpoint down: nothing newer is sent", down: true, wantSent: []string{"sep"},
 			wantKept: []string{"aug", "sep-early", "sep", "oct-early", "oct", "nov", "today"}},
 	}

@@ -9,9 +9,10 @@ import (
 )
 
 // maxDirectory caps a payload's central directory: 20,000 entries with
-// names of 100 bytes take about 3 MB, and klauspost's reader, which runs
-// after this check, holds the whole directory in memory.
-const maxDirectory = 16 << 20
+// names of 100 bytes take about 3 MB. The directory is held twice (here
+// and by klauspost's reader, which runs after this check), so its cap is
+// what keeps a zip of long names under the 100 MB an inspection may cost.
+const maxDirectory = 8 << 20
 
 // scanDirectory reads and checks the central directory and the local
 // headers (internal/zipdir). It returns nil after recording why when the

@@ -86,6 +86,8 @@ func TestHostileContent(t *testing.T) {
 			"in first_seen"},
 		{"plain name in features", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`","kind":"user","features":["alice@corp.example"],"first_seen":"2026-11-02T08:00:00Z","last_seen":"2026-11-02T09:00:00Z"`)))),
 			"in features"},
+		{"a user's name in via", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`",`+goodFields+`,"via":["CORP\\alice"]`)))),
+			"in via"},
 		{"name shaped like a feature", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`","kind":"user","features":["alice"],"first_seen":"2026-11-02T08:00:00Z","last_seen":"2026-11-02T09:00:00Z"`)))),
 			"name features its features list does not"},
 	}

@@ -3,7 +3,9 @@ package payload
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"math"
 	"os"
@@ -269,9 +271,11 @@ func (s *Scanned) Verify(ctx context.Context, progress chan<- VerifyProgress) (r
 // ScanFile opened it: a payload's thousands of small entries would
 // otherwise cost two reads of the file each (a quarter of the time for
 // 10,000 licence files), and a zip this size holds entries large enough
-// that a read each does not matter. Scan's callers (the receiver, with
+// that a read each does not matter. 8 MiB is three times a payload of
+// 100,000 identities and keeps a hostile zip's inspection, file included,
+// under 100 MB (docs/reliability.md). Scan's callers (the receiver, with
 // many requests at once) keep their memory bounded by the decompressors.
-const inMemoryMax = 64 << 20
+const inMemoryMax = 8 << 20
 
 // inMemory returns sr read whole into memory when it is small enough to,
 // else sr itself.
@@ -289,7 +293,7 @@ func inMemory(sr *io.SectionReader) *io.SectionReader {
 // ScanFile runs the first phase on the zip at path. The file stays open
 // for Verify; call Close when Verify will not run.
 func ScanFile(ctx context.Context, path string, lim Limits) *Scanned {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return rejected(path, "cannot open: %v", err)
 	}
@@ -401,12 +405,12 @@ type inspection struct {
 
 	manifest    *Manifest // nil when absent or not readable
 	manifestErr error     // why manifest.json, read, did not decode
+	audit       identityAudit
 
 	depth    int            // 1 for the zip itself, 2 for a zip inside it
 	budget   *nestBudget    // what nested zips may still use; shared with them
 	docs     map[int][]byte // entries kept to recognise Citrix documents
 	captured atomic.Int64   // bytes kept in docs, or reserved for them
-	audit    identityAudit  // usage.json's
 }
 
 // nestBudget is what is left of the outer zip's entry and byte caps for
@@ -476,7 +480,9 @@ func (in *inspection) checkEntries() bool {
 	in.skip = make([]bool, len(in.dir.Entries))
 	exact := make(map[string]int, len(in.dir.Entries))
 	in.byName = exact
-	folded := make(map[string]int, len(in.dir.Entries))
+	// Folded names are kept by their hash: 20,000 names of 1,000 bytes
+	// would otherwise be held a second time.
+	folded := make(map[[sha256.Size]byte]int, len(in.dir.Entries))
 	var names nameFolder
 	var total uint64
 	for i, d := range in.dir.Entries {
@@ -490,7 +496,7 @@ func (in *inspection) checkEntries() bool {
 			in.entryProblem(i, "duplicate name (also entry %d)", j+1)
 		} else {
 			exact[d.Name] = i
-			key := names.fold(d.Name)
+			key := sha256.Sum256([]byte(names.fold(d.Name)))
 			if j, dup := folded[key]; dup {
 				other := rep.Entries[j].Name
 				if strings.EqualFold(other, d.Name) {

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/lsui/lsui/internal/regularfile"
 )
 
 // LockName is the lock file an upload cycle holds, in LS/resource/usage.
@@ -56,8 +58,17 @@ func AcquireLock(dir string, now time.Time) (*Lock, error) {
 	// The file is opened in place and never replaced: the OS lock belongs to
 	// this file, so an atomic rename would hand a second process a fresh,
 	// unlocked file.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	// Never through a link, never waiting on a FIFO (issue 14): the holder
+	// text is written into this file, and it must be lsui's own.
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|lockOpenFlags, 0o644)
 	if err != nil {
+		return nil, fmt.Errorf("upload lock %s: %w", path, err)
+	}
+	if st, err := f.Stat(); err != nil || !st.Mode().IsRegular() {
+		f.Close()
+		if err == nil {
+			err = &regularfile.KindError{Kind: regularfile.Kind(st.Mode())}
+		}
 		return nil, fmt.Errorf("upload lock %s: %w", path, err)
 	}
 	held, err := tryLock(f)

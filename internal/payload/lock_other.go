@@ -14,3 +14,7 @@ func tryLock(*os.File) (bool, error) {
 }
 
 func unlock(*os.File) error { return nil }
+
+// lockOpenFlags keep the lock file from being a link (or, on Unix, a FIFO that
+// would block the open).
+const lockOpenFlags = 0

@@ -28,3 +28,7 @@ func tryLock(f *os.File) (bool, error) {
 }
 
 func unlock(f *os.File) error { return unix.Flock(int(f.Fd()), unix.LOCK_UN) }
+
+// lockOpenFlags keep the lock file from being a link (or, on Unix, a FIFO that
+// would block the open).
+const lockOpenFlags = unix.O_NOFOLLOW | unix.O_NONBLOCK

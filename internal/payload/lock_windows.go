@@ -35,3 +35,7 @@ func unlock(f *os.File) error {
 	ol := &windows.Overlapped{Offset: lockOffset}
 	return windows.UnlockFileEx(windows.Handle(f.Fd()), 0, 1, 0, ol)
 }
+
+// lockOpenFlags keep the lock file from being a link (or, on Unix, a FIFO that
+// would block the open).
+const lockOpenFlags = 0

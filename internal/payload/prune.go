@@ -22,9 +22,12 @@ type PruneResult struct {
 	Errors  []string `json:"errors,omitempty"`
 }
 
-// maxDeletedRecords bounds the history the journal keeps of deleted
-// payloads: about three years of daily uploads.
-const maxDeletedRecords = 1000
+// MaxFutureSkew is how far after now a payload's name may lie and still
+// count: a clock set back by up to this keeps today's payload named after
+// the newest one. A name further in the future (upload_999999999999.zip,
+// or a clock that was years ahead) neither steers today's name nor counts
+// in the retention rule, and is never deleted: it is listed as kept.
+const MaxFutureSkew = 7 * 24 * time.Hour
 
 // Prune applies the retention rule of DOMAIN.md §6 to the payloads in dir:
 // "Successful uploads are deleted except the last one. Unsuccessful uploads
@@ -37,20 +40,58 @@ const maxDeletedRecords = 1000
 // no success at all, nothing is deleted. So fail, fail, success leaves the
 // success; success, fail leaves both; success, success leaves the last.
 //
+// Two exceptions keep what a month's final numbers need: the newest
+// payload of each calendar month (in loc) before now's month stays until
+// it is delivered (a success) or an operator removes it, and a cycle never
+// deletes a payload it saw refused or failing in the same cycle. Names
+// more than MaxFutureSkew after now are left alone (see MaxFutureSkew).
+//
 // Only regular files named upload_<digits>.zip are touched; symbolic links
 // and everything else are ignored. A payload is marked deleted in the
 // journal only after its remove succeeded, and the journal is saved once
 // at the end. The caller holds the upload lock.
-func Prune(dir string, j *uploads.Journal) (PruneResult, error) {
-	return prune(context.Background(), dir, j, pruneOptions{})
+func Prune(dir string, j *uploads.Journal, now time.Time, loc *time.Location) (PruneResult, error) {
+	return prune(context.Background(), dir, j, pruneOptions{now: func() time.Time { return now }, loc: loc})
 }
 
-// pruneOptions are the cycle's fault hook and, for tests, a remove that
-// fails the way Windows does on a file open elsewhere.
+// pruneOptions are the cycle's fault hook, clock, zone and the payloads
+// this cycle saw refused, and, for tests, a remove that fails the way
+// Windows does on a file open elsewhere.
 type pruneOptions struct {
-	hook   func(string) error
-	remove func(string) error
-	now    func() time.Time
+	hook    func(string) error
+	remove  func(string) error
+	now     func() time.Time
+	loc     *time.Location
+	protect map[string]bool // not deleted in this cycle, whatever the rule says
+}
+
+// retained says which payloads prune must keep although the newest success
+// is newer: those in protect, and each earlier month's newest payload
+// unless it was delivered. files are oldest first and none is in the future.
+func retained(files []payloadFile, j *uploads.Journal, now time.Time, loc *time.Location, protect map[string]bool) map[string]bool {
+	if loc == nil {
+		loc = time.Local
+	}
+	keep := map[string]bool{}
+	for n := range protect {
+		keep[n] = true
+	}
+	ny, nm, _ := now.In(loc).Date()
+	for i, f := range files {
+		y, m, _ := f.time.In(loc).Date()
+		if y > ny || (y == ny && m >= nm) {
+			continue // now's month (or later): the ordinary rule
+		}
+		if i+1 < len(files) {
+			if y2, m2, _ := files[i+1].time.In(loc).Date(); y2 == y && m2 == m {
+				continue // not the month's newest
+			}
+		}
+		if r, ok := j.Get(f.name); !ok || r.Outcome != uploads.Success {
+			keep[f.name] = true
+		}
+	}
+	return keep
 }
 
 func prune(ctx context.Context, dir string, j *uploads.Journal, po pruneOptions) (PruneResult, error) {
@@ -61,10 +102,13 @@ func prune(ctx context.Context, dir string, j *uploads.Journal, po pruneOptions)
 		po.now = func() time.Time { return time.Now().UTC() }
 	}
 	res := PruneResult{Deleted: []string{}, Kept: []string{}}
-	files, err := payloadFiles(dir)
+	all, err := payloadFiles(dir)
 	if err != nil {
 		return res, err
 	}
+	now := po.now()
+	files, future := splitFuture(all, now)
+	keep := retained(files, j, now, po.loc, po.protect)
 	last := -1
 	for i, f := range files {
 		if r, ok := j.Get(f.name); ok && r.Outcome == uploads.Success {
@@ -74,7 +118,7 @@ func prune(ctx context.Context, dir string, j *uploads.Journal, po pruneOptions)
 	changed := false
 	var stopped error
 	for i, f := range files {
-		if i >= last {
+		if i >= last || keep[f.name] {
 			res.Kept = append(res.Kept, f.name)
 			continue
 		}
@@ -108,50 +152,28 @@ func prune(ctx context.Context, dir string, j *uploads.Journal, po pruneOptions)
 			}
 		}
 	}
+	for _, f := range future {
+		res.Kept = append(res.Kept, f.name)
+	}
 	if !changed {
 		return res, stopped
 	}
-	compactJournal(j)
+	j.Compact(nil)
 	if err := j.Save(); err != nil {
 		return res, fmt.Errorf("upload journal: %w", err)
 	}
 	return res, stopped
 }
 
-// compactJournal forgets the oldest deleted payloads beyond
-// maxDeletedRecords, so the journal does not grow forever.
-func compactJournal(j *uploads.Journal) {
-	var deleted []int
-	for i, r := range j.Records {
-		if r.Deleted {
-			deleted = append(deleted, i)
-		}
+// splitFuture separates the payloads named more than MaxFutureSkew after
+// now from the others; files is oldest first, so they are its tail.
+func splitFuture(files []payloadFile, now time.Time) (present, future []payloadFile) {
+	horizon := now.Add(MaxFutureSkew)
+	i := len(files)
+	for i > 0 && files[i-1].time.After(horizon) {
+		i--
 	}
-	extra := len(deleted) - maxDeletedRecords
-	if extra <= 0 {
-		return
-	}
-	sort.Slice(deleted, func(a, b int) bool {
-		return recordTime(j.Records[deleted[a]]).Before(recordTime(j.Records[deleted[b]]))
-	})
-	drop := map[int]bool{}
-	for _, i := range deleted[:extra] {
-		drop[i] = true
-	}
-	kept := j.Records[:0]
-	for i, r := range j.Records {
-		if !drop[i] {
-			kept = append(kept, r)
-		}
-	}
-	j.Records = kept
-}
-
-func recordTime(r uploads.Record) time.Time {
-	if t, ok := uploads.ParseName(r.File); ok {
-		return t
-	}
-	return r.At
+	return files[:i], files[i:]
 }
 
 // payloadFile is one upload_<digits>.zip on disk.

@@ -47,7 +47,12 @@ func TestPruneRule(t *testing.T) {
 		{"uu", "uu"},
 		{"sfu", "sfu"},
 		{"fusfu", "..sfu"},
-		{"fusfus", ".....s"},
+		// Across November's end: November's final payload (the 4th, failed)
+		// stays until it is delivered, although December's success is newer.
+		{"fusfus", "...f.s"},
+		{"ssffs", "...fs"},
+		{"sffsss", ".....s"}, // November's final payload was delivered
+		{"sffus", "...us"},   // ... of unknown outcome: not known delivered, it stays
 	}
 	for _, tt := range tests {
 		t.Run(tt.seq, func(t *testing.T) {
@@ -65,7 +70,10 @@ func TestPruneRule(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := Prune(dir, j)
+			// Now is the newest payload's time: the sequence never lies in
+			// the future.
+			now := testNow.AddDate(0, 0, max(len(tt.seq)-1, 0))
+			res, err := Prune(dir, j, now, time.UTC)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +129,7 @@ func TestPruneTouchesOnlyPayloads(t *testing.T) {
 
 	j, _ := uploads.ReadJournal(dir)
 	j.Set(uploads.Record{File: "upload_1.zip", Outcome: uploads.Failed})
-	res, err := Prune(dir, j)
+	res, err := Prune(dir, j, testNow, time.UTC)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +177,7 @@ func TestPruneDeleteFailsThenRetries(t *testing.T) {
 		t.Errorf("on disk %v", got)
 	}
 	// The next prune (the next cycle) deletes it.
-	res, err = Prune(dir, j2)
+	res, err = Prune(dir, j2, testNow, time.UTC)
 	if err != nil || !slices.Equal(res.Deleted, names[:1]) || len(res.Errors) != 0 {
 		t.Errorf("retry: %+v, %v", res, err)
 	}
@@ -180,7 +188,7 @@ func TestPruneDeleteFailsThenRetries(t *testing.T) {
 
 func TestPruneMissingFolder(t *testing.T) {
 	j, _ := uploads.ReadJournal(t.TempDir())
-	res, err := Prune(filepath.Join(t.TempDir(), "nope"), j)
+	res, err := Prune(filepath.Join(t.TempDir(), "nope"), j, testNow, time.UTC)
 	if err != nil || len(res.Deleted)+len(res.Kept) != 0 {
 		t.Errorf("%+v, %v", res, err)
 	}
@@ -189,14 +197,14 @@ func TestPruneMissingFolder(t *testing.T) {
 func TestCompactJournal(t *testing.T) {
 	j := &uploads.Journal{Version: 1}
 	base := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
-	for i := range maxDeletedRecords + 5 {
+	for i := range uploads.MaxDeletedRecords + 5 {
 		j.Set(uploads.Record{File: uploads.FileName(base.Add(time.Duration(i) * time.Hour)), Outcome: uploads.Success, Deleted: true})
 	}
 	live := uploads.FileName(base.Add(-time.Hour))
 	j.Set(uploads.Record{File: live, Outcome: uploads.Failed})
-	compactJournal(j)
-	if len(j.Records) != maxDeletedRecords+1 {
-		t.Fatalf("%d records, want %d", len(j.Records), maxDeletedRecords+1)
+	j.Compact(nil)
+	if len(j.Records) != uploads.MaxDeletedRecords+1 {
+		t.Fatalf("%d records, want %d", len(j.Records), uploads.MaxDeletedRecords+1)
 	}
 	if _, ok := j.Get(live); !ok {
 		t.Error("a record of a payload still on disk was dropped")

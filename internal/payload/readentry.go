@@ -7,12 +7,12 @@ import (
 	"hash/crc32"
 	"io"
 	"io/fs"
-	"os"
 	"strings"
 
 	kzip "github.com/klauspost/compress/zip"
 	"github.com/mholt/archiver/v4"
 
+	"github.com/lsui/lsui/internal/regularfile"
 	"github.com/lsui/lsui/internal/zipdir"
 )
 
@@ -34,7 +34,7 @@ func ReadEntry(ctx context.Context, path, entry string, maxBytes int64) (data []
 	if maxBytes < 0 {
 		maxBytes = 0
 	}
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}

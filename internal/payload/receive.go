@@ -115,6 +115,7 @@ func NewReceiver(dir string, opts ReceiverOptions) http.Handler {
 	if opts.InspectWait <= 0 {
 		opts.InspectWait = DefaultInspectWait
 	}
+	SweepSpool(dir) // a killed receiver's half-read bodies
 	return &receiver{dir: dir, opt: opts,
 		requests:    make(chan struct{}, opts.MaxRequests),
 		inspections: make(chan struct{}, opts.MaxInspections),

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -391,7 +392,7 @@ type attemptState struct {
 }
 
 func (st *attemptState) open(path string) (*progressBody, error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return nil, err
 	}
@@ -479,7 +480,7 @@ func (b *progressBody) Close() error {
 
 // hashFile is the SHA-256 (hex) and size of a file: the Idempotency-Key.
 func hashFile(path string) (string, int64, error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return "", 0, err
 	}

@@ -124,13 +124,12 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 				plain = key
 			}
 			return err
-		case "via":
-			// The controllers' host names (model.IdentityRecord.Via), or
-			// null: a user name (user@host, DOMAIN\user) is not a host.
-			if dec.PeekKind() == 'n' {
-				_, err := dec.ReadToken()
-				return err
-			}
+		}
+		if key == "via" {
+			// Hosts a checkout came through: controllers' machine names,
+			// never a user's. Anything that is not shaped like a host
+			// name (an address, DOMAIN\user, a name with a space) is
+			// plain text where none may be.
 			return eachElement(dec, func() error {
 				h, err := readString(dec)
 				if err == nil && !looksLikeHost(h) && plain == "" {
@@ -166,20 +165,6 @@ func readIdentity(dec *jsontext.Decoder, s *Summary, audit *identityAudit) error
 		}
 	}
 	return nil
-}
-
-// looksLikeHost is the shape of a host name: letters, digits, . - _.
-func looksLikeHost(h string) bool {
-	if h == "" || len(h) > 255 {
-		return false
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // looksLikeFeature is the shape of a FlexNet feature name: letters,
@@ -218,7 +203,7 @@ func (a *identityAudit) problems() []string {
 	}
 	if a.unknown > 0 {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but %d identities in %s carry fields other than %s (or one twice)",
-			a.unknown, UsageName, "name, kind, features, first_seen, last_seen and via"))
+			a.unknown, UsageName, "name, kind, features, first_seen and last_seen"))
 	}
 	if a.tooMany {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but %s names more than %d distinct features", UsageName, maxFeatures))
@@ -231,4 +216,22 @@ func (a *identityAudit) problems() []string {
 		out = append(out, fmt.Sprintf("the manifest says scrambled but identities in %s name features its features list does not (a plain name?)", UsageName))
 	}
 	return out
+}
+
+// maxHostName bounds a host name: a DNS name is at most 253 characters.
+const maxHostName = 253
+
+// looksLikeHost is the shape of a machine name as FlexNet logs it (NetBIOS
+// or DNS): letters, digits and _ . - only.
+func looksLikeHost(h string) bool {
+	if h == "" || len(h) > maxHostName {
+		return false
+	}
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '-') {
+			return false
+		}
+	}
+	return true
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/atomicfile"
+	"github.com/lsui/lsui/internal/regularfile"
 )
 
 // KeyFileName is the key file's name inside the WebServicesForLicensing
@@ -26,6 +27,10 @@ const (
 	keyFileVersion = "v1"
 	keyFileHeader  = keyFileMagic + " " + keyFileVersion
 )
+
+// staleTempAge is config.StaleTempAge (scramble does not import the model):
+// a temporary key file untouched this long is a killed write's leftover.
+const staleTempAge = 10 * time.Minute
 
 // maxKeyFileSize bounds the read: a rotation adds one short line, so even
 // decades of monthly rotations stay far below this.
@@ -309,9 +314,13 @@ const keyFileComment = `# Secret key lsui uses to turn user names into pseudonym
 `
 
 func readKeyFile(path string) (*keyFile, string, error) {
-	fh, err := os.Open(path)
+	fh, err := regularfile.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, "", fmt.Errorf("%s: %w: %w", path, ErrNoKey, fs.ErrNotExist)
+	}
+	if errors.Is(err, regularfile.ErrNotRegular) {
+		// A link is refused, not followed: its target is not lsui's key.
+		return nil, "", fmt.Errorf("%w: %w", ErrCorruptKey, err)
 	}
 	if err != nil {
 		return nil, "", fmt.Errorf("read scramble key: %w", err)
@@ -353,7 +362,8 @@ func parseKeyFile(path string, data []byte) (*keyFile, error) {
 		}
 		return nil, bad(1, "not an lsui scramble key file (expected %q on the first line)", keyFileHeader)
 	} else if fields[1] != keyFileVersion {
-		return nil, bad(1, "unsupported format version %.20q (this lsui reads %s)", fields[1], keyFileVersion)
+		// The field is not quoted: a key pasted here would be.
+		return nil, bad(1, "unsupported format version (the first line must be exactly %q)", keyFileHeader)
 	}
 	f := &keyFile{}
 	seenFP := map[string]bool{}
@@ -462,6 +472,9 @@ func writeKeyFile(path string, f *keyFile) (string, error) {
 	if _, err := parseKeyFile(path, data); err != nil {
 		return "", fmt.Errorf("internal error formatting scramble key file: %w", err)
 	}
+	// A temporary key file a killed rotation left holds keys: remove it
+	// before writing (only lsui's own naming, only when no write is under way).
+	atomicfile.RemoveStale(path, staleTempAge)
 	err := atomicfile.WriteFile(path, data, 0o600)
 	clear(data)
 	if err != nil {

@@ -129,7 +129,7 @@ func TestCorruptKeyFiles(t *testing.T) {
 		{"empty.key", ":1: scramble key file is corrupt: the file is empty"},
 		{"zeros.key", ":1: scramble key file is corrupt: not an lsui scramble key file"},
 		{"wrong-magic.key", ":1: scramble key file is corrupt: not an lsui scramble key file"},
-		{"version2.key", `:1: scramble key file is corrupt: unsupported format version "v2"`},
+		{"version2.key", `:1: scramble key file is corrupt: unsupported format version (the first line must be exactly "lsui-scramble-key v1")`},
 		{"truncated-key.key", ":2: scramble key file is corrupt: key is 40 characters, want 64 hex digits"},
 		{"not-hex.key", ":2: scramble key file is corrupt: key is not hexadecimal"},
 		{"fingerprint-mismatch.key", ":2: scramble key file is corrupt: the fingerprint does not match the key"},

@@ -183,18 +183,14 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case loadedMsg:
 		return a, a.loaded(msg)
 	case spinner.TickMsg:
-		// The root's own spinner; a screen's ticks come back in an
-		// envelope, and ticks of a screen that sends them bare are handed
-		// to the screens, which ignore ids that are not theirs.
-		if msg.ID == a.spinner.ID() {
-			if a.phase != StateLoading && !a.loading {
-				return a, nil
-			}
-			var cmd tea.Cmd
-			a.spinner, cmd = a.spinner.Update(msg)
-			return a, cmd
+		// A bare tick is the root's own spinner's: a screen's ticks come
+		// back in an envelope for it (routeTicks), never to every tab.
+		if msg.ID != a.spinner.ID() || (a.phase != StateLoading && !a.loading) {
+			return a, nil
 		}
-		return a, a.broadcast(msg)
+		var cmd tea.Cmd
+		a.spinner, cmd = a.spinner.Update(msg)
+		return a, cmd
 	case common.StatusMsg:
 		a.frame.setStatus(msg.Text, msg.Error)
 		a.resize()
@@ -227,18 +223,12 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if a.phase != StateReady {
 			return a, nil
 		}
-		if s := a.screens[msg.Tab]; s != nil {
-			return a, s.Update(msg.Msg)
-		}
-		return a, nil
+		return a, a.send(msg.Tab, msg.Msg)
 	case common.Targeted:
 		if a.phase != StateReady {
 			return a, nil
 		}
-		if s := a.screens[msg.TargetTab()]; s != nil {
-			return a, s.Update(msg)
-		}
-		return a, nil
+		return a, a.send(msg.TargetTab(), msg)
 	}
 	return a, a.broadcast(msg)
 }
@@ -258,12 +248,43 @@ func (a *App) broadcast(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 	var cmds []tea.Cmd
-	for _, s := range a.screens {
-		if s != nil {
-			cmds = append(cmds, s.Update(msg))
-		}
+	for i := range a.screens {
+		cmds = append(cmds, a.send(common.Tab(i), msg))
 	}
 	return tea.Batch(cmds...)
+}
+
+// send hands msg to one screen. The spinner ticks its commands bring
+// back are addressed to it (routeTicks), so a tick reaches only the
+// spinner that owns it.
+func (a *App) send(tab common.Tab, msg tea.Msg) tea.Cmd {
+	if tab < 0 || tab >= common.NumTabs || a.screens[tab] == nil {
+		return nil
+	}
+	return routeTicks(tab, a.screens[tab].Update(msg))
+}
+
+// routeTicks wraps the spinner ticks cmd brings back in an envelope for
+// tab; every other message passes as it is (a tea.Sequence's too, whose
+// message the program must see).
+func routeTicks(tab common.Tab, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch m := cmd().(type) {
+		case spinner.TickMsg:
+			return common.Envelope{Tab: tab, Msg: m}
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(m))
+			for i, c := range m {
+				out[i] = routeTicks(tab, c)
+			}
+			return out
+		default:
+			return m
+		}
+	}
 }
 
 func (a *App) loaded(msg loadedMsg) tea.Cmd {
@@ -289,9 +310,9 @@ func (a *App) loaded(msg loadedMsg) tea.Cmd {
 	}
 	a.resize()
 	var cmds []tea.Cmd
-	for _, s := range a.screens {
+	for i, s := range a.screens {
 		if in, ok := s.(interface{ Init() tea.Cmd }); ok && s != nil {
-			cmds = append(cmds, in.Init())
+			cmds = append(cmds, routeTicks(common.Tab(i), in.Init()))
 		}
 	}
 	return tea.Batch(cmds...)
@@ -369,7 +390,7 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	screen := a.screens[a.active]
 	if screen != nil && screen.Capturing() {
-		return screen.Update(msg)
+		return a.send(a.active, msg)
 	}
 	switch {
 	case key.Matches(msg, k.Quit), msg.String() == "esc":
@@ -403,17 +424,11 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.OpenLast):
 		a.switchTo(common.TabUploads)
-		if s := a.screens[common.TabUploads]; s != nil {
-			return s.Update(common.OpenLastUploadMsg{})
-		}
-		return nil
+		return a.send(common.TabUploads, common.OpenLastUploadMsg{})
 	case a.active == common.TabUploads && msg.String() == "u" && offers(screen, "u"):
 		return a.askUpload(msg)
 	}
-	if screen != nil {
-		return screen.Update(msg)
-	}
-	return nil
+	return a.send(a.active, msg)
 }
 
 // offers reports whether a screen's help offers k now, enabled.
@@ -439,10 +454,10 @@ func (a *App) askUpload(msg tea.KeyMsg) tea.Cmd {
 	}
 	if endpoint == "" {
 		// The screen says what to set.
-		return a.screens[common.TabUploads].Update(msg)
+		return a.send(common.TabUploads, msg)
 	}
 	a.prompt = "Upload to " + sanitize.Line(endpoint) + "? y/n  " + pruneNote(s.Uploads)
-	a.onYes = func() tea.Cmd { return a.screens[common.TabUploads].Update(msg) }
+	a.onYes = func() tea.Cmd { return a.send(common.TabUploads, msg) }
 	a.resize()
 	return nil
 }
@@ -538,11 +553,8 @@ func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if s := a.screens[a.active]; s != nil {
-		msg.Y -= a.headerLines()
-		return s.Update(msg)
-	}
-	return nil
+	msg.Y -= a.headerLines()
+	return a.send(a.active, msg)
 }
 
 func (a *App) switchTo(t common.Tab) {

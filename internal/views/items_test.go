@@ -3,6 +3,7 @@ package views
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -11,10 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/usage"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/prefs"
@@ -35,7 +38,7 @@ func TestFilterEveryList(t *testing.T) {
 	}{
 		{"usage by feature", []string{"5", "/", "X", "D", "T", "_", "A", "D", "V"}, []string{"Users 1/12 of 309", "/XDT_ADV"}, nil},
 		{"usage nothing", []string{"5", "/", "z", "z", "q"}, []string{"Users 0 of 309", `no users match "zzq": 0 of 309`}, nil},
-		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 2/2 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
+		{"licences by type", []string{"2", "/", "e", "v", "a", "l"}, []string{"Licence lines 1/1 of 10", "XDT_ADV_UD_evaluation.lic", ":6 XDT_ADV_UD"},
 			[]string{"MPS_ENT_CCU"}},
 		{"expirations by file", []string{"3", "/", "n", "f", "r", "_"}, []string{"Dates 1/", "CAG_PLT_CCU"}, []string{"XDT_ADV_UD"}},
 		{"entitlements nothing", []string{"4", "/", "q", "q"}, []string{"Entitlements 0 of 7"}, nil},
@@ -355,5 +358,95 @@ func TestPreferencesLastTab(t *testing.T) {
 	runCmd(c, c.quit())
 	if got, _ := os.ReadFile(path); string(got) != string(bad) {
 		t.Errorf("the malformed file was overwritten: %q", got)
+	}
+}
+
+// TestTicksGoToTheirScreen: a spinner tick a screen's command brings back
+// is addressed to that screen, inside batches too; other messages pass.
+func TestTicksGoToTheirScreen(t *testing.T) {
+	tick := spinner.TickMsg{ID: 42}
+	cmd := routeTicks(common.TabUploads, tea.Batch(func() tea.Msg { return tick }, func() tea.Msg { return common.StatusMsg{Text: "x"} }))
+	batch, ok := cmd().(tea.BatchMsg)
+	if !ok || len(batch) != 2 {
+		t.Fatalf("a batch stays a batch: %T", cmd())
+	}
+	if e, ok := batch[0]().(common.Envelope); !ok || e.Tab != common.TabUploads || e.Msg != tick {
+		t.Errorf("the tick is not addressed to Uploads: %#v", batch[0]())
+	}
+	if _, ok := batch[1]().(common.StatusMsg); !ok {
+		t.Errorf("a status message was wrapped: %#v", batch[1]())
+	}
+	// A bare tick that is not the root's goes nowhere.
+	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
+	if _, cmd := a.Update(tick); cmd != nil {
+		t.Errorf("a stray tick was handed on")
+	}
+}
+
+// TestLicenceActivationEra: a root whose MyFiles holds only the start-up
+// licence says so on the Licences and Entitlements tabs.
+func TestLicenceActivationEra(t *testing.T) {
+	load := demoLoader(t)
+	a := readyApp(t, Options{Load: load}, 100, 30)
+	s := a.Context().Snapshot
+	for _, f := range s.Files {
+		if !strings.HasSuffix(f.Name, "citrix_startup.lic") {
+			os.Remove(filepath.Join(s.Layout.Root, filepath.FromSlash(f.Name)))
+		}
+	}
+	b := readyApp(t, Options{Load: load}, 100, 30)
+	for _, tab := range []string{"2", "4"} {
+		press(b, tab)
+		if v := b.View(); !strings.Contains(flat(v), "License Activation Service") {
+			t.Errorf("tab %s does not say the licence files cannot tell what is installed:\n%s", tab, v)
+		}
+		checkFrame(t, b.View(), 100, 30)
+	}
+}
+
+// TestEntitlementsInUseBesideThisMonth: in use now (and from what) and
+// this month's identities are two columns and spelled out apart.
+func TestEntitlementsInUseBesideThisMonth(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t)}, 100, 30)
+	press(a, "4")
+	v := a.View()
+	e, _ := a.screens[common.TabEntitlements].(interface {
+		Table() *common.Table[model.Entitlement]
+	}).Table().Selected()
+	for _, want := range []string{"IN USE FROM    MONTH PEAK",
+		fmt.Sprintf("in use %d now, checked out per the logs | this month %d (call-home) | peak %d", e.InUse, e.ThisMonth, e.PeakMonth)} {
+		if !strings.Contains(v, want) {
+			t.Errorf("want %q:\n%s", want, v)
+		}
+	}
+	press(a, "/", "x", "d", "t", "_", "p", "l", "t", "enter")
+	if v := a.View(); !strings.Contains(v, "assigned per udadmin | this month") || strings.Contains(v, "| peak") {
+		t.Errorf("a user/device entitlement: assigned, and no peak:\n%s", v)
+	}
+	press(a, "esc", "5")
+	if v := a.View(); !strings.Contains(v, "logs cover 2026-10-01 onwards") {
+		t.Errorf("Usage does not say how far back the logs reach:\n%s", v)
+	}
+}
+
+// TestUsageConnectionsAndVia: the controllers' connections are a line of
+// their own, never usage, and an identity's detail names its hosts.
+func TestUsageConnectionsAndVia(t *testing.T) {
+	load := demoLoader(t)
+	a := readyApp(t, Options{Load: func(ctx context.Context) (*model.Snapshot, model.Options, error) {
+		s, o, err := load(ctx)
+		if err == nil {
+			s.Usage.Connections = []usage.Connection{{Feature: "CITRIX", Host: "DDC01", Checkouts: 7}, {Feature: "CITRIX", Host: "DDC02", Checkouts: 5}}
+			s.Usage.Identities[0].Via = []string{"DDC01", "DDC02"}
+		}
+		return s, o, err
+	}}, 100, 30)
+	press(a, "5")
+	v := a.View()
+	if !strings.Contains(v, "connections (not usage): 12 checkouts from 2 hosts") {
+		t.Errorf("no connections line:\n%s", v)
+	}
+	if !strings.Contains(v, "via DDC01, DDC02") {
+		t.Errorf("the identity's hosts are not in its detail:\n%s", v)
 	}
 }

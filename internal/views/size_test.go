@@ -31,6 +31,14 @@ var states = []struct {
 	{"privacy_confirm", []string{"6", "space"}},
 	{"uploads", []string{"7"}},
 	{"full_help", []string{"5", "?"}},
+	{"help_paged", []string{"6", "?", "pgdown"}},
+	{"messages", []string{"5", "]", "m"}},
+	{"licences_filtered", []string{"2", "/", "e", "v", "a", "l"}},
+	{"licences_nomatch", []string{"2", "/", "z", "z", "enter"}},
+	{"expirations_sorted", []string{"3", "s", "S"}},
+	{"entitlements_filter", []string{"4", "/", "x", "d", "t"}},
+	{"overview_filter", []string{"/", "c", "s", "s"}},
+	{"upload_question", []string{"7", "u"}},
 	{"full_help_privacy", []string{"6", "?"}},
 }
 

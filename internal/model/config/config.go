@@ -19,7 +19,10 @@
 // Edits change only the bytes of the value, keeping its style (1/0 stay
 // digits, true/false stay words in the same case: True becomes False).
 // Comments, CDATA, the BOM, CRLF line endings, attribute order and quoting
-// all stay byte-identical. When the setting is absent, turning it on inserts
+// all stay byte-identical. A file in UTF-16 with a BOM (PowerShell 5.1's
+// Out-File, Notepad's "Unicode") is read and written back in UTF-16 with
+// the same BOM; UTF-16 without a BOM is refused. (DOMAIN.md §5 says UTF-16
+// is refused; issue 14 superseded that.) When the setting is absent, turning it on inserts
 // one element as the last child of <Configurations>; turning it off again
 // then changes that element's value to 0, so a file where the setting was
 // absent ends up with <UsageBasedBillingScramble>0</…> after on→off, not
@@ -40,6 +43,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/atomicfile"
+	"github.com/lsui/lsui/internal/regularfile"
 )
 
 // SettingName is the setting's element name and add key.
@@ -63,7 +67,19 @@ var (
 	ErrChanged = errors.New("changed on disk since it was read; reload")
 	// ErrReadOnly: the file is marked read-only; lsui does not override that.
 	ErrReadOnly = errors.New("file is read-only")
+	// ErrUnreadable is matched by every Read error except a missing file
+	// (which means the setting is off): the file is there but lsui cannot
+	// tell the setting's state, so uploads stop and `lsui check` warns.
+	ErrUnreadable = errors.New("config unreadable")
 )
+
+// unreadable marks a Read error with ErrUnreadable, keeping its message
+// and the error it wraps.
+type unreadable struct{ err error }
+
+func (e *unreadable) Error() string        { return e.err.Error() }
+func (e *unreadable) Unwrap() error        { return e.err }
+func (e *unreadable) Is(target error) bool { return target == ErrUnreadable }
 
 // Shape is the form in which the setting is written in the file.
 type Shape int
@@ -108,10 +124,16 @@ type Config struct {
 	Shape    Shape  // how it is written
 	Raw      []byte // the file's bytes as read; do not modify
 
-	line int // of the value, 0 when absent
+	text []byte   // Raw as UTF-8 (differs from Raw for UTF-16); offsets in doc are into it
+	enc  encoding // how Raw stores text
+	line int      // of the value, 0 when absent
 	doc  document
 	disk snapshot
 }
+
+// Encoding names how the file is stored: "UTF-8", "UTF-16 LE" or
+// "UTF-16 BE". Write keeps it.
+func (c *Config) Encoding() string { return c.enc.String() }
 
 // Location is where the setting was read; it prints as
 // "SimpleLicenseServiceConfig.xml:4".
@@ -128,8 +150,19 @@ type snapshot struct {
 }
 
 // Read reads and parses the config file at path. A missing file gives an
-// error satisfying errors.Is(err, fs.ErrNotExist).
+// error satisfying errors.Is(err, fs.ErrNotExist); every other error
+// satisfies errors.Is(err, ErrUnreadable). A symbolic link, a named pipe
+// or anything else that is not a regular file is refused, never followed:
+// lsui does not edit a file outside the licensing root.
 func Read(path string) (*Config, error) {
+	c, err := read(path)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, &unreadable{err}
+	}
+	return c, err
+}
+
+func read(path string) (*Config, error) {
 	raw, fi, err := readFile(path)
 	if err != nil {
 		return nil, err
@@ -153,6 +186,7 @@ func Create(path string, on bool) (*Config, error) {
 	}
 	doc := "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Configurations>\n  <" + SettingName + ">" +
 		digit(on) + "</" + SettingName + ">\n</Configurations>\n"
+	atomicfile.RemoveStale(path, StaleTempAge)
 	if err := atomicfile.WriteFile(path, []byte(doc), 0o644); err != nil {
 		return nil, err
 	}
@@ -171,16 +205,20 @@ func (c *Config) Edit(on bool) ([]byte, error) {
 	if on == c.Scramble {
 		return bytes.Clone(c.Raw), nil
 	}
-	var out []byte
+	var text []byte
 	if c.Present {
 		v := c.doc.value
-		out = splice(c.Raw, v.start, v.end, valueIn(c.Raw[v.start:v.end], on))
+		text = splice(c.text, v.start, v.end, valueIn(c.text[v.start:v.end], on))
 	} else {
-		ins, err := c.doc.insertion(c.Path, c.Raw, on)
+		ins, err := c.doc.insertion(c.Path, c.text, on)
 		if err != nil {
 			return nil, err
 		}
-		out = splice(c.Raw, ins.start, ins.end, ins.text)
+		text = splice(c.text, ins.start, ins.end, ins.text)
+	}
+	out, err := encodeFile(text, c.enc)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", c.Path, err)
 	}
 	check, err := parse(c.Path, out)
 	if err != nil {
@@ -192,6 +230,11 @@ func (c *Config) Edit(on bool) ([]byte, error) {
 	return out, nil
 }
 
+// StaleTempAge is how old a temporary file beside the config (or the key)
+// must be before a later run removes it as a crashed write's leftover:
+// far longer than any write takes, so a write under way is never touched.
+const StaleTempAge = 10 * time.Minute
+
 // Write sets the setting to on in the file. It refuses when the file changed
 // on disk since it was read or is read-only. It keeps the bytes on disk as
 // SimpleLicenseServiceConfig.xml.bak (one deep: an older backup is
@@ -199,15 +242,24 @@ func (c *Config) Edit(on bool) ([]byte, error) {
 // (and, on Unix, the same owner where the process may set it). Afterwards c
 // describes the new file, so Write can be called again. When the setting
 // already has the requested state nothing is written.
+//
+// Another program may write the file at any moment (the licensing web
+// service, an editor). The file is compared with what Read saw before the
+// backup is written and again right before the replace, and the backup is
+// checked to hold exactly those bytes; where the OS can swap two files
+// atomically (Linux) the file the replace displaced is checked too. On any
+// mismatch the other write is left in place (put back, if the replace had
+// displaced it), the previous backup is restored, and the error is
+// ErrChanged. See docs/reliability.md for what this does and does not
+// guarantee.
 func (c *Config) Write(on bool) error {
 	out, err := c.Edit(on)
 	if err != nil {
 		return err
 	}
-	target, err := filepath.EvalSymlinks(c.Path)
-	if err != nil {
-		return err
-	}
+	target := c.Path
+	atomicfile.RemoveStale(target, StaleTempAge)
+	atomicfile.RemoveStale(target+".bak", StaleTempAge)
 	current, fi, err := readFile(target)
 	if err != nil {
 		return err
@@ -223,29 +275,82 @@ func (c *Config) Write(on bool) error {
 	}
 	// The rename below needs only the folder to be writable; opening the
 	// file itself asks the OS whether this user may change it (ACLs, owner).
-	probe, err := os.OpenFile(target, os.O_WRONLY, 0)
+	probe, err := os.OpenFile(target, probeFlags, 0)
 	if err != nil {
 		return fmt.Errorf("cannot write the config: %w", err)
 	}
 	probe.Close()
 
-	if err := writeLike(target+".bak", current, fi); err != nil {
+	bak := target + ".bak"
+	prevBak, hadBak, err := readBackup(bak)
+	if err != nil {
 		return fmt.Errorf("back up the config: %w", err)
 	}
-	if err := writeLike(target, out, fi); err != nil {
+	if err := writeLike(bak, current, fi); err != nil {
+		return fmt.Errorf("back up the config: %w", err)
+	}
+	// restoreBak puts the backup back as it was: this Write changed nothing.
+	restoreBak := func() {
+		if hadBak {
+			writeLike(bak, prevBak, fi)
+		} else {
+			os.Remove(bak)
+		}
+	}
+	if testHookAfterBackup != nil {
+		testHookAfterBackup()
+	}
+	if got, err := regularfile.ReadFile(bak, maxSize); err != nil || !bytes.Equal(got, current) {
+		restoreBak()
+		return fmt.Errorf("%s: the backup does not hold the file the edit was based on: %w", c.Path, ErrChanged)
+	}
+
+	f, err := atomicfile.Create(target, fi.Mode().Perm())
+	if err != nil {
+		restoreBak()
+		return err
+	}
+	defer f.Abort()
+	keepOwner(f.File, fi)
+	if _, err := f.Write(out); err != nil {
+		restoreBak()
+		return fmt.Errorf("%s: %w", target, err)
+	}
+	if err := f.CommitIfUnchanged(current); err != nil {
+		restoreBak()
+		if errors.Is(err, atomicfile.ErrTargetChanged) {
+			return fmt.Errorf("%s: %w", c.Path, ErrChanged)
+		}
 		return err
 	}
 	next, err := parse(c.Path, out)
 	if err != nil {
 		return err // Edit parsed these very bytes; cannot happen
 	}
-	after, err := os.Stat(target)
+	after, err := os.Lstat(target)
 	if err != nil {
 		return fmt.Errorf("%s: written, but: %w", c.Path, err)
 	}
 	next.disk = snapshot{size: after.Size(), mtime: after.ModTime(), hash: sha256.Sum256(out)}
 	*c = *next
 	return nil
+}
+
+// testHookAfterBackup lets a test write the file once the backup is made.
+var testHookAfterBackup func()
+
+// readBackup reads the current .bak so that a Write that changes nothing
+// can put it back. A .bak that is not a regular file (a link, a folder) is
+// an error: lsui writes only over a backup it could restore.
+func readBackup(path string) ([]byte, bool, error) {
+	data, err := regularfile.ReadFile(path, maxSize)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return data, true, nil
 }
 
 // writeLike writes data atomically to path with the mode (and owner, where
@@ -264,7 +369,7 @@ func writeLike(path string, data []byte, fi fs.FileInfo) error {
 }
 
 func readFile(path string) ([]byte, fs.FileInfo, error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -272,9 +377,6 @@ func readFile(path string) ([]byte, fs.FileInfo, error) {
 	fi, err := f.Stat()
 	if err != nil {
 		return nil, nil, err
-	}
-	if fi.IsDir() {
-		return nil, nil, fmt.Errorf("%s: is a folder, not a config file", path)
 	}
 	raw, err := io.ReadAll(io.LimitReader(f, maxSize+1))
 	if err != nil {

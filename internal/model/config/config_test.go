@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 func fixture(t testing.TB, name string) []byte {
@@ -110,7 +111,10 @@ func TestReadErrors(t *testing.T) {
 		{"repeated attribute", `<a><add key="k" key="UsageBasedBillingScramble" value="1"/></a>`, ErrMalformed, "repeated"},
 		{"bad entity", "<a>&nbsp;</a>", ErrMalformed, "x.xml:1: "},
 		{"invalid UTF-8", "<a>\xff</a>", ErrMalformed, ""},
-		{"UTF-16", "\xff\xfe<\x00a\x00/\x00>\x00", ErrMalformed, "UTF-16"},
+		{"UTF-16 without a BOM", "<\x00a\x00/\x00>\x00", ErrMalformed, "UTF-16 without a byte order mark"},
+		{"UTF-16 odd length", "\xff\xfe<\x00a\x00/\x00>", ErrMalformed, "odd number of bytes"},
+		{"UTF-16 unpaired surrogate", "\xff\xfe<\x00a\x00\x00\xd8/\x00>\x00", ErrMalformed, "unpaired surrogate"},
+		{"UTF-16 declared in a UTF-8 file", `<?xml version="1.0" encoding="utf-16"?><a/>`, ErrMalformed, "utf-16"},
 		{"other encoding", `<?xml version="1.0" encoding="windows-1252"?><a/>`, ErrMalformed, "windows-1252"},
 		{"unknown word", fixtureText(t, "unknown_value.xml"), ErrInvalidSetting, `x.xml:3: invalid UsageBasedBillingScramble setting: value "yes"`},
 		{"unknown digit", "<Configurations><UsageBasedBillingScramble>2</UsageBasedBillingScramble></Configurations>", ErrInvalidSetting, `"2"`},
@@ -565,11 +569,30 @@ func FuzzEdit(f *testing.F) {
 		f.Add(b)
 	}
 	f.Add([]byte("<Configurations/>"))
+	f.Add(toUTF16("<Configurations><UsageBasedBillingScramble>1</UsageBasedBillingScramble></Configurations>", false))
+	f.Add(toUTF16("<?xml version=\"1.0\" encoding=\"utf-16\"?>\r\n<Configurations>\r\n</Configurations>", true))
 	f.Add([]byte("<c><appSettings><add key='a' value='b'/></appSettings></c>"))
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		c, err := parse("x.xml", raw)
 		if err != nil {
 			return
+		}
+		// The same text in UTF-16 reads the same and edits to the same text.
+		if c.enc == encUTF8 && !bytes.HasPrefix(raw, utf8BOM) && utf8.Valid(raw) {
+			for _, be := range []bool{false, true} {
+				c16, err := parse("x.xml", toUTF16(string(raw), be))
+				if err != nil {
+					t.Fatalf("UTF-16 (big endian %v) of %q: %v", be, raw, err)
+				}
+				if c16.Scramble != c.Scramble || c16.Present != c.Present {
+					t.Fatalf("UTF-16 of %q reads %v, UTF-8 %v", raw, c16.Scramble, c.Scramble)
+				}
+				out8, err8 := c.Edit(!c.Scramble)
+				out16, err16 := c16.Edit(!c.Scramble)
+				if (err8 == nil) != (err16 == nil) || err8 == nil && !bytes.Equal(out16, toUTF16(string(out8), be)) {
+					t.Fatalf("UTF-16 edit of %q differs: %q / %v vs %q / %v", raw, out16, err16, out8, err8)
+				}
+			}
 		}
 		out, err := c.Edit(!c.Scramble)
 		if err != nil {
@@ -592,7 +615,7 @@ func FuzzEdit(f *testing.F) {
 		if !c.Present {
 			return
 		}
-		v := raw[c.doc.value.start:c.doc.value.end]
+		v := c.text[c.doc.value.start:c.doc.value.end]
 		if valueIn(v, c.Scramble) == string(v) && !bytes.Equal(back, raw) {
 			t.Fatalf("toggling twice:\n got %q\nwant %q", back, raw)
 		}

@@ -18,3 +18,7 @@ func keepOwner(f *os.File, fi fs.FileInfo) {
 		f.Chown(int(st.Uid), int(st.Gid))
 	}
 }
+
+// probeFlags open the config for the write-permission probe without
+// following a link and without waiting on a FIFO (ENXIO instead).
+const probeFlags = os.O_WRONLY | syscall.O_NOFOLLOW | syscall.O_NONBLOCK

@@ -61,10 +61,17 @@ type frame struct {
 // the file with encoding/xml, using the decoder's input offsets to map each
 // token back to its bytes: comments, CDATA and processing instructions are
 // tokens of their own, so nothing inside them is ever taken for a setting.
-func parse(path string, raw []byte) (*Config, error) {
-	if bytes.HasPrefix(raw, []byte{0xff, 0xfe}) || bytes.HasPrefix(raw, []byte{0xfe, 0xff}) {
-		return nil, fmt.Errorf("%s:1: %w: the file is UTF-16; lsui reads UTF-8 config files", path, ErrMalformed)
+func parse(path string, file []byte) (*Config, error) {
+	raw, enc, err := decodeFile(file)
+	if err != nil {
+		return nil, fmt.Errorf("%s:1: %w: %v", path, ErrMalformed, err)
 	}
+	if enc != encUTF8 {
+		if back, err := encodeFile(raw, enc); err != nil || !bytes.Equal(back, file) {
+			return nil, fmt.Errorf("%s:1: %w: the %s text would not be written back byte for byte", path, ErrMalformed, enc)
+		}
+	}
+	// From here on raw is the text as UTF-8; offsets are into it.
 	// encoding/xml does not skip a byte order mark; offsets below are
 	// shifted back by its length.
 	bom := 0
@@ -84,8 +91,12 @@ func parse(path string, raw []byte) (*Config, error) {
 		switch strings.ToLower(label) {
 		case "us-ascii", "ascii", "utf8":
 			return in, nil // subsets or spellings of UTF-8
+		case "utf-16", "utf-16le", "utf-16be", "unicode", "ucs-2":
+			if enc != encUTF8 {
+				return in, nil // decoded already, by its BOM
+			}
 		}
-		return nil, fmt.Errorf("encoding %q is not supported; lsui reads UTF-8 config files", label)
+		return nil, fmt.Errorf("encoding %q is not supported; lsui reads UTF-8 config files and UTF-16 ones with a byte order mark", label)
 	}
 
 	var (
@@ -228,7 +239,7 @@ func parse(path string, raw []byte) (*Config, error) {
 	if len(settings) > 1 {
 		return nil, invalid(settings[1].value.start, "%s is set twice (also on line %d)", SettingName, settings[0].line)
 	}
-	c := &Config{Path: path, Raw: raw}
+	c := &Config{Path: path, Raw: file, text: raw, enc: enc}
 	if len(settings) == 1 {
 		s := settings[0]
 		c.Present, c.Scramble, c.Shape, c.line = true, s.on, s.shape, s.line

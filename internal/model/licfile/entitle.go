@@ -30,6 +30,10 @@ type EntitlementKey struct {
 	TechPreview             bool
 }
 
+// Concurrent reports a concurrent model (CCU, CCS): in use means checked
+// out now. Every other model counts assignments (DOMAIN.md §4.4).
+func (k EntitlementKey) Concurrent() bool { return k.Model == "CCU" || k.Model == "CCS" }
+
 // KeyOf is the one owner of that rule.
 func KeyOf(n FeatureName) EntitlementKey {
 	p := strings.ToUpper(n.ProductCode)

@@ -36,13 +36,16 @@ var (
 // StartupProduct is the Product of the startup licence, feature CITRIX.
 const StartupProduct = "Startup licence"
 
+// StartupFeature is the start-up licence's feature, in any case.
+const StartupFeature = "CITRIX"
+
 // DecodeFeature splits a feature name PRODUCT_EDITION_MODEL into codes and
 // display names. Codes keep their spelling; lookups ignore case. Anything
 // after the second "_" is the model code (an unknown model keeps it whole).
 // A "TP" suffix marks a technology preview only when what precedes it is a
 // known product, so an unknown product that happens to end in TP stays raw.
 func DecodeFeature(feature string) FeatureName {
-	if strings.EqualFold(feature, "CITRIX") {
+	if strings.EqualFold(feature, StartupFeature) {
 		return FeatureName{ProductCode: feature, Product: StartupProduct}
 	}
 	var n FeatureName

@@ -147,7 +147,10 @@ func TestHardeningLargeLicenceFiles(t *testing.T) {
 				t.Errorf("%d lines, %d errors", len(f.Lines), len(f.Errors))
 			}
 			t.Logf("binary garbage: %d parse errors", len(f.Errors))
-		}, 6},
+			// 8: its 8000 parse errors keep a clipped message each, and the
+			// peak also holds the collector's slack, which ran to 6.9× on a
+			// loaded machine (main too): 6 failed one run in three there.
+		}, 8},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

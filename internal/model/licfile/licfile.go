@@ -133,7 +133,7 @@ func (l *Line) Overdraft() int {
 
 // IsStartup reports the startup licence (feature CITRIX, or LT=SYS).
 func (l *Line) IsStartup() bool {
-	return strings.EqualFold(l.Feature, "CITRIX") || strings.EqualFold(l.LicenseType, "SYS")
+	return strings.EqualFold(l.Feature, StartupFeature) || strings.EqualFold(l.LicenseType, "SYS")
 }
 
 // Field returns the value of KEY=value (case-insensitive key) and whether it was present.

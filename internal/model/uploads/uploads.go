@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/atomicfile"
+	"github.com/lsui/lsui/internal/regularfile"
 )
 
 // JournalName is the journal file, kept beside the zips.
@@ -54,22 +55,47 @@ type Record struct {
 }
 
 // Journal is the record of outcomes. Save writes it atomically.
+//
+// Records is kept sorted by File on disk. Change it only through Set and
+// Compact: Get looks records up through an index those keep.
 type Journal struct {
 	Version int      `json:"version"`
 	Records []Record `json:"records"`
 	path    string
+	index   map[string]int // File → position in Records
 }
 
 const journalVersion = 1
 
+// The journal's caps. A cycle compacts the journal to the payloads on disk
+// plus MaxDeletedRecords of history, a few hundred KB; a journal beyond
+// these was not written by this lsui and is not read (ErrJournalTooLarge).
+const (
+	MaxJournalBytes   = 16 << 20
+	MaxJournalRecords = 50_000
+	// MaxDeletedRecords bounds the history of deleted payloads: about three
+	// years of daily uploads.
+	MaxDeletedRecords = 1000
+)
+
+// ErrJournalTooLarge: the journal is over MaxJournalBytes or holds more than
+// MaxJournalRecords records. It is not read further; the zips still list,
+// without outcomes, and a cycle sets the file aside (see SetAside).
+var ErrJournalTooLarge = errors.New("upload journal too large")
+
 // ReadJournal reads dir's journal; a missing one is empty. A journal that
-// does not parse is an error: callers must not write over it blindly.
+// does not parse is an error: callers must not write over it blindly. A
+// journal that is not a regular file (a link, a FIFO) is refused.
 func ReadJournal(dir string) (*Journal, error) {
 	path := filepath.Join(dir, JournalName)
 	j := &Journal{Version: journalVersion, path: path}
-	data, err := os.ReadFile(path)
+	data, err := regularfile.ReadFile(path, MaxJournalBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return j, nil
+	}
+	if errors.Is(err, regularfile.ErrTooLarge) {
+		return nil, fmt.Errorf("%s: %w: larger than %d MiB, read no further (lsui's own stays far below; move it aside)",
+			path, ErrJournalTooLarge, MaxJournalBytes>>20)
 	}
 	if err != nil {
 		return nil, err
@@ -80,37 +106,149 @@ func ReadJournal(dir string) (*Journal, error) {
 	if j.Version != journalVersion {
 		return nil, fmt.Errorf("%s: journal version %d, this lsui reads %d", path, j.Version, journalVersion)
 	}
+	if len(j.Records) > MaxJournalRecords {
+		return nil, fmt.Errorf("%s: %w: %d records, more than %d (lsui's own stays far below; move it aside)",
+			path, ErrJournalTooLarge, len(j.Records), MaxJournalRecords)
+	}
 	j.path = path
+	j.reindex()
 	return j, nil
+}
+
+// SetAside renames an unreadable journal in dir to
+// lsui-journal.json.set-aside-<unix seconds> (kept for the operator, never
+// deleted) so that a cycle can start a new one. It returns the new name.
+func SetAside(dir string, now time.Time) (string, error) {
+	from := filepath.Join(dir, JournalName)
+	if _, err := regularfile.Check(from); err != nil {
+		return "", err
+	}
+	for t := now.Unix(); ; t++ {
+		name := fmt.Sprintf("%s.set-aside-%d", JournalName, t)
+		to := filepath.Join(dir, name)
+		if _, err := os.Lstat(to); errors.Is(err, fs.ErrNotExist) {
+			if err := os.Rename(from, to); err != nil {
+				return "", err
+			}
+			return name, nil
+		}
+	}
+}
+
+// reindex rebuilds the index from Records. A name recorded twice (a
+// hand-edited file) keeps its last record, as the old linear Get would
+// have found the first: the last is the one Set would have written.
+func (j *Journal) reindex() {
+	j.index = make(map[string]int, len(j.Records))
+	kept := j.Records[:0]
+	for _, r := range j.Records {
+		if i, ok := j.index[r.File]; ok {
+			kept[i] = r
+			continue
+		}
+		j.index[r.File] = len(kept)
+		kept = append(kept, r)
+	}
+	j.Records = kept
+}
+
+func (j *Journal) lookup(file string) (int, bool) {
+	if j.index == nil || len(j.index) != len(j.Records) {
+		j.reindex()
+	}
+	i, ok := j.index[file]
+	if ok && (i >= len(j.Records) || j.Records[i].File != file) {
+		j.reindex() // Records was changed behind the index's back
+		i, ok = j.index[file]
+	}
+	return i, ok
 }
 
 // Get is the record for a zip's base name.
 func (j *Journal) Get(file string) (Record, bool) {
-	for _, r := range j.Records {
-		if r.File == file {
-			return r, true
-		}
+	if i, ok := j.lookup(file); ok {
+		return j.Records[i], true
 	}
 	return Record{}, false
 }
 
-// Set adds or replaces the record for r.File.
+// Set adds or replaces the record for r.File. New records go at the end;
+// Save writes them sorted by name.
 func (j *Journal) Set(r Record) {
-	for i := range j.Records {
-		if j.Records[i].File == r.File {
-			j.Records[i] = r
-			return
-		}
+	if i, ok := j.lookup(r.File); ok {
+		j.Records[i] = r
+		return
 	}
+	j.index[r.File] = len(j.Records)
 	j.Records = append(j.Records, r)
-	sort.Slice(j.Records, func(a, b int) bool { return j.Records[a].File < j.Records[b].File })
 }
 
-// Save writes the journal atomically.
+// Compact drops what the journal no longer needs: a record of a payload
+// that is not on disk (exists reports false) and was never built (no
+// SHA-256: a cycle that stopped before or inside the build) is dropped; one
+// that was built is kept as history (marked deleted, as prune would have
+// marked it had it not been killed first). Of the history, the newest
+// MaxDeletedRecords stay. It reports whether anything changed.
+func (j *Journal) Compact(exists func(file string) bool) bool {
+	changed := false
+	kept := j.Records[:0]
+	var deleted []int
+	for _, r := range j.Records {
+		if !r.Deleted && exists != nil && !exists(r.File) {
+			if r.SHA256 == "" {
+				changed = true
+				continue
+			}
+			r.Deleted, changed = true, true
+		}
+		if r.Deleted {
+			deleted = append(deleted, len(kept))
+		}
+		kept = append(kept, r)
+	}
+	j.Records = kept
+	if extra := len(deleted) - MaxDeletedRecords; extra > 0 {
+		sort.SliceStable(deleted, func(a, b int) bool {
+			return recordTime(j.Records[deleted[a]]).Before(recordTime(j.Records[deleted[b]]))
+		})
+		drop := make(map[int]bool, extra)
+		for _, i := range deleted[:extra] {
+			drop[i] = true
+		}
+		kept := j.Records[:0]
+		for i, r := range j.Records {
+			if !drop[i] {
+				kept = append(kept, r)
+			}
+		}
+		j.Records = kept
+		changed = true
+	}
+	j.reindex()
+	return changed
+}
+
+func recordTime(r Record) time.Time {
+	if t, ok := ParseName(r.File); ok {
+		return t
+	}
+	return r.At
+}
+
+// Save writes the journal atomically, sorted by name. A journal that would
+// exceed the caps is not written (the one on disk stays).
 func (j *Journal) Save() error {
+	sort.Slice(j.Records, func(a, b int) bool { return j.Records[a].File < j.Records[b].File })
+	j.reindex()
+	if len(j.Records) > MaxJournalRecords {
+		return fmt.Errorf("%s: %w: %d records, more than %d; not written", j.path, ErrJournalTooLarge, len(j.Records), MaxJournalRecords)
+	}
 	data, err := json.MarshalIndent(j, "", "  ")
 	if err != nil {
 		return err
+	}
+	if len(data) >= MaxJournalBytes {
+		return fmt.Errorf("%s: %w: %d bytes; not written", j.path, ErrJournalTooLarge, len(data))
 	}
 	return atomicfile.WriteFile(j.path, append(data, '\n'), 0o644)
 }

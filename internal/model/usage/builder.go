@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -29,9 +30,8 @@ type Builder struct {
 	// whose admin turned udadmin's domain truncation off (lsui.json
 	// "domain_truncation": false). Set it before adding anything.
 	KeepDomains bool
-	// Until, when not zero, is "now": days of the month from it on carry no
-	// peak (nothing was checked out in the future).
-	Until time.Time
+	// until, when not zero, is "now" in Unix seconds (see SetUntil).
+	until int64
 
 	bySpelling map[string]*spelling // each log token seen, so splitting and folding run once per spelling
 	byFold     map[string]*tally
@@ -94,6 +94,16 @@ type lease struct {
 	assigned bool // listed by udadmin: assigned now, whatever the date
 }
 
+// SetUntil makes t "now": events after it are not counted (a report as of
+// a past moment, --now), and days of the month after it carry no peak. A
+// zero t counts everything. Set it before adding anything.
+func (b *Builder) SetUntil(t time.Time) {
+	b.until = 0
+	if !t.IsZero() {
+		b.until = t.Unix()
+	}
+}
+
 // NewBuilder starts an empty report for m. Per-day counts and the report's
 // times are in m's zone (m.Start.Location()).
 func NewBuilder(m Month) *Builder {
@@ -124,7 +134,7 @@ func NewBuilder(m Month) *Builder {
 // StartupFeature is the start-up licence's feature. Its checkouts are
 // product components connecting (controllers at start-up), not users; so
 // are a machine account's (DOMAIN.md §4.1, §4.3).
-const StartupFeature = "CITRIX"
+const StartupFeature = licfile.StartupFeature
 
 // AddEvent counts one event: an OUT is use (in the month) and a lease (any
 // month) and opens a checkout, an IN closes one, a DENIED or UNSUPPORTED in
@@ -147,8 +157,8 @@ func (b *Builder) AddEvent(e Event) {
 // logEvent is AddEvent for a scan in progress (see eventSink): bytes are
 // copied only for a spelling or feature seen for the first time.
 func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses, _ int) {
-	if op < Out || op > Unsupported || len(feature) == 0 {
-		return
+	if op < Out || op > Unsupported || len(feature) == 0 || (b.until != 0 && sec > b.until) {
+		return // events after until have not happened yet, as far as this report knows
 	}
 	if b.logsFrom == 0 || sec < b.logsFrom {
 		b.logsFrom = sec
@@ -217,6 +227,9 @@ func (b *Builder) spellingOf(token string) *spelling {
 
 // restart ends every open checkout: the server lost them.
 func (b *Builder) restart(sec int64, _ int) {
+	if b.until != 0 && sec > b.until {
+		return
+	}
 	if day, inMonth := b.dayOf(sec); inMonth {
 		b.levelsInMonth = true
 		for fi, level := range b.co.levels() {
@@ -381,7 +394,7 @@ func (b *Builder) addFeature(spelling string) int32 {
 		b.featUpper[upper] = fi
 		b.featNames = append(b.featNames, spelling)
 		b.concurrent = append(b.concurrent, isConcurrent(upper))
-		if upper == StartupFeature {
+		if strings.EqualFold(upper, StartupFeature) {
 			b.startup = fi
 		}
 	}
@@ -499,9 +512,11 @@ func (b *Builder) Report() *Report {
 // ReadOptions say what Read counts and how.
 type ReadOptions struct {
 	Month Month
-	// Logs are FlexNet debug logs, each opened and streamed in the order
-	// given (one file's lines are dated on their own: a date never carries
-	// over between files).
+	// Logs are FlexNet debug logs, each opened and streamed on its own (a
+	// date never carries over between files), oldest first: by the first
+	// date line of each, so that a restart in last month's log does not end
+	// this month's open checkouts. Logs without a date line come last, and
+	// ties keep the order given.
 	Logs []string
 	// Udadmin, when not nil, is a `udadmin -list -times` listing (live
 	// output or a captured file), named UdadminSource in its problems.
@@ -542,7 +557,7 @@ func ReadMonth(m Month, logs []string, udadmin io.Reader, udadminSource string, 
 func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	b := NewBuilder(o.Month)
 	b.KeepDomains = o.KeepDomains
-	b.Until = o.Now
+	b.SetUntil(o.Now)
 	if !o.Since.IsZero() {
 		cut := o.Since
 		if o.Month.Start.Before(cut) {
@@ -551,7 +566,7 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 		b.cutoffSec = cut.Unix()
 	}
 	read := 0
-	for _, path := range o.Logs {
+	for _, path := range oldestFirst(o.Logs, o.Location) {
 		ok, perr := b.readLog(path, o.Location)
 		if perr != nil {
 			problems = append(problems, perr)
@@ -578,9 +593,70 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	return b.Report(), problems, err
 }
 
+// headLines is how far into a log oldestFirst looks for its first date:
+// lmgrd's banner and SLOG block are a few dozen lines.
+const headLines = 4096
+
+// oldestFirst orders logs by their first date line.
+func oldestFirst(logs []string, loc *time.Location) []string {
+	if len(logs) < 2 {
+		return logs
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	type dated struct {
+		path  string
+		first time.Time
+	}
+	ds := make([]dated, len(logs))
+	for i, p := range logs {
+		ds[i] = dated{p, firstDate(p, loc)}
+	}
+	slices.SortStableFunc(ds, func(x, y dated) int {
+		switch {
+		case x.first.IsZero() || y.first.IsZero():
+			return btoi(x.first.IsZero()) - btoi(y.first.IsZero())
+		}
+		return x.first.Compare(y.first)
+	})
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.path
+	}
+	return out
+}
+
+// firstDate is the date of a log's first date line, zero when none comes
+// in its first headLines lines (or it cannot be read: readLog says why).
+func firstDate(path string, loc *time.Location) time.Time {
+	f, err := regularfile.Open(path) // never a FIFO, which would block here
+	if err != nil {
+		return time.Time{}
+	}
+	defer f.Close()
+	lr := newLineReader(f)
+	for range headLines {
+		line, long, err := lr.next()
+		if err != nil && line == nil {
+			return time.Time{}
+		}
+		if long {
+			continue
+		}
+		if c, ok := classify(line); ok && c.dated {
+			return time.Date(c.y, c.m, c.d, 0, 0, c.tod, 0, loc)
+		}
+		if err != nil {
+			return time.Time{}
+		}
+	}
+	return time.Time{}
+}
+
 // readLog scans one log into b; ok reports whether any of it could be read.
 func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) {
-	f, err := os.Open(path)
+	f, err := regularfile.Open(path)
 	if err != nil {
 		return false, err // *os.PathError names the path already
 	}

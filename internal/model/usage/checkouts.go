@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/model/ident"
+	"github.com/lsui/lsui/internal/model/licfile"
 )
 
 // Open checkouts of concurrent features (DOMAIN.md §4.4): each OUT opens
@@ -46,15 +47,9 @@ func newCheckouts() checkouts {
 	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}, level: map[int32]int{}}
 }
 
-// isConcurrent reports a concurrent model from the feature name
-// (PRODUCT_EDITION_CCU or _CCS, any case).
+// isConcurrent is licfile's rule for a feature name.
 func isConcurrent(feature string) bool {
-	i := strings.LastIndexByte(feature, '_')
-	if i < 0 {
-		return false
-	}
-	m := feature[i+1:]
-	return strings.EqualFold(m, "CCU") || strings.EqualFold(m, "CCS")
+	return licfile.KeyOf(licfile.DecodeFeature(feature)).Concurrent()
 }
 
 // apply opens (Out) or closes (In) n licences; before and after are the
@@ -254,7 +249,7 @@ func (b *Builder) peakAt(fi int32, d, before, after int) {
 
 // Peak is the most licences of one concurrent feature checked out at once,
 // over the month and per day (Citrix's telemetry reports it as
-// CountUsedMax). Days from Builder.Until on are 0.
+// CountUsedMax). Days after Builder.SetUntil's time are 0.
 type Peak struct {
 	Feature string
 	Month   int
@@ -262,11 +257,8 @@ type Peak struct {
 }
 
 func (b *Builder) peakReport() []Peak {
-	var until int64
-	if !b.Until.IsZero() {
-		until = b.Until.Unix()
-	}
-	var out []Peak
+	until := b.until
+	out := []Peak{}
 	for fi, p := range b.peaks {
 		pk := Peak{Feature: b.featNames[fi], Days: make([]int, b.days)}
 		carry := p.start

@@ -205,7 +205,7 @@ var (
 	prefixDenied      = []byte("DENIED:")
 	prefixUnsupported = []byte("UNSUPPORTED:")
 	prefixTimestamp   = []byte("TIMESTAMP")
-	prefixSLOG        = []byte("(@lmgrd-SLOG@)")
+	slogTag           = []byte("-SLOG@)")
 	startedOn         = []byte("started on")
 	serverStarted     = []byte("Server started on")
 	systemDate        = []byte("Server's System Date and Time:")
@@ -331,15 +331,21 @@ func classify(line []byte) (c timedLine, ok bool) {
 // messageDate reads the full date and time lmgrd writes at start-up:
 // "Server's System Date and Time: Mon Nov 02 2026 07:57:59 W. Europe Standard
 // Time", and in an SLOG block "(@lmgrd-SLOG@) Start-Date: Mon Nov 02 2026
-// 07:58:00 …". The zone name that follows is Windows' and is not read: the
-// scan's zone is the server's.
+// 07:58:00 …" (the vendor daemon's block is "(@CITRIX-SLOG@)"). The zone
+// name that follows is Windows' and is not read: the scan's zone is the
+// server's.
 func messageDate(msg []byte) (y int, m time.Month, d, tod int, ok bool) {
 	var rest []byte
 	switch {
 	case bytes.HasPrefix(msg, systemDate):
 		rest = msg[len(systemDate):]
-	case bytes.HasPrefix(msg, prefixSLOG):
-		r := skipBlanks(msg[len(prefixSLOG):])
+	case bytes.HasPrefix(msg, []byte("(@")):
+		// "(@lmgrd-SLOG@)", and the vendor daemon's "(@CITRIX-SLOG@)".
+		end := bytes.IndexByte(msg, ')')
+		if end < 0 || !bytes.HasSuffix(msg[:end+1], slogTag) {
+			return 0, 0, 0, 0, false
+		}
+		r := skipBlanks(msg[end+1:])
 		if !bytes.HasPrefix(r, slogStartDate) {
 			return 0, 0, 0, 0, false
 		}

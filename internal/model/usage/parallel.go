@@ -123,7 +123,7 @@ func (b *Builder) scanFrom(f io.ReaderAt, start, size int64, loc *time.Location)
 // fresh is an empty Builder counting as b does.
 func (b *Builder) fresh() *Builder {
 	o := NewBuilder(b.month)
-	o.KeepDomains, o.Until, o.cutoffSec = b.KeepDomains, b.Until, b.cutoffSec
+	o.KeepDomains, o.until, o.cutoffSec = b.KeepDomains, b.until, b.cutoffSec
 	return o
 }
 

@@ -465,17 +465,32 @@ func (t *Table[T]) arrow(th *theme.Theme) string {
 
 // Position is "12/300", "3/8 of 300" while filtered, and "0 of 300" when
 // the filter leaves nothing.
+//
+// Headings are not counted: the cursor is the row it is on or the first
+// row after it.
 func (t *Table[T]) Position() string {
-	n := len(t.rows)
+	n, at := len(t.rows), t.List.Cursor+1
+	if t.Heading != nil {
+		n, at = 0, 0
+		for i, r := range t.rows {
+			if t.heading(t.items[r]) {
+				continue
+			}
+			n++
+			if i <= t.List.Cursor || at == 0 {
+				at = n
+			}
+		}
+	}
 	switch {
 	case n == 0 && t.query != "":
 		return fmt.Sprintf("0 of %d", t.total)
 	case n == 0:
 		return "0/0"
 	case t.query != "":
-		return fmt.Sprintf("%d/%d of %d", t.List.Cursor+1, n, t.total)
+		return fmt.Sprintf("%d/%d of %d", at, n, t.total)
 	}
-	return fmt.Sprintf("%d/%d", t.List.Cursor+1, n)
+	return fmt.Sprintf("%d/%d", at, n)
 }
 
 // Update handles the list's keys: moving, and while the filter has the
@@ -532,9 +547,12 @@ func (t *Table[T]) FullHelp(k *keys.KeyMap) [][]key.Binding {
 	if t.Input.Focused() {
 		return [][]key.Binding{{t.Keys.Apply, t.Keys.Clear, k.Up, k.Down}}
 	}
+	// esc is offered only when there is a filter for it to clear.
+	clear := t.Keys.Clear
+	clear.SetEnabled(t.Input.Value() != "")
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{t.Keys.Filter, t.Keys.Clear, t.Keys.Sort, t.Keys.Reverse},
+		{t.Keys.Filter, clear, t.Keys.Sort, t.Keys.Reverse},
 	}
 }
 

@@ -110,7 +110,7 @@ func availText(e model.Entitlement) string {
 // peakText is the most checked out at once this month, for the concurrent
 // models only: for the others "at once" means nothing.
 func peakText(e model.Entitlement) string {
-	if !model.Concurrent(licfile.KeyOf(e.Name)) {
+	if !licfile.KeyOf(e.Name).Concurrent() {
 		return "-"
 	}
 	return strconv.Itoa(e.PeakMonth)
@@ -300,7 +300,7 @@ func (m *Model) detail() string {
 		two = "!  " + two + "   using overdraft"
 	}
 	three := fmt.Sprintf("in use %d now, %s | this month %d (call-home)", e.InUse, SourceText(e), e.ThisMonth)
-	if model.Concurrent(licfile.KeyOf(e.Name)) {
+	if licfile.KeyOf(e.Name).Concurrent() {
 		three += fmt.Sprintf(" | peak %d", e.PeakMonth)
 	}
 	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false)) + "\n" +
@@ -310,7 +310,7 @@ func (m *Model) detail() string {
 // SourceText says what "in use" counted, so it is not mistaken for this
 // month's identities.
 func SourceText(e model.Entitlement) string {
-	concurrent := model.Concurrent(licfile.KeyOf(e.Name))
+	concurrent := licfile.KeyOf(e.Name).Concurrent()
 	switch e.InUseSource {
 	case model.InUseUdadmin:
 		return "assigned per udadmin"

@@ -1,11 +1,17 @@
 // Package privacy is the Privacy tab: the UsageBasedBillingScramble
-// setting with its toggle (confirmed, then written through the model's
-// safe editor), a live preview of this month's identities beside what an
-// upload would carry for them, a field that shows the pseudonym of what
-// is typed, and the key's fingerprint (never the key).
+// setting with its toggle (confirmed, then written through
+// scramble.SetAnonymization), and per identity of the month what each
+// upload carries for it: Citrix's call-home (the plain name when off, its
+// documented unkeyed scramble when on, marked verified when the latest
+// Citrix payload on disk shows it) and lsui's upload (the keyed
+// pseudonym). A field shows the pseudonym of what is typed; the key shows
+// as its fingerprint, never the key. While the server has no key, the
+// preview uses a key made in memory, and confirming writes that same key,
+// so the pseudonyms shown are the ones uploaded afterwards.
 package privacy
 
 import (
+	"context"
 	"errors"
 	"io/fs"
 	"strings"
@@ -15,6 +21,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/common"
 )
@@ -39,8 +46,15 @@ type Model struct {
 	serverKey *scramble.Key // the server's key; nil when it has none
 	keyErr    error         // why key is nil: ErrNoKey, ErrCorruptKey, …
 	keyLoaded bool
-	preview   *scramble.Key // a throwaway key while the server has none
+	// preview is the key made in memory while the server has none: the
+	// pseudonyms shown, and the key written when anonymization is turned on.
+	preview   *scramble.Key
 	scrambler *scramble.Scrambler
+
+	// citrix is what the latest Citrix payload shows of this server's
+	// names; nil until checked, or when there is none (checked says which).
+	citrix  *payload.Privacy
+	checked bool
 
 	// pending is the state the confirm dialog asks about; the preview
 	// shows it the moment the toggle is pressed.
@@ -99,13 +113,24 @@ type writtenMsg struct {
 
 func (writtenMsg) TargetTab() common.Tab { return common.TabPrivacy }
 
-// Init reads the key file.
+// citrixMsg is the latest Citrix payload checked for this server's names.
+type citrixMsg struct{ p *payload.Privacy }
+
+func (citrixMsg) TargetTab() common.Tab { return common.TabPrivacy }
+
+// Init reads the key file and looks into the latest Citrix payload.
 func (m *Model) Init() tea.Cmd {
 	dir, now := m.ctx.Snapshot.Layout.ConfigDir, m.ctx.Now()
-	return func() tea.Msg {
+	s, ctx := m.ctx.Snapshot, m.ctx.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	return tea.Batch(func() tea.Msg {
 		k, err := scramble.LoadKey(dir, now)
 		return keyMsg{k, err}
-	}
+	}, func() tea.Msg {
+		return citrixMsg{payload.CheckPrivacy(ctx, s)}
+	})
 }
 
 func (m *Model) SetSize(w, h int) {
@@ -115,7 +140,7 @@ func (m *Model) SetSize(w, h int) {
 
 // headLines are the lines above the preview's rows.
 func (m *Model) headLines() int {
-	n := 7 // setting, explanation, key, try, blank, title, column header
+	n := 8 // setting, explanation, key, try, blank, Citrix's payload, title, column header
 	if m.pending != nil {
 		n += dialogLines
 	}
@@ -156,13 +181,19 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case keyMsg:
 		m.setKey(msg.key, msg.err)
 		return nil
+	case citrixMsg:
+		m.citrix, m.checked = msg.p, true
+		return nil
 	case writtenMsg:
 		m.writing = false
 		if msg.err != nil {
 			return common.Status("anonymization not changed: "+msg.err.Error(), true)
 		}
 		m.cfg, m.cfgErr = msg.cfg, nil
-		m.ctx.Snapshot.Config, m.ctx.Snapshot.ConfigErr = msg.cfg, nil
+		// The root applies the change to the shared snapshot and tells
+		// every screen.
+		cfg := msg.cfg
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Config, s.ConfigErr = cfg, nil })
 		if msg.key != nil {
 			m.setKey(msg.key, nil)
 		}
@@ -170,7 +201,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.keyCreated {
 			text += "; created scramble key " + msg.key.Fingerprint() + ": keep it, losing it changes every pseudonym"
 		}
-		return tea.Batch(common.Status(text, false), func() tea.Msg { return common.SnapshotChangedMsg{} })
+		return tea.Batch(common.Status(text, false), changed)
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:
@@ -190,7 +221,7 @@ func (m *Model) setKey(k *scramble.Key, err error) {
 			if m.ctx.PreviewKey != nil {
 				m.preview = m.ctx.PreviewKey()
 			} else {
-				m.preview = scramble.PreviewKey()
+				m.preview = scramble.NewPendingKey()
 			}
 		}
 		m.scrambler = m.preview.Scrambler()
@@ -254,26 +285,18 @@ func (m *Model) write(on bool) tea.Cmd {
 		c := *m.cfg
 		shown = &c
 	}
+	// The key the preview used is the one written, when the server has
+	// none yet: what was shown is what is uploaded.
+	var premade *scramble.Key
+	if m.serverKey == nil {
+		premade = m.preview
+	}
 	return func() tea.Msg {
-		var out writtenMsg
-		if on {
-			k, created, err := scramble.EnsureKey(layout.ConfigDir, now)
-			if err != nil {
-				return writtenMsg{err: err}
-			}
-			out.key, out.keyCreated = k, created
-		}
-		c, err := shown, error(nil)
-		if c == nil {
-			c, err = config.Create(layout.Config, on)
-		} else {
-			err = c.Write(on)
-		}
+		ch, err := scramble.SetAnonymization(layout.ConfigDir, layout.Config, shown, on, now, premade)
 		if err != nil {
 			return writtenMsg{err: err}
 		}
-		out.cfg = c
-		return out
+		return writtenMsg{cfg: ch.Config, key: ch.Key, keyCreated: ch.KeyCreated}
 	}
 }
 
@@ -334,6 +357,8 @@ func (m *Model) View() string {
 	}
 	b.WriteString(tryLine + "\n\n")
 
+	b.WriteString(m.citrixLine() + "\n")
+
 	if m.pending != nil {
 		b.WriteString(m.dialog() + "\n")
 	}
@@ -351,7 +376,8 @@ func (m *Model) View() string {
 		title += ": plain names"
 	}
 	b.WriteString(t.Heading.Render(common.Fit(title, w, false)) + "\n")
-	cols := common.Flex(w, 10, []common.Column{{Title: "NAME", Width: 0}, {Title: "KIND", Width: 6}, {Title: "UPLOADED AS", Width: 0}})
+	cols := common.Flex(w, 10, []common.Column{{Title: "NAME", Width: 0}, {Title: "KIND", Width: 6},
+		{Title: "CITRIX CALL-HOME SENDS", Width: 26}, {Title: "LSUI UPLOAD SENDS", Width: 26}})
 	b.WriteString(common.Header(t, cols) + "\n")
 	if len(m.names) == 0 {
 		b.WriteString("  no identities this month")
@@ -374,13 +400,59 @@ func (m *Model) View() string {
 				as = rows[i-from].Pseudonym
 			}
 		}
-		text := common.Cells(cols, m.names[i], m.kinds[i], as)
+		text := common.Cells(cols, m.names[i], m.kinds[i], m.citrixSends(m.names[i]), as)
 		b.WriteString(common.Row(t, i == m.list.Cursor, w, text, text))
 		if i < to-1 {
 			b.WriteByte('\n')
 		}
 	}
 	return b.String()
+}
+
+// citrixSends is what Citrix's call-home carries for name: the plain name
+// when anonymization is off, its documented scramble when on. It is marked
+// "*" (verified) when the latest Citrix payload carries name in that form,
+// and unmarked (as documented, not verified) otherwise; a plain name the
+// payload carries while anonymization is on is flagged.
+func (m *Model) citrixSends(name string) string {
+	form := ""
+	if m.citrix != nil {
+		form = m.citrix.Forms[name]
+	}
+	if !m.on() {
+		if form == payload.FormPlain {
+			return name + " *"
+		}
+		return name
+	}
+	switch form {
+	case payload.FormPlain:
+		return "!! " + name + " *" // plain although on: the CRITICAL finding
+	case payload.FormHex16:
+		return scramble.CitrixHex16(name) + " *"
+	case payload.FormSHA256Base64:
+		return scramble.CitrixBase64(name) + " *"
+	}
+	return scramble.CitrixBase64(name)
+}
+
+// citrixLine says whether the Citrix column is verified.
+func (m *Model) citrixLine() string {
+	t := m.ctx.Theme
+	switch {
+	case !m.checked:
+		return t.Dim.Render(common.Fit("Citrix's call-home: looking into the latest Citrix payload…", m.width, false))
+	case m.citrix == nil:
+		return t.Dim.Render(common.Fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)", m.width, false))
+	}
+	text := "* verified against " + m.citrix.File + ": " + m.citrix.Summary() + "; unmarked: as documented, not verified"
+	if f := m.citrix.Finding(); f != nil {
+		return t.Crit.Render(common.Fit("!! "+f.Message+"; "+text, m.width, false))
+	}
+	if m.citrix.Base64+m.citrix.Hex16 > 0 {
+		return t.Warn.Render(common.Fit(text, m.width, false))
+	}
+	return common.Fit(text, m.width, false)
 }
 
 func (m *Model) keyLine() string {
@@ -394,7 +466,7 @@ func (m *Model) keyLine() string {
 		}
 		return s
 	case errors.Is(m.keyErr, scramble.ErrNoKey):
-		s := "none yet: previews use throwaway key " + m.preview.Fingerprint() + " (not saved)"
+		s := "none yet: previews use key " + m.preview.Fingerprint() + ", made now and written when anonymization is turned on"
 		if m.cfg != nil && m.cfg.Scramble {
 			s = "MISSING while anonymization is on: uploads refuse to run; preview key " + m.preview.Fingerprint()
 		}
@@ -429,7 +501,7 @@ func (m *Model) dialog() string {
 	if on {
 		lines[0] = "Turn anonymization ON? Uploads will carry keyed pseudonyms, not usernames."
 		if m.serverKey == nil {
-			lines[1] = "Creates a key (" + scramble.KeyFileName + "); keep it: losing it changes every pseudonym."
+			lines[1] = "Writes key " + m.preview.Fingerprint() + " (the one shown) to " + scramble.KeyFileName + "; keep it: losing it changes every pseudonym."
 		} else {
 			lines[1] = "Pseudonyms use the key with fingerprint " + m.serverKey.Fingerprint() + "."
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 
+	"github.com/lsui/lsui/internal/model"
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/payloadview"
@@ -145,12 +146,20 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		// A journal that does not parse still lists the zips, without
 		// outcomes: show them and say what is wrong.
 		m.setList(msg.list)
-		m.ctx.Snapshot.Uploads = msg.list
-		changed := func() tea.Msg { return common.SnapshotChangedMsg{} }
+		list := msg.list
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Uploads = list })
 		if msg.err != nil {
 			return tea.Batch(changed, common.Status("listing uploads: "+msg.err.Error(), true))
 		}
 		return changed
+	case common.SelectMsg:
+		// The Overview's enter on a finding about an upload.
+		for i, u := range m.list {
+			if u.Name == msg.Upload {
+				m.rows.Select(i)
+			}
+		}
+		return nil
 	case common.OpenLastUploadMsg:
 		if len(m.list) == 0 {
 			return common.Status("no uploads on disk to open", false)

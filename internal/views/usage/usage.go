@@ -115,12 +115,17 @@ const detailLines = 2
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.chartRows = 4
-	if h >= 30 {
+	switch {
+	case h >= 30:
 		m.chartRows = 8
+	case h < 18:
+		// 60x20: the list keeps room for a few rows.
+		m.chartRows = 3
+	default:
+		m.chartRows = 4
 	}
-	// month line, chart title, chart rows, axis, blank, list status, column header
-	m.listTop = 1 + 1 + m.chartRows + 1 + 1 + 2
+	// month line, sources line, chart title, chart rows, axis, list status, column header
+	m.listTop = 1 + 1 + 1 + m.chartRows + 1 + 2
 	m.table.SetWidth(w)
 	m.table.SetHeight(max(h-m.listTop-detailLines, 1))
 }
