@@ -97,3 +97,31 @@ func TestWindowedReadEqualsFull(t *testing.T) {
 		}
 	}
 }
+
+// FuzzWindowedRead: whatever the log, reading it from the window's start
+// gives the report reading it whole gives.
+func FuzzWindowedRead(f *testing.F) {
+	for _, name := range []string{"testdata/lmgrd.log", "testdata/lmgrd-restart.log"} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(data)
+		}
+	}
+	t0 := time.Date(2026, 7, 1, 7, 57, 0, 0, time.UTC)
+	f.Add(windowLog(31, time.UTC, false, logSegment{t0, 40, true, 6, 10}, logSegment{t0.AddDate(0, 0, 40), 100, true, 12, 10}))
+	f.Add(windowLog(32, time.UTC, true, logSegment{t0, 90, true, 6, 10}, logSegment{t0.AddDate(0, 0, 60), 90, true, 24, 10}))
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		saved := windowNeighbourhood
+		defer func() { windowNeighbourhood = saved }()
+		windowNeighbourhood = 1 << 10
+		path := filepath.Join(t.TempDir(), "log")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		o := ReadOptions{Month: MonthOf(now, time.UTC), Logs: []string{path}, Location: time.UTC, Now: now, Since: now.AddDate(0, 0, -90)}
+		windowed, full := readBoth(t, o)
+		if !reflect.DeepEqual(windowed, full) {
+			t.Fatalf("the windowed report differs from the full one\nwindowed %+v\nfull     %+v", windowed, full)
+		}
+	})
+}
