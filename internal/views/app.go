@@ -428,7 +428,32 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	case a.active == common.TabUploads && msg.String() == "u" && offers(screen, "u"):
 		return a.askUpload(msg)
 	}
-	return a.send(a.active, msg)
+	// Asked before the key is handled: the keys a screen offers change
+	// with it ("/" opens the filter, whose keys are others).
+	offered := bound(screen, msg, k)
+	cmd := a.send(a.active, msg)
+	if cmd == nil && !offered {
+		// A key the tab has no binding for: say so rather than nothing.
+		return common.Unhandled(msg)
+	}
+	return cmd
+}
+
+// bound reports whether msg is one of the keys a screen's help lists.
+func bound(s common.Screen, msg tea.KeyMsg, k *keys.KeyMap) bool {
+	if s == nil {
+		return false
+	}
+	// The movements are every list's and viewer's, listed or not.
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Left, k.Right}
+	for _, g := range append(s.FullHelp(), s.ShortHelp(), nav) {
+		for _, b := range g {
+			if b.Enabled() && key.Matches(msg, b) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // offers reports whether a screen's help offers k now, enabled.

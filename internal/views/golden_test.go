@@ -52,8 +52,8 @@ func TestGoldenScreens(t *testing.T) {
 		{"entitlements_ascii", []string{"4"}, "available", true},
 		{"usage", []string{"5"}, "users per day", false},
 		{"usage_filtered", []string{"5", "/", "a", "i", "s", "h", "a"}, "/aisha", false},
-		{"privacy", []string{"6"}, "made now", false},
-		{"privacy_confirm", []string{"6", "space"}, "once confirmed", false},
+		{"privacy", []string{"6"}, "verified against", false},
+		{"privacy_confirm", []string{"6", "space"}, "== *", false}, // the dialog, with the Citrix payload checked
 		{"uploads", []string{"7"}, "FILE", false},
 		{"uploads_open_last", []string{"o"}, "VERDICT", false},
 		{"help", []string{"?"}, "redraw", false},

@@ -84,6 +84,11 @@ func (a *PayloadApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			a.frame.pageKey(msg, a.bodyHeight())
 			return a, nil
 		}
+		if a.view.Capturing() {
+			// Typing the entries' filter: q and esc are the filter's.
+			cmd, _ := a.view.Update(msg)
+			return a, cmd
+		}
 		switch {
 		case key.Matches(msg, k.Quit), msg.String() == "esc":
 			// q and esc close an entry first; at the listing q quits.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -136,13 +137,15 @@ type Table[T any] struct {
 	widths []int // their widths
 	hay    []string
 	hayKey string
+	id     int64           // tells this table's HaystackMsg from another's
+	gen    int             // counts SetItems, so a haystack built for old rows is dropped
 	orders map[int][]int32 // ascending order per column, built on first use
 }
 
 // NewTable returns a table over cols; give it rows with SetItems.
 func NewTable[T any](label string, cols []Col[T]) *Table[T] {
 	t := &Table[T]{Cols: cols, Label: label, Keys: NewTableKeys(), sortCol: -1,
-		Input: Field{Prompt: "/", Limit: 128}}
+		Input: Field{Prompt: "/", Limit: 128}, id: tableIDs.Add(1)}
 	for i, c := range cols {
 		if c.Natural {
 			t.sortCol = i
@@ -155,6 +158,7 @@ func NewTable[T any](label string, cols []Col[T]) *Table[T] {
 // it can) the cursor's place.
 func (t *Table[T]) SetItems(items []T) {
 	t.items = items
+	t.gen++
 	t.hay, t.hayKey = nil, ""
 	t.orders = nil
 	t.Refilter()
@@ -249,24 +253,71 @@ func (t *Table[T]) visKey() string { return fmt.Sprint(t.vis) }
 // Visible reports whether column i shows at the current width.
 func (t *Table[T]) Visible(i int) bool { return slices.Contains(t.vis, i) }
 
+// tableIDs numbers tables for their HaystackMsg.
+var tableIDs atomic.Int64
+
+// HaystackMsg is a table's filter text, built off the program's loop by
+// Prepare's command; hand it back with Accept.
+type HaystackMsg struct {
+	table int64
+	gen   int
+	key   string
+	hay   []string
+}
+
+// Prepare returns a command that builds the filter text of every row
+// (the text of its visible cells) away from Update, so the first key
+// typed into the filter of 100k rows does not wait for it; nil when it is
+// built already. The columns' Text must only read the rows.
+func (t *Table[T]) Prepare() tea.Cmd {
+	k := t.visKey()
+	if t.hay != nil && t.hayKey == k {
+		return nil
+	}
+	items, vis, cols, search := t.items, slices.Clone(t.vis), t.Cols, t.Search
+	id, gen := t.id, t.gen
+	return func() tea.Msg {
+		return HaystackMsg{table: id, gen: gen, key: k, hay: buildHaystack(items, vis, cols, search)}
+	}
+}
+
+// Accept takes a HaystackMsg of this table's, if it still fits its rows
+// and columns, and reports whether msg was one.
+func (t *Table[T]) Accept(msg tea.Msg) bool {
+	h, ok := msg.(HaystackMsg)
+	if !ok || h.table != t.id {
+		return false
+	}
+	if h.gen == t.gen && h.key == t.visKey() && (t.hay == nil || t.hayKey != h.key) {
+		t.hay, t.hayKey = h.hay, h.key
+	}
+	return true
+}
+
+func buildHaystack[T any](items []T, vis []int, cols []Col[T], search func(T) string) []string {
+	hay := make([]string, len(items))
+	var b strings.Builder
+	for r, it := range items {
+		b.Reset()
+		for _, i := range vis {
+			b.WriteString(cols[i].Text(it))
+			b.WriteByte(0)
+		}
+		if search != nil {
+			b.WriteString(search(it))
+		}
+		hay[r] = strings.ToLower(b.String())
+	}
+	return hay
+}
+
 // haystack is each row's filter text: its visible cells and Search,
 // lower-cased, with a separator no query holds, so a match never spans
 // two cells.
 func (t *Table[T]) haystack() []string {
 	if k := t.visKey(); t.hay == nil || t.hayKey != k {
-		t.hay, t.hayKey = make([]string, len(t.items)), k
-		var b strings.Builder
-		for r, it := range t.items {
-			b.Reset()
-			for _, i := range t.vis {
-				b.WriteString(t.Cols[i].Text(it))
-				b.WriteByte(0)
-			}
-			if t.Search != nil {
-				b.WriteString(t.Search(it))
-			}
-			t.hay[r] = strings.ToLower(b.String())
-		}
+		// Not prepared (or the columns changed since): built here.
+		t.hay, t.hayKey = buildHaystack(t.items, t.vis, t.Cols, t.Search), k
 	}
 	return t.hay
 }

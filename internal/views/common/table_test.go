@@ -262,3 +262,37 @@ func TestTableRowsFitAndMarkSelection(t *testing.T) {
 		}
 	}
 }
+
+// TestTablePrepare: the haystack built by Prepare's command is the one
+// the filter uses, and one built for rows since replaced is dropped.
+func TestTablePrepare(t *testing.T) {
+	tb := NewTable("people", personCols())
+	tb.SetWidth(80)
+	tb.SetItems(people(50))
+	cmd := tb.Prepare()
+	if cmd == nil {
+		t.Fatal("nothing to prepare")
+	}
+	msg := cmd()
+	other := NewTable("others", personCols())
+	if other.Accept(msg) {
+		t.Errorf("another table took the haystack")
+	}
+	if !tb.Accept(msg) || tb.Prepare() != nil {
+		t.Fatalf("the haystack was not taken")
+	}
+	tb.SetQuery("kiosk-0")
+	if tb.Len() != 8 {
+		t.Errorf("filtered on the prepared haystack: %d rows", tb.Len())
+	}
+	// A haystack built for rows replaced before it came back is dropped.
+	tb.SetQuery("")
+	tb.SetItems(people(50))
+	cmd = tb.Prepare()
+	tb.SetItems(people(10))
+	tb.Accept(cmd())
+	tb.SetQuery("user00")
+	if got, want := shown(tb), fullScan(tb, "user00"); !slices.Equal(got, want) {
+		t.Errorf("a haystack of replaced rows was used: %d rows, want %d", len(got), len(want))
+	}
+}

@@ -155,6 +155,9 @@ type monthMsg struct {
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if m.table.Accept(msg) {
+		return nil
+	}
 	switch msg := msg.(type) {
 	case monthMsg:
 		if msg.seq != m.seq {
@@ -203,6 +206,11 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 	default:
 		if !m.table.Update(msg, m.ctx.Keys) {
 			return common.Unhandled(msg)
+		}
+		if m.table.Capturing() {
+			// The filter opened: its text of every identity is built in
+			// a command while the admin starts typing.
+			return common.Send(common.TabUsage, m.table.Prepare())
 		}
 	}
 	return nil
