@@ -36,15 +36,26 @@ type openCheckout struct {
 	token    string // as this OUT wrote it
 }
 
+// open keeps a key whose checkouts are all closed, with an empty list: the
+// next OUT of the same user@host reuses the list instead of allocating one
+// per checkout (a key per identity and feature, never per line).
 type checkouts struct {
 	open         map[coKey][]openCheckout
 	closedBefore map[coKey]int
 	restarted    bool
-	level        map[int32]int // per feature, licences open now
+	level        []int // per feature index, licences open now
 }
 
 func newCheckouts() checkouts {
-	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}, level: map[int32]int{}}
+	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}}
+}
+
+// levelOf is the feature's slot in level, grown as features appear.
+func (c *checkouts) levelOf(feature int32) *int {
+	if int(feature) >= len(c.level) {
+		c.level = append(c.level, make([]int, int(feature)+1-len(c.level))...)
+	}
+	return &c.level[feature]
 }
 
 // isConcurrent is licfile's rule for a feature name.
@@ -55,25 +66,29 @@ func isConcurrent(feature string) bool {
 // apply opens (Out) or closes (In) n licences; before and after are the
 // feature's level around it.
 func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (before, after int) {
-	before = c.level[k.feature]
+	level := c.levelOf(k.feature)
+	before = *level
 	switch op {
 	case Out:
 		c.open[k] = append(c.open[k], openCheckout{start: sec, licenses: n, token: token})
-		c.level[k.feature] += n
+		*level += n
 	case In:
 		left := c.close(k, n)
-		c.level[k.feature] -= n - left
+		*level -= n - left
 		if left > 0 && !c.restarted {
 			c.closedBefore[k] += left
 		}
 	}
-	return before, c.level[k.feature]
+	return before, *level
 }
 
 // close takes n licences from k's newest checkouts; it returns what it could
 // not find open.
 func (c *checkouts) close(k coKey, n int) int {
-	list := c.open[k]
+	list, ok := c.open[k]
+	if !ok {
+		return n
+	}
 	for n > 0 && len(list) > 0 {
 		last := &list[len(list)-1]
 		take := min(n, last.licenses)
@@ -83,11 +98,7 @@ func (c *checkouts) close(k coKey, n int) int {
 			list = list[:len(list)-1]
 		}
 	}
-	if len(list) == 0 {
-		delete(c.open, k)
-	} else {
-		c.open[k] = list
-	}
+	c.open[k] = list // kept when empty: see checkouts
 	return n
 }
 
@@ -98,18 +109,14 @@ func (c *checkouts) restart() {
 	c.restarted = true
 }
 
-// levels is the features with licences open now.
-func (c *checkouts) levels() map[int32]int {
-	out := make(map[int32]int, len(c.level))
-	for k, v := range c.level {
-		if v != 0 {
-			out[k] = v
+func (c *checkouts) empty() bool {
+	for _, list := range c.open {
+		if len(list) > 0 {
+			return false
 		}
 	}
-	return out
+	return true
 }
-
-func (c *checkouts) empty() bool { return len(c.open) == 0 }
 
 // coIDOf is the checkout identity of a token.
 func (b *Builder) coIDOf(token string) *coID {
@@ -144,6 +151,9 @@ func (b *Builder) compose(o *Builder) {
 		}
 	}
 	for ok, list := range o.co.open {
+		if len(list) == 0 {
+			continue
+		}
 		k := b.remapKey(o, ok)
 		c.open[k] = append(c.open[k], list...)
 	}
@@ -155,7 +165,7 @@ func (b *Builder) relevel() {
 	clear(b.co.level)
 	for k, list := range b.co.open {
 		for _, o := range list {
-			b.co.level[k.feature] += o.licenses
+			*b.co.levelOf(k.feature) += o.licenses
 		}
 	}
 }
@@ -164,7 +174,9 @@ func (b *Builder) relevel() {
 func (b *Builder) startFrom(o *Builder, state *checkouts) {
 	b.co = newCheckouts()
 	for ok, list := range state.open {
-		b.co.open[b.remapKey(o, ok)] = slices.Clone(list)
+		if len(list) > 0 {
+			b.co.open[b.remapKey(o, ok)] = slices.Clone(list)
+		}
 	}
 	b.relevel()
 }
@@ -174,7 +186,9 @@ func (b *Builder) startFrom(o *Builder, state *checkouts) {
 func (b *Builder) cloneCheckouts() checkouts {
 	out := newCheckouts()
 	for k, list := range b.co.open {
-		out.open[k] = slices.Clone(list)
+		if len(list) > 0 {
+			out.open[k] = slices.Clone(list)
+		}
 	}
 	return out
 }

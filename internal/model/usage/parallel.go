@@ -193,7 +193,7 @@ func (b *Builder) merge(o *Builder) {
 	for folded, ot := range o.byFold {
 		t, ok := b.byFold[folded]
 		if !ok {
-			t = &tally{folded: folded, name: ot.name}
+			t = b.newTally(folded, ot.name)
 			b.byFold[folded] = t
 		}
 		t.device = t.device || ot.device
@@ -210,9 +210,7 @@ func (b *Builder) merge(o *Builder) {
 		}
 		t.days |= ot.days
 		for _, fi := range ot.features {
-			if f := remap[fi]; !slices.Contains(t.features, f) {
-				t.features = append(t.features, f)
-			}
+			t.addFeature(remap[fi])
 		}
 		for _, h := range ot.hosts {
 			if !slices.Contains(t.hosts, h) {
