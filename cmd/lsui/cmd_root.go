@@ -32,9 +32,6 @@ func newRootCommand(e *env) *cobra.Command {
 		if err := g.finish(e); err != nil {
 			return err
 		}
-		if cmd != root && cmd.Annotations[annotationLongRunning] == "" {
-			tuneGCForOneShot(e.getenv)
-		}
 		return nil
 	}
 	root.AddCommand(

@@ -13,12 +13,17 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"runtime/pprof"
 
 	"github.com/spf13/cobra"
 )
 
+// The collector runs at the runtime's default (GOGC=100) for every
+// command. One-shot commands used to skip collection until the heap neared
+// 256 MiB; past that the collector ran almost continuously, so payload
+// build at 1M identities was 2.5× slower in CPU than at GOGC=100 and 50k
+// licence files 2.6×, while lsui usage at 20k identities gained nothing
+// measurable (BENCHMARKS.md, issue 15).
 func main() { os.Exit(mainStatus()) }
 
 // mainStatus runs lsui as a process and returns its exit status; the
@@ -141,22 +146,4 @@ func oneLine(s string) string {
 		out = append(out, c)
 	}
 	return string(out)
-}
-
-// oneShotMemory is the heap a one-shot command may reach before the
-// collector runs at all.
-const oneShotMemory = 256 << 20
-
-// tuneGCForOneShot lets a command that reads, prints and exits skip garbage
-// collection until its heap nears oneShotMemory: its allocations are bounded
-// by distinct identities, not by input size, so a month of a large server
-// finishes before a collection would pay off (lsui usage on 1M events: about
-// 15 % faster, peak RSS about 60 MB). GOGC or GOMEMLIMIT in the environment
-// win over this.
-func tuneGCForOneShot(getenv func(string) string) {
-	if getenv("GOGC") != "" || getenv("GOMEMLIMIT") != "" {
-		return
-	}
-	debug.SetGCPercent(-1)
-	debug.SetMemoryLimit(oneShotMemory)
 }
