@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -85,11 +84,11 @@ func runConfigScramble(e *env, g *globalOptions, want string, opts configScrambl
 	// one sequence this command and the Privacy tab share.
 	ch, err := scramble.SetAnonymization(layout.ConfigDir, layout.Config, shown, on, op.opts.Now, nil)
 	if err != nil {
-		target := layout.Config
-		if strings.Contains(err.Error(), scramble.KeyFileName) {
-			target = scramble.KeyFilePath(layout.ConfigDir)
+		var se *scramble.SettingError
+		if errors.As(err, &se) {
+			err = writeError(se.Path, se.Err)
 		}
-		return fail(e, "config scramble", writeError(target, err))
+		return fail(e, "config scramble", err)
 	}
 	if ch.KeyCreated {
 		fmt.Fprintf(e.stderr, "created scramble key %s (fingerprint %s); keep it: losing it changes every pseudonym\n",

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/views"
+	"github.com/lsui/lsui/internal/views/prefs"
 )
 
 // uiOptions are the terminal flags of the dashboard and `lsui view`.
@@ -72,6 +73,10 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		return fail(e, "", err)
 	}
 	prepareRenderer(g)
+	// ASCII when asked, when the preferences say so, or when the console
+	// cannot draw more (locale, TERM, LSUI_ASCII); the mouse when asked.
+	pf := userPrefs()
+	ui.ascii, ui.mouse = prefs.Decide(ui.ascii, ui.mouse, pf, e.getenv)
 
 	// The root is resolved and loaded inside the program (views.Options.Load
 	// runs in a tea.Cmd), so the first frame shows at once; the demo's
@@ -99,7 +104,7 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		return s, op.opts, err
 	}
 	app := views.New(views.Options{Load: load, ReadOnly: ui.readOnly, ASCII: ui.ascii, Endpoint: ui.endpoint,
-		Notice: choice.notice})
+		Notice: choice.notice, Prefs: pf})
 	p := tea.NewProgram(app, programOptions(e, ui)...)
 	stop := killOnHangup(p)
 	_, err = p.Run()
@@ -119,7 +124,22 @@ func runDashboard(e *env, g *globalOptions, ui uiOptions) int {
 		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
 		return exitFail
 	}
+	// A load that failed was shown on the screen, which is gone now.
+	if err := app.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "lsui: %v\n", err)
+		return exitFail
+	}
 	return exitOK
+}
+
+// userPrefs is the user's preferences file, nil when the OS has no user
+// config folder.
+func userPrefs() *prefs.File {
+	path, err := prefs.DefaultPath()
+	if err != nil {
+		return nil
+	}
+	return prefs.Load(path)
 }
 
 // killOnHangup ends the program when its terminal goes away (an SSH or

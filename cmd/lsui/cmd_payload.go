@@ -48,7 +48,7 @@ func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 			return status(runPayloadBuild(e, g, opts))
 		},
 	}
-	cmd.Flags().StringVar(&opts.out, "out", "", "write the payload to `FILE` (default: LS/resource/usage/upload_<unix>.zip)")
+	cmd.Flags().StringVar(&opts.out, "out", "", "write the payload to `FILE` (default: LS/resource/usage/lsui/upload_<unix>.zip)")
 	return takes(cmd, groupServer, groupSources, groupJSON)
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/lsui/lsui/internal/views"
+	"github.com/lsui/lsui/internal/views/prefs"
 )
 
 func newViewCommand(e *env, g *globalOptions) *cobra.Command {
@@ -37,6 +38,7 @@ func runView(e *env, g *globalOptions, path string, ui uiOptions) int {
 		return fail(e, "view", err)
 	}
 	prepareRenderer(g)
+	ui.ascii, ui.mouse = prefs.Decide(ui.ascii, ui.mouse, userPrefs(), e.getenv)
 	app := views.NewPayloadApp(path, path, views.Options{ASCII: ui.ascii})
 	p := tea.NewProgram(app, programOptions(e, ui)...)
 	stop := killOnHangup(p)

@@ -96,6 +96,9 @@ func openRoot(e *env, g *globalOptions, c rootChoice) (*opened, error) {
 	if opts.UdadminFile == "" {
 		opts.UdadminFile = d.UdadminFile
 	}
+	if opts.LmstatFile == "" {
+		opts.LmstatFile = d.LmstatFile
+	}
 	return &opened{opts: opts, cleanup: cleanup}, nil
 }
 

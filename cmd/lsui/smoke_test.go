@@ -53,7 +53,9 @@ func TestSmokeTmux(t *testing.T) {
 	// The inner sh becomes lsui (exec) after writing its pid, so the
 	// clean-up can wait for the very process; the outer one keeps its
 	// exit status.
-	dashboard := strings.Join([]string{"exec", shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
+	// The user's preferences (the last tab) go to a folder of the test's own.
+	home := t.TempDir()
+	dashboard := strings.Join([]string{"exec", "env", shellQuote("HOME=" + home), shellQuote("XDG_CONFIG_HOME=" + home), shellQuote(bin), "--root", shellQuote(d.Dir), "--udadmin-file", shellQuote(d.UdadminFile),
 		"--no-exec", "--now", fixedNow, "--tz", "UTC", "--endpoint", "http://" + addr + "/"}, " ")
 	t.Cleanup(func() { waitForExit(t, pidFile, exitFile) }) // runs after tmux is killed
 	tm := startTmux(t, "sh -c "+shellQuote("echo $$ > "+shellQuote(pidFile)+"; "+dashboard)+"; echo EXIT:$? > "+shellQuote(exitFile))
@@ -68,7 +70,7 @@ func TestSmokeTmux(t *testing.T) {
 		{"2", []string{"[2 Licences]", "LINE FEATURE"}},
 		{"3", []string{"[3 Expirations]", "!! EXPIRED"}},
 		{"4", []string{"[4 Entitlements]", "AVAIL"}},
-		{"5", []string{"[5 Usage]", "users per day", "Users 1/309"}},
+		{"5", []string{"[5 Usage]", "users per day", "Users 1/301"}},
 		{"6", []string{"[6 Privacy]", "Anonymization [ ] off"}},
 		{"7", []string{"[7 Uploads]", "OUTCOME", "failed lingering"}},
 		{"1", []string{"[1 Overview]", "Most urgent"}},
@@ -98,14 +100,16 @@ func TestSmokeTmux(t *testing.T) {
 		t.Errorf("no scramble key on disk after turning anonymization on: %v", err)
 	}
 
-	// o opens the last upload from any screen.
+	// o opens the last upload from any screen, Citrix's when there is one.
 	tm.send("o")
-	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT LSUI: manifest verified")
+	tm.waitFor("the last upload opened", "[7 Uploads]", "VERDICT CITRIX: call-home bundle")
 	tm.send("Escape")
 	tm.waitFor("back to the list of uploads", "OUTCOME", "failed lingering")
 
 	// u runs a cycle against the receiver.
 	tm.send("u")
+	tm.waitFor("the upload question", "y/n", "the prune deletes")
+	tm.send("y")
 	tm.waitFor("the cycle's end", "delivered (HTTP 201)", "deleted 3: upload_", "kept 1: upload_")
 	waitUntil(t, "a payload in the receiver's folder", func() (bool, string) {
 		got, _ := filepath.Glob(filepath.Join(received, "*", "upload_*.zip"))

@@ -57,7 +57,11 @@ type event struct {
 	kind  eventKind
 	feat  feature
 	alt   bool  // use the identity's other spelling
-	who   int16 // index into population.ids, or nobody or deniedHostID
+	via   int8  // the host part: an index into controllers, viaGateway or viaOwn
+	lic   uint8 // a checkout's "(N licenses)" tail; 0 means one licence and no tail
+	// inactive is a checkin written "(INACTIVE)": the session timed out.
+	inactive bool
+	who      int16 // index into population.ids, or nobody or deniedHostID
 }
 
 // Identities that are not in population.ids.
@@ -65,6 +69,30 @@ const (
 	nobody       = -1
 	deniedHostID = -2
 )
+
+// Host parts that are not a controller.
+const (
+	viaOwn     = -1 // the identity's own via (a XenServer host, a controller)
+	viaGateway = -2
+)
+
+// useKey is what ties a checkin to its checkout: the feature and the whole
+// user@host, as FlexNet writes them.
+type useKey struct {
+	who  int16
+	feat feature
+	alt  bool
+	via  int8
+}
+
+func (e *event) key() useKey { return useKey{e.who, e.feat, e.alt, e.via} }
+
+// licences is how many licences a checkout takes.
+func (e *event) licences() int { return max(1, int(e.lic)) }
+
+// monthIndex numbers months continuously (year*12 + month-1), for the
+// seasonal workers' one month in four.
+func monthIndex(first time.Time) int { return first.Year()*12 + int(first.Month()) - 1 }
 
 // monthSeed derives the generator seed from the month alone, so a month's log
 // is the same whatever the clock, and the log for "now" is a prefix of the
@@ -78,6 +106,7 @@ type generator struct {
 	r          *rand.Rand
 	pop        *population
 	start, end wall // the month, [start, end)
+	month      int  // monthIndex of the month
 	events     []event
 }
 
@@ -91,16 +120,19 @@ func generateMonth(pop *population, first time.Time) []event {
 		pop:   pop,
 		start: wallOf(first),
 		end:   wallOf(first.AddDate(0, 1, 0)),
+		month: monthIndex(first),
 	}
 	g.events = make([]event, 0, 24000)
 	days := int((g.end - g.start) / day)
 
-	g.add(g.start+1, serverStart, 0, nobody, false)
+	g.add(g.start+1, serverStart)
+	g.controllersConnect(g.start + 9)
 	g.hostsConnect(g.start + 15)
 	restartDay := secondTuesday(first)
 	stop := g.start + wall(restartDay*day+22*hour+31*minute+4)
-	g.add(stop, serverStop, 0, nobody, false)
-	g.add(stop+97, serverStart, 0, nobody, false)
+	g.add(stop, serverStop)
+	g.add(stop+97, serverStart)
+	g.controllersConnect(stop + 97 + 8)
 	g.hostsConnect(stop + 97 + 20)
 
 	for d := range days {
@@ -111,14 +143,14 @@ func generateMonth(pop *population, first time.Time) []event {
 		// 11:17, 17:17 and 23:17 so that the hours after midnight carry
 		// no date and the reader must notice the clock going backwards.
 		for _, h := range []int{5, 11, 17, 23} {
-			g.add(midnight+wall(h*hour+17*minute+g.r.IntN(50)), timestamp, 0, nobody, false)
+			g.add(midnight+wall(h*hour+17*minute+g.r.IntN(50)), timestamp)
 		}
 		queries := 2 + g.r.IntN(4)
 		if weekend {
 			queries = g.r.IntN(2)
 		}
 		for range queries {
-			g.add(midnight+wall(7*hour+g.r.IntN(11*hour)), unsupported, 0, nobody, false)
+			g.add(midnight+wall(7*hour+g.r.IntN(11*hour)), unsupported)
 		}
 		for i := range g.pop.ids {
 			if g.pop.ids[i].kind == person && g.pop.ids[i].pattern != nightShift {
@@ -141,27 +173,89 @@ func generateMonth(pop *population, first time.Time) []event {
 	g.rereadOnce(days)
 
 	slices.SortFunc(g.events, func(a, b event) int { return cmp.Compare(a.order, b.order) })
-	return g.events
+	return dropOrphanCheckins(g.events)
 }
 
-// add records an event; anything outside the month is dropped (a session
+// dropOrphanCheckins removes the checkins of sessions a restart cut: the
+// restarted server no longer knows the checkout, so the real log has no IN
+// for it. What is left pairs every IN with an open OUT.
+func dropOrphanCheckins(events []event) []event {
+	open := map[useKey]int{} // counts only, never iterated
+	keep := events[:0]
+	for _, e := range events {
+		switch e.kind {
+		case serverStart:
+			clear(open)
+		case checkout:
+			open[e.key()]++
+		case checkin:
+			k := e.key()
+			if open[k] == 0 {
+				continue
+			}
+			open[k]--
+		}
+		keep = append(keep, e)
+	}
+	return keep
+}
+
+// add records a server event (no feature, no identity).
+func (g *generator) add(at wall, kind eventKind) {
+	g.use(event{at: at, kind: kind, who: nobody})
+}
+
+// use records an event; anything outside the month is dropped (a session
 // still open when the server restarts for the next month never checks in
 // in this log).
-func (g *generator) add(at wall, kind eventKind, f feature, who int, alt bool) {
-	if at < g.start || at >= g.end {
+func (g *generator) use(e event) {
+	if e.at < g.start || e.at >= g.end {
 		return
 	}
-	order := uint64(at-g.start)<<32 | uint64(len(g.events))
-	g.events = append(g.events, event{at: at, order: order, kind: kind, feat: f, who: int16(who), alt: alt})
+	e.order = uint64(e.at-g.start)<<32 | uint64(len(g.events))
+	g.events = append(g.events, e)
 }
 
-// session checks feature f out at from and back in at to.
+// session checks feature f out at from and back in at to (never, when to
+// is not after from). The checkin repeats the checkout's user@host and
+// tail, as FlexNet does; a published-app session may instead time out,
+// "(INACTIVE)".
 func (g *generator) session(who int, f feature, from, to wall) {
 	id := &g.pop.ids[who]
-	spelling := func() bool { return id.alt != "" && g.r.IntN(3) == 0 }
-	g.add(from, checkout, f, who, spelling())
+	e := event{at: from, kind: checkout, feat: f, who: int16(who), via: viaOwn}
+	e.alt = id.alt != "" && g.r.IntN(3) == 0
+	switch {
+	case id.via != "":
+	case f == cagPltCCU:
+		e.via = viaGateway
+	default:
+		e.via = int8(g.r.IntN(len(controllers)))
+	}
+	if f == mpsEntCCU {
+		switch {
+		case who == svcReporting:
+			e.lic = 2
+		case g.r.IntN(4) == 0:
+			e.lic = 1
+		}
+	}
+	g.use(e)
 	if to > from {
-		g.add(to, checkin, f, who, spelling())
+		e.at, e.kind = to, checkin
+		e.inactive = f == mpsEntCCU && e.lic < 2 && g.r.IntN(8) == 0
+		g.use(e)
+	}
+}
+
+// controllersConnect is the Delivery Controllers' machine accounts checking
+// out the start-up licence once the server is up: connections, not users.
+func (g *generator) controllersConnect(at wall) {
+	n := 0
+	for who := range g.pop.ids {
+		if g.pop.ids[who].kind == controller {
+			g.session(who, citrixStartup, at+wall(2*n), 0)
+			n++
+		}
 	}
 }
 
@@ -181,8 +275,8 @@ const (
 // How likely each pattern is to work on a given day (night shifts are
 // simulated apart).
 var (
-	workdayChance = [...]float64{fullTime: 0.9, partTime: 0.55, contractor: 0.12, nightShift: 0}
-	weekendChance = [...]float64{fullTime: 0.04, partTime: 0, contractor: 0.02, nightShift: 0}
+	workdayChance = [...]float64{fullTime: 0.9, partTime: 0.55, contractor: 0.12, nightShift: 0, seasonal: 0.9}
+	weekendChance = [...]float64{fullTime: 0.04, partTime: 0, contractor: 0.02, nightShift: 0, seasonal: 0}
 )
 
 // personDay simulates one day of a day-time worker: a desktop session,
@@ -190,6 +284,9 @@ var (
 // Gateway used on some days.
 func (g *generator) personDay(who int, midnight wall, weekend bool) {
 	id := &g.pop.ids[who]
+	if id.pattern == seasonal && ((g.month+id.phase)%4 != 0 || midnight.civil().Day() > id.lastDay) {
+		return
+	}
 	p := workdayChance[id.pattern]
 	if weekend {
 		p = weekendChance[id.pattern]
@@ -321,8 +418,10 @@ func (g *generator) hostsConnect(at wall) {
 func (g *generator) hostReboots(who int, days int) {
 	for range 1 + g.r.IntN(2) {
 		at := g.start + wall((1+g.r.IntN(days-1))*day+hour+g.r.IntN(3*hour))
-		g.add(at, checkin, cxsStdCCS, who, false)
-		g.add(at+wall(4*minute+g.r.IntN(5*minute)), checkout, cxsStdCCS, who, false)
+		e := event{at: at, kind: checkin, feat: cxsStdCCS, who: int16(who), via: viaOwn}
+		g.use(e)
+		e.at, e.kind = at+wall(4*minute+g.r.IntN(5*minute)), checkout
+		g.use(e)
 	}
 }
 
@@ -332,35 +431,61 @@ func (g *generator) deniedHost(days int) {
 	for range 2 + g.r.IntN(2) {
 		at := g.start + wall(g.r.IntN(days)*day+9*hour+g.r.IntN(8*hour))
 		for try := range 2 {
-			g.add(at+wall(try*(minute+g.r.IntN(10))), denied, cxsStdCCS, deniedHostID, false)
+			g.use(event{at: at + wall(try*(minute+g.r.IntN(10))), kind: denied, feat: cxsStdCCS, who: deniedHostID, via: viaOwn})
 		}
 	}
 }
 
 // rereadOnce: an administrator installs a licence file once a month.
 func (g *generator) rereadOnce(days int) {
-	g.add(g.start+wall(g.r.IntN(days)*day+10*hour+g.r.IntN(6*hour)), reread, 0, nobody, false)
+	g.add(g.start+wall(g.r.IntN(days)*day+10*hour+g.r.IntN(6*hour)), reread)
 }
 
 // The server as its start-up lines name it. The version here is what lsui
 // shows as the licence server version.
 const (
-	flexVersion = "v11.19.8.0 build 312456 x64_n6"
+	flexVersion = "v11.19.8.0 build 310455 x64_n6"
 	serverShort = "ctxlic01"
+	serverFQDN  = "ctxlic01.demo.example"
+	lmgrdPID    = "1873"
 	vendorPID   = "2417"
+	licenceDir  = "/opt/citrix/licensing/MyFiles"
 )
 
-// undatedPreamble are the lines lmgrd writes before its start line: they
-// carry no date, so a reader must skip and count them.
-var undatedPreamble = []string{
-	"(lmgrd) -----------------------------------------------",
-	"(lmgrd)   Please Note: This log is intended for debug purposes only.",
+// lmgrdNotice is the banner lmgrd writes before anything else at every
+// start. At the top of a log it comes before any date: informational lines
+// a reader must not count as undated usage.
+var lmgrdNotice = []string{
+	"-----------------------------------------------",
+	"  Please Note:",
+	"",
+	"  This log is intended for debug purposes only.",
+	"  In order to capture accurate license",
+	"  usage data into an organized repository,",
+	"  please enable report logging. Use Flexera's",
+	"  software license administration  solution,",
+	"  FlexNet Manager, to  readily gain visibility",
+	"  into license usage data and to create",
+	"  insightful reports on critical information like",
+	"  license availability and usage. FlexNet Manager",
+	"  can be fully automated to run these reports on",
+	"  schedule and can be used to track license",
+	"  servers and usage across a heterogeneous",
+	"  network of servers including Windows NT, Linux",
+	"  and UNIX.",
+	"",
+	"-----------------------------------------------",
+	"",
+	"",
 }
 
 // logWriter renders sorted events as a FlexNet debug log.
 type logWriter struct {
 	buf []byte
 	pop *population
+	// zone names the server's zone at a wall time ("CET", "CEST"), for the
+	// full dates lmgrd writes at start-up.
+	zone func(wall) string
 }
 
 func (w *logWriter) line(at wall, text string) {
@@ -387,6 +512,12 @@ func flexDate(at wall) string {
 	return strconv.Itoa(int(t.Month())) + "/" + strconv.Itoa(t.Day()) + "/" + strconv.Itoa(t.Year())
 }
 
+// fullDate is lmgrd's "Mon Nov 02 2026 07:57:59 CET" of the System Date and
+// SLOG Start-Date lines.
+func (w *logWriter) fullDate(at wall) string {
+	return at.civil().Format("Mon Jan 02 2006 15:04:05") + " " + w.zone(at)
+}
+
 // usage writes an OUT, IN or DENIED line without building a string for it:
 // these are nearly all of the log.
 func (w *logWriter) usage(e event) {
@@ -394,9 +525,18 @@ func (w *logWriter) usage(e event) {
 	w.buf = append(w.buf, usageVerb[e.kind]...)
 	w.buf = append(w.buf, e.feat.String()...)
 	w.buf = append(w.buf, '"', ' ')
-	w.buf = append(w.buf, w.name(e)...)
-	if e.kind == denied {
+	w.buf = append(w.buf, w.pop.logName(e)...)
+	w.buf = append(w.buf, '@')
+	w.buf = append(w.buf, w.pop.hostOf(e)...)
+	switch {
+	case e.kind == denied:
 		w.buf = append(w.buf, "  (Licensed number of users already reached. (-4,342))"...)
+	case e.inactive:
+		w.buf = append(w.buf, "  (INACTIVE)"...)
+	case e.lic > 0:
+		w.buf = append(w.buf, "  ("...)
+		w.buf = strconv.AppendInt(w.buf, int64(e.lic), 10)
+		w.buf = append(w.buf, " licenses)"...)
 	}
 	w.buf = append(w.buf, '\n')
 }
@@ -407,35 +547,39 @@ var usageVerb = [...]string{
 	denied:   ` (CITRIX) DENIED: "`,
 }
 
-func (w *logWriter) name(e event) string {
+// logName is the user part of an event's user@host.
+func (p *population) logName(e event) string {
 	if e.who == deniedHostID {
-		return w.pop.deniedHost
+		return p.deniedHost
 	}
-	id := &w.pop.ids[e.who]
-	if e.alt && id.alt != "" {
-		return id.alt
-	}
-	return id.name
+	return p.ids[e.who].logName(e.alt)
 }
 
-// renderLog writes events up to and including cutoff. withPreamble puts the
-// undated lines at the top, before the first start line.
-func renderLog(events []event, pop *population, cutoff wall, withPreamble bool) []byte {
-	w := &logWriter{buf: make([]byte, 0, len(events)*60+4096), pop: pop}
-	for i, e := range events {
+// hostOf is the host part of an event's user@host: the machine that asked.
+func (p *population) hostOf(e event) string {
+	switch {
+	case e.who == deniedHostID:
+		return p.deniedHost
+	case e.via == viaGateway:
+		return gateway
+	case e.via == viaOwn:
+		return p.ids[e.who].via
+	}
+	return controllers[e.via]
+}
+
+// renderLog writes events up to and including cutoff.
+func renderLog(events []event, pop *population, cutoff wall, zone func(wall) string) []byte {
+	w := &logWriter{buf: make([]byte, 0, len(events)*64+8192), pop: pop, zone: zone}
+	for _, e := range events {
 		if e.at > cutoff {
 			break
-		}
-		if i == 0 && withPreamble && e.kind == serverStart {
-			for _, l := range undatedPreamble {
-				w.line(e.at, l)
-			}
 		}
 		switch e.kind {
 		case checkout, checkin, denied:
 			w.usage(e)
 		case unsupported:
-			w.line(e.at, `(CITRIX) UNSUPPORTED: "CITRIX" (PORT_AT_HOST_PLUS   ) Administrator@CTXDDC01  (License server system does not support this feature. (-18,327:10054 ""))`)
+			w.line(e.at, `(CITRIX) UNSUPPORTED: "CITRIX" (PORT_AT_HOST_PLUS   ) Administrator@DDC01  (License server system does not support this feature. (-18,327:10054 ""))`)
 		case timestamp:
 			w.line(e.at, "(lmgrd) TIMESTAMP "+flexDate(e.at))
 		case serverStart:
@@ -454,28 +598,75 @@ func renderLog(events []event, pop *population, cutoff wall, withPreamble bool) 
 	return w.buf
 }
 
-// startBlock is what lmgrd and the CITRIX vendor daemon write as they start.
-// Only the first line carries the date.
+// startBlock is what lmgrd and the CITRIX vendor daemon write as they
+// start, as FlexNet 11.19 writes it: the notice, the system date, the start
+// line, lmgrd's SLOG block, then the vendor daemon's lines and its SLOG
+// block. The system date, the start line and the SLOG Start-Date lines
+// carry the date.
 func (w *logWriter) startBlock(at wall) {
-	for _, l := range []string{
-		"(lmgrd) FlexNet Licensing (" + flexVersion + ") started on " + serverShort + " (IBM PC) (" + flexDate(at) + ")",
-		"(lmgrd) Copyright (c) 1988-2025 Flexera. All Rights Reserved.",
-		"(lmgrd) World Wide Web:  http://www.flexerasoftware.com",
-		"(lmgrd) License file(s): /opt/citrix/licensing/MyFiles",
-		"(lmgrd) lmgrd tcp-port 27000",
-		"(lmgrd) Starting vendor daemons ... ",
-		"(lmgrd) Started CITRIX (internet tcp_port 7279 pid " + vendorPID + ")",
-	} {
-		w.line(at, l)
+	for _, l := range lmgrdNotice {
+		w.line(at, "(lmgrd) "+l)
 	}
+	lmgrd := []string{
+		"Server's System Date and Time: " + w.fullDate(at),
+		"SLOG: Summary LOG statistics is enabled.",
+		"FlexNet Licensing (" + flexVersion + ") started on " + serverShort + " (IBM PC) (" + flexDate(at) + ")",
+		"Copyright (c) 1988-2025 Flexera. All Rights Reserved.",
+		"World Wide Web:  http://www.flexera.com",
+		"License file(s): " + licenceDir,
+		"lmgrd tcp-port 27000",
+		"(@lmgrd-SLOG@) ===============================================",
+		"(@lmgrd-SLOG@) === LMGRD ===",
+		"(@lmgrd-SLOG@) Start-Date: " + w.fullDate(at),
+		"(@lmgrd-SLOG@) PID: " + lmgrdPID,
+		"(@lmgrd-SLOG@) LMGRD Version: " + flexVersion + " ( build 310455 (ipv6))",
+		"(@lmgrd-SLOG@) ",
+		"(@lmgrd-SLOG@) === Network Info ===",
+		"(@lmgrd-SLOG@) Listening port: 27000",
+		"(@lmgrd-SLOG@) ",
+		"(@lmgrd-SLOG@) === Startup Info ===",
+		"(@lmgrd-SLOG@) Server Configuration: Single Server",
+		"(@lmgrd-SLOG@) Command-line options used at LS startup: -z -c " + licenceDir,
+		"(@lmgrd-SLOG@) License file(s) used:  " + licenceDir,
+		"(@lmgrd-SLOG@) ===============================================",
+		"Starting vendor daemons ... ",
+		"Started CITRIX (internet tcp_port 7279 pid " + vendorPID + ")",
+	}
+	for _, l := range lmgrd {
+		w.line(at, "(lmgrd) "+l)
+	}
+	vd := at + 1
 	for _, l := range []string{
 		"(CITRIX) FlexNet Licensing version " + flexVersion,
-		"(CITRIX) Using options file: \"/opt/citrix/licensing/MyFiles/CITRIX.opt\"",
+		"(CITRIX) SLOG: Summary LOG statistics is enabled.",
+		"(CITRIX) Using options file: \"" + licenceDir + "/CITRIX.opt\"",
 		"(CITRIX) Server started on " + serverShort + " for:\tCITRIX\t\tXDT_PLT_UD\tXDS_PLT_UD\tMPS_ENT_CCU\t",
 		"(CITRIX) \tXDT_ADV_UD\tCXS_STD_CCS\tCAG_PLT_CCU\tCNS_V1000_SERVER\t",
 		"(CITRIX) EXTERNAL FILTERS are OFF",
 		"(lmgrd) CITRIX using TCP-port 7279",
+		"(CITRIX) (@CITRIX-SLOG@) ===============================================",
+		"(CITRIX) (@CITRIX-SLOG@) === Vendor Daemon ===",
+		"(CITRIX) (@CITRIX-SLOG@) Vendor daemon: CITRIX",
+		"(CITRIX) (@CITRIX-SLOG@) Start-Date: " + w.fullDate(vd),
+		"(CITRIX) (@CITRIX-SLOG@) PID: " + vendorPID,
+		"(CITRIX) (@CITRIX-SLOG@) VD Version: " + flexVersion + " ( build 310455 (ipv6))",
+		"(CITRIX) (@CITRIX-SLOG@) ",
+		"(CITRIX) (@CITRIX-SLOG@) === Startup/Restart Info ===",
+		"(CITRIX) (@CITRIX-SLOG@) Options file used: " + licenceDir + "/CITRIX.opt",
+		"(CITRIX) (@CITRIX-SLOG@) Is vendor daemon a CVD: No",
+		"(CITRIX) (@CITRIX-SLOG@) Is TS accessed: No",
+		"(CITRIX) (@CITRIX-SLOG@) TS accessed for feature load: -NA-",
+		"(CITRIX) (@CITRIX-SLOG@) Number of VD restarts since LS startup: 0",
+		"(CITRIX) (@CITRIX-SLOG@) ",
+		"(CITRIX) (@CITRIX-SLOG@) === Network Info ===",
+		"(CITRIX) (@CITRIX-SLOG@) Listening port: 7279",
+		"(CITRIX) (@CITRIX-SLOG@) Daemon select timeout (in seconds): 1",
+		"(CITRIX) (@CITRIX-SLOG@) ",
+		"(CITRIX) (@CITRIX-SLOG@) === Host Info ===",
+		"(CITRIX) (@CITRIX-SLOG@) Host used in license file: " + serverFQDN,
+		"(CITRIX) (@CITRIX-SLOG@) Running on Hypervisor: Not determined - treat as Physical",
+		"(CITRIX) (@CITRIX-SLOG@) ===============================================",
 	} {
-		w.line(at+1, l)
+		w.line(vd, l)
 	}
 }

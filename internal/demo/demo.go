@@ -1,8 +1,10 @@
 // Package demo writes the demo licensing root lsui opens when no Citrix
 // licence server is installed (or with --demo): licence files, the web
-// services configuration, two months of FlexNet debug logs and a udadmin
-// listing, realistic per DOMAIN.md and with every date placed relative to
-// the clock, so that "this month" always has usage and every warning the
+// services configuration, FlexNet debug logs reaching back three months
+// before the current one (user/device leases run 90 days), and captured
+// `udadmin -list -times` and `lmstat -a` listings, in the shapes real
+// servers write (DOMAIN.md) and with every date placed relative to the
+// clock, so that "this month" always has usage and every warning the
 // dashboard can raise is due.
 //
 // The static parts are embedded templates under files/; the logs are
@@ -16,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 )
 
@@ -28,15 +31,28 @@ type Root struct {
 	// UdadminFile is the captured `udadmin -list -times` listing, for
 	// --udadmin-file: the demo has no udadmin program to run.
 	UdadminFile string
+	// LmstatFile is the captured `lmstat -a` listing, for --lmstat-file:
+	// the demo has no lmstat program to run either.
+	LmstatFile string
 }
 
 // Paths inside the root, as a Linux appliance spells them (DOMAIN.md §1).
+// The current debug log is lmgrd's own; the older months are the ones an
+// administrator rotated away, one file a month, named so that they sort
+// before the live log and in date order (readers that take LS/*.log by
+// name then read them as they were written).
 const (
 	debugLogDir    = "LS"
-	currentLogName = "citrix.log"
+	currentLogName = "lmgrd_debug.log"
+	rotatedLogName = "lmgrd_debug." // + YYYY-MM.log
 	udadminName    = "udadmin-list.txt"
+	lmstatName     = "lmstat-a.txt"
 	usageDir       = "LS/resource/usage"
 )
+
+// logMonths is how many months before the current one the logs keep: enough
+// for every lease of leaseDays still running to show its last use.
+const logMonths = 3
 
 // The clock's year must lie in this range: licence files write four-digit
 // years, and far-off years would only make the simulation loop over nonsense.
@@ -46,8 +62,8 @@ const minYear, maxYear = 1980, 9998
 // exist and be empty (so that a mistaken path can never overwrite a real
 // licence server's files). Every date is placed relative to now, read in
 // loc (now's own zone when loc is nil): the current debug log runs from the
-// 1st of now's month to now, the previous one covers all of last month. The
-// same now and loc always give byte-identical files.
+// 1st of now's month to now, each rotated one covers a whole month before.
+// The same now and loc always give byte-identical files.
 func Materialize(dir string, now time.Time, loc *time.Location) (*Root, error) {
 	if loc == nil {
 		loc = now.Location()
@@ -94,7 +110,11 @@ func materializeFiles(dir string, now time.Time, loc *time.Location) (*Root, err
 	if err := writeSettings(dir); err != nil {
 		return nil, fmt.Errorf("demo root: %w", err)
 	}
-	return &Root{Dir: dir, UdadminFile: filepath.Join(dir, debugLogDir, udadminName)}, nil
+	return &Root{
+		Dir:         dir,
+		UdadminFile: filepath.Join(dir, debugLogDir, udadminName),
+		LmstatFile:  filepath.Join(dir, debugLogDir, lmstatName),
+	}, nil
 }
 
 // writeNew creates path, which must not exist yet, and writes data to it.
@@ -131,7 +151,6 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 	}
 	today := time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	thisMonth := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
-	lastMonth := thisMonth.AddDate(0, -1, 0)
 	clock := wallOf(local)
 
 	dates := newLicenceDates(today)
@@ -144,21 +163,44 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 		return nil, err
 	}
 
+	// The zone's name at a wall time, for the full dates lmgrd writes.
+	zone := func(at wall) string {
+		c := at.civil()
+		return time.Date(c.Year(), c.Month(), c.Day(), c.Hour(), c.Minute(), c.Second(), 0, loc).Format("MST")
+	}
+	// The months are independent simulations over a population nobody
+	// writes to: each is generated and rendered on its own goroutine, into
+	// its own slot, so the output does not depend on scheduling.
 	pop := newPopulation()
-	previous := generateMonth(pop, lastMonth)
-	current := generateMonth(pop, thisMonth)
+	months := make([][]event, logMonths+1)
+	logs := make([]staticFile, logMonths+1)
+	var wg sync.WaitGroup
+	for k := range months {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			first := thisMonth.AddDate(0, k-logMonths, 0)
+			months[k] = generateMonth(pop, first)
+			if k < logMonths {
+				logs[k] = staticFile{
+					rel:  debugLogDir + "/" + rotatedLogName + first.Format("2006-01") + ".log",
+					data: renderLog(months[k], pop, wallOf(first.AddDate(0, 1, 0))-1, zone),
+				}
+			} else {
+				logs[k] = staticFile{rel: debugLogDir + "/" + currentLogName, data: renderLog(months[k], pop, clock, zone)}
+			}
+		}()
+	}
+	wg.Wait()
+	files = append(files, logs...)
 	return append(files,
 		staticFile{
-			rel:  debugLogDir + "/citrix_" + lastMonth.Format("2006-01") + ".log",
-			data: renderLog(previous, pop, wallOf(thisMonth)-1, false),
-		},
-		staticFile{
-			rel:  debugLogDir + "/" + currentLogName,
-			data: renderLog(current, pop, clock, true),
-		},
-		staticFile{
 			rel:  debugLogDir + "/" + udadminName,
-			data: renderUdadmin(pop, dates, [][]event{previous, current}, wallOf(lastMonth), wallOf(thisMonth), clock-udadminAge),
+			data: renderUdadmin(pop, dates, months, wallOf(thisMonth), clock-udadminAge),
+		},
+		staticFile{
+			rel:  debugLogDir + "/" + lmstatName,
+			data: renderLmstat(files, pop, dates, months, clock),
 		},
 	), nil
 }

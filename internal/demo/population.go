@@ -9,15 +9,16 @@ import (
 type feature uint8
 
 const (
-	xdtPltUD  feature = iota // desktops, user/device: retail 250 + CSP 50
-	xdtAdvUD                 // the expired evaluation, still used by a pilot group
-	mpsEntCCU                // published apps, concurrent user, 100
-	cagPltCCU                // NFR Gateway, 10
-	cxsStdCCS                // XenServer hosts, concurrent system, 10 (+1 overdraft)
+	xdtPltUD      feature = iota // desktops, user/device: retail 250 + CSP 50
+	xdtAdvUD                     // the expired evaluation, still used by a pilot group
+	mpsEntCCU                    // published apps, concurrent user, 100
+	cagPltCCU                    // NFR Gateway, 10
+	cxsStdCCS                    // XenServer hosts, concurrent system, 10 (+1 overdraft)
+	citrixStartup                // the start-up licence: controllers connecting, not users
 	numFeatures
 )
 
-var featureNames = [numFeatures]string{"XDT_PLT_UD", "XDT_ADV_UD", "MPS_ENT_CCU", "CAG_PLT_CCU", "CXS_STD_CCS"}
+var featureNames = [numFeatures]string{"XDT_PLT_UD", "XDT_ADV_UD", "MPS_ENT_CCU", "CAG_PLT_CCU", "CXS_STD_CCS", "CITRIX"}
 
 func (f feature) String() string { return featureNames[f] }
 
@@ -33,6 +34,7 @@ const (
 	person identityKind = iota
 	device
 	host
+	controller // a Delivery Controller's machine account (DDC01$)
 )
 
 // workPattern is how often and when a person works.
@@ -43,6 +45,7 @@ const (
 	partTime               // short days, fewer of them
 	contractor             // a few days a month
 	nightShift             // ward nurses: evening to morning, across midnight
+	seasonal               // works one month in four (phase says which), then leaves a lease running
 )
 
 // deviceSchedule is how a shared device is used.
@@ -57,22 +60,34 @@ const (
 
 // identity is one actor in the demo and the spellings the logs use for it.
 type identity struct {
-	name string // canonical spelling: what udadmin shows
-	// alt is a second spelling some log lines use for the same account
-	// (Alice.Smith vs alice.smith): identities compare case-insensitively.
-	alt      string
-	kind     identityKind
-	pattern  workPattern
-	schedule deviceSchedule
-	features [numFeatures]bool
+	// name is the bare name udadmin shows (the server truncates domains,
+	// DOMAIN.md §4.1).
+	name string
+	// spell is how the log's user part usually writes it ("" means name):
+	// DEMO\user or a UPN for some accounts. alt is a second spelling some
+	// sessions use for the same account (Alice.Smith, alice.smith@demo.example):
+	// one person, counted once.
+	spell, alt string
+	// via is the host part for identities that come through no controller
+	// (a XenServer host, a controller itself); "" means a Delivery
+	// Controller or the Gateway, chosen per session.
+	via     string
+	kind    identityKind
+	pattern workPattern
+	// phase and lastDay place a seasonal worker: the months where (month
+	// index + phase) % 4 == 0, up to day lastDay. Their last uses fall ten
+	// days apart, so whatever the clock some lease is 70-90 days old.
+	phase, lastDay int
+	schedule       deviceSchedule
+	features       [numFeatures]bool
 	// cspSeat: udadmin shows this identity's XDT_PLT_UD assignment against
 	// the CSP line's version rather than the retail line's.
 	cspSeat bool
 }
 
-// population is every actor, people first, then devices, then hosts. Its
-// order is fixed and is the order the generators visit, so nothing depends
-// on map iteration.
+// population is every actor: people, then devices, XenServer hosts and the
+// controllers' machine accounts. Its order is fixed and is the order the
+// generators visit, so nothing depends on map iteration.
 type population struct {
 	ids []identity
 	// deniedHost asks for a CXS_STD_CCS licence when all 10 + 1 overdraft
@@ -81,9 +96,18 @@ type population struct {
 	// spareDevice holds an XDT_PLT_UD assignment that udadmin knows about
 	// but the debug logs never mention.
 	spareDevice string
-	// departed are users whose lease is still within its 90 days but whose
-	// last use predates both logs.
-	departed []string
+}
+
+// logName is the identity's user part in a log line: its usual spelling, or
+// its other one.
+func (id *identity) logName(alt bool) string {
+	switch {
+	case alt && id.alt != "":
+		return id.alt
+	case id.spell != "":
+		return id.spell
+	}
+	return id.name
 }
 
 const (
@@ -92,6 +116,8 @@ const (
 	mpsFrom        = 215 // people[215:300] use published apps (MPS_ENT_CCU)
 	pilotPeople    = 12  // people[0:12] also use the evaluation (XDT_ADV_UD)
 	cspSeatsFrom   = 220 // people[220:260] hold CSP seats
+	seasonalFrom   = 240 // people[240:252] work one month in four
+	seasonalTo     = 252
 	mailDomain     = "@demo.example"
 	populationSeed = 0x6c737569_64656d6f // fixed: the same people every month
 )
@@ -115,23 +141,36 @@ var lastNames = []string{
 }
 
 // namedPeople pins the corner cases to fixed places in the population, so
-// each lands in the role that shows it: a case variant and a non-ASCII name
-// in the evaluation pilot, DOMAIN\user accounts on published apps.
+// each lands in the role that shows it: jsmith of DOMAIN.md §4.1 in the
+// evaluation pilot, a UPN and a non-ASCII name there too, DOMAIN\user
+// accounts on published apps. udadmin shows name; the log spell and alt.
 var namedPeople = []struct {
-	at        int
-	name, alt string
+	at               int
+	name, spell, alt string
 }{
-	{3, "alice.smith" + mailDomain, "Alice.Smith" + mailDomain},
-	{5, "zoë.müller" + mailDomain, "Zoë.Müller" + mailDomain},
-	{44, "bob.jones" + mailDomain, "Bob.Jones" + mailDomain},
-	{100, `DEMO\r.okafor`, `demo\R.Okafor`},
-	{150, "carol.white" + mailDomain, "CAROL.WHITE" + mailDomain},
-	{222, "daniel.nguyen" + mailDomain, "Daniel.Nguyen" + mailDomain},
-	{231, "josé.núñez" + mailDomain, ""},
-	{270, `DEMO\h.tanaka`, ""},
-	{288, `DEMO\m.kowalski`, ""},
-	{296, `DEMO\svc_reporting`, ""},
+	{0, "jsmith", "", "JSmith"},
+	{3, "alice.smith", "", "Alice.Smith" + mailDomain},
+	{5, "zoë.müller", "", "Zoë.Müller"},
+	{44, "bob.jones", "bob.jones" + mailDomain, "Bob.Jones"},
+	{100, "r.okafor", `DEMO\r.okafor`, `demo\R.Okafor`},
+	{150, "carol.white", "", "CAROL.WHITE"},
+	{222, "daniel.nguyen", "", "Daniel.Nguyen" + mailDomain},
+	{231, "josé.núñez", "", ""},
+	{270, "h.tanaka", `DEMO\h.tanaka`, ""},
+	{288, "m.kowalski", `DEMO\m.kowalski`, ""},
+	{296, "svc_reporting", `DEMO\svc_reporting`, ""},
 }
+
+// svcReporting is the service account whose published-app sessions take two
+// licences each: the log's "(2 licenses)" tail.
+const svcReporting = 296
+
+// controllers are the Delivery Controllers users come through, and whose
+// machine accounts check out the start-up licence CITRIX when the licence
+// server starts. gateway is the NetScaler Gateway (CAG_PLT_CCU).
+var controllers = []string{"DDC01", "DDC02"}
+
+const gateway = "NSGW01"
 
 // The hardware: names are fixed because CITRIX.opt names the groups.
 var devices = []struct {
@@ -155,18 +194,23 @@ const numHosts = 11 // CXS_STD_CCS: 10 installed + 1 overdraft, all taken
 func newPopulation() *population {
 	r := rand.New(rand.NewPCG(populationSeed, populationSeed>>7))
 	names := make([]string, numPeople)
+	spells := make([]string, numPeople)
 	alts := make([]string, numPeople)
 	taken := make(map[string]bool, numPeople) // membership only, never iterated
 	for _, p := range namedPeople {
-		names[p.at], alts[p.at] = p.name, p.alt
+		names[p.at], spells[p.at], alts[p.at] = p.name, p.spell, p.alt
 		taken[strings.ToLower(p.name)] = true
 	}
 	for i := range names {
 		for names[i] == "" {
-			n := firstNames[r.IntN(len(firstNames))] + "." + lastNames[r.IntN(len(lastNames))] + mailDomain
+			n := firstNames[r.IntN(len(firstNames))] + "." + lastNames[r.IntN(len(lastNames))]
 			if !taken[n] {
 				taken[n] = true
 				names[i] = n
+				// Some sessions arrive with the UPN (a Workspace sign-in).
+				if i%9 == 4 {
+					alts[i] = n + mailDomain
+				}
 			}
 		}
 	}
@@ -174,14 +218,15 @@ func newPopulation() *population {
 	pop := &population{
 		deniedHost:  "xshost12",
 		spareDevice: "SPARE-LT03",
-		departed:    []string{"kevin.obrien" + mailDomain, "sanna.virtanen" + mailDomain, "tariq.hussain" + mailDomain},
 	}
 	for i, n := range names {
-		id := identity{name: n, alt: alts[i], kind: person, pattern: fullTime}
+		id := identity{name: n, spell: spells[i], alt: alts[i], kind: person, pattern: fullTime}
 		switch {
 		case i >= 18 && i < 21:
 			id.pattern = nightShift
-		case (i >= 240 && i < udPeople) || i >= 290:
+		case i >= seasonalFrom && i < seasonalTo:
+			id.pattern, id.phase, id.lastDay = seasonal, i%4, 10*(1+i/4%3)
+		case (i >= seasonalTo && i < udPeople) || i >= 290:
 			id.pattern = contractor
 		case i%7 == 0:
 			id.pattern = partTime
@@ -199,8 +244,14 @@ func newPopulation() *population {
 		pop.ids = append(pop.ids, id)
 	}
 	for h := 1; h <= numHosts; h++ {
-		id := identity{name: "xshost" + twoDigits(h), kind: host}
+		n := "xshost" + twoDigits(h)
+		id := identity{name: n, via: n, kind: host}
 		id.features[cxsStdCCS] = true
+		pop.ids = append(pop.ids, id)
+	}
+	for _, c := range controllers {
+		id := identity{name: c + "$", via: c, kind: controller}
+		id.features[citrixStartup] = true
 		pop.ids = append(pop.ids, id)
 	}
 	return pop

@@ -4,12 +4,15 @@ import (
 	"cmp"
 	"slices"
 	"strings"
-	"time"
 )
 
 // udadminAge is how stale udadmin says its data is: the listing reflects
 // checkouts up to this long before the clock.
 const udadminAge = 3 * minute
+
+// leaseDays is the licence files' LP: an assignment lives this long after
+// its last use, and udadmin lists it until then.
+const leaseDays = 90
 
 // udadminEntry is one assignment in a udadmin listing.
 type udadminEntry struct {
@@ -20,12 +23,12 @@ type udadminEntry struct {
 }
 
 // renderUdadmin writes what `udadmin -list -times` prints (DOMAIN.md §4) for
-// the simulated months: every user/device assignment with its last use, as
-// the debug logs show it up to cutoff. It adds what only udadmin knows: users
-// whose 90-day lease is still running from before the logs, and one device
-// that never appears in them. lastMonth and thisMonth are the months' first
-// midnights.
-func renderUdadmin(pop *population, dates licenceDates, months [][]event, lastMonth, thisMonth, cutoff wall) []byte {
+// the simulated months: every user/device assignment whose lease still runs
+// at cutoff, with its last use as the debug logs show it, under the bare
+// name (the server truncates domains). It adds what only udadmin knows: one
+// device that never appears in the logs. thisMonth is the current month's
+// first midnight.
+func renderUdadmin(pop *population, dates licenceDates, months [][]event, thisMonth, cutoff wall) []byte {
 	lastOut := make([][numFeatures]wall, len(pop.ids))
 	for _, events := range months {
 		for _, e := range events {
@@ -51,7 +54,7 @@ func renderUdadmin(pop *population, dates licenceDates, months [][]event, lastMo
 	for who := range pop.ids {
 		id := &pop.ids[who]
 		for f := range numFeatures {
-			if lastOut[who][f] == 0 {
+			if lastOut[who][f] == 0 || lastOut[who][f] <= cutoff-leaseDays*day {
 				continue
 			}
 			e := udadminEntry{name: id.name, feat: f, version: version(id, f), last: lastOut[who][f]}
@@ -63,18 +66,6 @@ func renderUdadmin(pop *population, dates licenceDates, months [][]event, lastMo
 		}
 	}
 	retail := dates.Retail.CSS.Version()
-	for i, name := range pop.departed {
-		last := lastMonth - wall((5+9*i)*day)
-		// People leave on a working day.
-		switch last.civil().Weekday() {
-		case time.Saturday:
-			last -= day
-		case time.Sunday:
-			last -= 2 * day
-		}
-		last += wall(9*hour + 41*minute + i*(2*hour+17*minute+13))
-		users = append(users, udadminEntry{name: name, feat: xdtPltUD, version: retail, last: last})
-	}
 	// The spare laptop was used once, halfway through the month so far;
 	// in the first hours of the 1st that falls on the previous day.
 	spare := thisMonth + (cutoff-thisMonth)/day/2*day + wall(10*hour+21*minute+7)

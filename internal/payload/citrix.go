@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	kzip "github.com/klauspost/compress/zip"
 )
 
 // Citrix's own call-home bundle (DOMAIN.md §6). Citrix documents the data
@@ -169,34 +173,45 @@ type NestedZip struct {
 const maxNestDepth = 2
 
 // Caps on what is kept to recognise documents: a real bundle's documents
-// are far smaller.
+// are far smaller. A document kept and parsed costs about three times its
+// size at its peak, so 16 MiB in all (outer and nested zips together)
+// keeps an inspection under 100 MB: 1,100 JSON entries of 60 KiB (a
+// 0.2 MB zip) cost 232 MB at 64 MiB (docs/reliability.md §8).
 const (
-	maxDocBytes      = 16 << 20
-	maxCapturedBytes = 64 << 20
+	maxDocBytes      = 8 << 20
+	maxCapturedBytes = 16 << 20
 )
 
 // captureDocument reads an entry that may be a document or a nested zip
 // into memory for recognition, through r (which hashes what it reads). It
 // returns nil for anything else or anything over the caps; the caller reads
 // what is left.
-func captureDocument(r interface{ Read([]byte) (int, error) }, declared int64, captured *atomic.Int64) []byte {
+func captureDocument(r io.Reader, declared int64, captured *atomic.Int64) []byte {
 	head := make([]byte, 512)
 	n, _ := readFull(r, head)
 	head = head[:n]
 	if sniffEncoding(head) == "" || declared > maxDocBytes {
 		return nil
 	}
-	if captured.Add(declared) > maxCapturedBytes {
+	// The bytes actually kept count, not the declared size, which a
+	// hostile header may understate.
+	if captured.Add(int64(len(head))) > maxCapturedBytes {
 		return nil
 	}
 	var buf bytes.Buffer
 	buf.Write(head)
 	rest := make([]byte, 32<<10)
-	for int64(buf.Len()) <= maxDocBytes {
+	for empty := 0; int64(buf.Len()) <= maxDocBytes && empty < 100; {
 		k, err := r.Read(rest)
 		buf.Write(rest[:k])
+		if captured.Add(int64(k)) > maxCapturedBytes {
+			return nil
+		}
 		if err != nil {
 			break
+		}
+		if k == 0 {
+			empty++
 		}
 	}
 	if int64(buf.Len()) > maxDocBytes {
@@ -205,13 +220,18 @@ func captureDocument(r interface{ Read([]byte) (int, error) }, declared int64, c
 	return buf.Bytes()
 }
 
-func readFull(r interface{ Read([]byte) (int, error) }, p []byte) (int, error) {
+// readFull is io.ReadFull that also stops at a reader returning nothing
+// and no error, which a corrupt stream's decompressor may do.
+func readFull(r io.Reader, p []byte) (int, error) {
 	n := 0
-	for n < len(p) {
+	for empty := 0; n < len(p) && empty < 100; {
 		k, err := r.Read(p[n:])
 		n += k
 		if err != nil {
 			return n, err
+		}
+		if k == 0 {
+			empty++
 		}
 	}
 	return n, nil
@@ -289,14 +309,15 @@ func (in *inspection) collectCitrix(ctx context.Context, cr *citrixReader, prefi
 		idx = append(idx, i)
 	}
 	sort.Ints(idx)
-	for i, e := range rep.Entries {
+	// A manifest File names an entry by its path, or perhaps by its base
+	// name (not documented): both find it, the path first.
+	for _, e := range rep.Entries {
 		if e.Read {
 			cr.entries[strings.ToLower(prefix+e.Name)] = e.SHA256
 			if _, dup := cr.entries[strings.ToLower(lastPart(e.Name))]; !dup {
 				cr.entries[strings.ToLower(lastPart(e.Name))] = e.SHA256
 			}
 		}
-		_ = i
 	}
 	for _, i := range idx {
 		data := in.docs[i]
@@ -817,4 +838,52 @@ func shortHash(h string) string {
 		return "-"
 	}
 	return h
+}
+
+// NestedFile is one entry of a zip inside a bundle, read for a viewer.
+type NestedFile struct {
+	Name string
+	Data []byte
+	Err  error
+}
+
+// ReadNested reads the entries of the zip stored as entry in the zip at
+// path, for a viewer: the inner zip goes through the same hostile-zip
+// checks first (a rejected one is an error with its verdict), then each
+// entry is read through the caps, at most maxBytes each (then with
+// ErrTruncated).
+func ReadNested(ctx context.Context, path, entry string, maxBytes int64) ([]NestedFile, error) {
+	data, err := ReadEntry(ctx, path, entry, DefaultLimits.MaxEntry)
+	if err != nil {
+		return nil, err
+	}
+	rep := Inspect(ctx, bytes.NewReader(data), int64(len(data)), entry, DefaultLimits)
+	if rep.State == StateRejected {
+		return nil, fmt.Errorf("%s: %s", entry, rep.Verdict())
+	}
+	zr, err := kzip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", entry, err)
+	}
+	var out []NestedFile
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		nf := NestedFile{Name: f.Name}
+		rc, err := f.Open()
+		if err != nil {
+			nf.Err = err
+			out = append(out, nf)
+			continue
+		}
+		br := &boundedReader{ctx: ctx, r: rc, limit: maxBytes, csize: int64(f.CompressedSize64), maxRatio: DefaultLimits.MaxRatio}
+		nf.Data, nf.Err = io.ReadAll(br)
+		rc.Close()
+		if errors.Is(nf.Err, errEntryTooLarge) {
+			nf.Data, nf.Err = nf.Data[:min(int64(len(nf.Data)), maxBytes)], ErrTruncated
+		}
+		out = append(out, nf)
+	}
+	return out, nil
 }

@@ -342,3 +342,129 @@ func jsonValue(dec *jsontext.Decoder, n *Node, nodes *int, depth int) error {
 	}
 	return nil
 }
+
+// PrettyDocument is an entry as a viewer shows it, decided by content, not
+// by name: XML re-indented, JSON indented, anything else as it is (a
+// UTF-16 text transcoded). Sanitizing is the viewer's.
+func PrettyDocument(data []byte) string {
+	switch sniffEncoding(data) {
+	case encXML:
+		if s, err := indentXML(utf8Text(data)); err == nil {
+			return s
+		}
+	case encJSON:
+		var b bytes.Buffer
+		if err := jsonIndent(&b, utf8Text(data)); err == nil {
+			return b.String()
+		}
+	case encZip:
+		return "(a zip: open it from the payload viewer, where a nested zip shows its entries, or with lsui payload inspect)"
+	}
+	return string(utf8Text(data))
+}
+
+func jsonIndent(dst *bytes.Buffer, data []byte) error {
+	v := jsontext.Value(bytes.Clone(data))
+	if err := v.Indent(jsontext.WithIndent("  ")); err != nil {
+		return err
+	}
+	dst.Write(v)
+	return nil
+}
+
+// indentXML re-indents an XML document token by token, keeping comments,
+// processing instructions and attribute order.
+func indentXML(data []byte) (string, error) {
+	d := xml.NewDecoder(bytes.NewReader(data))
+	d.CharsetReader = func(label string, in io.Reader) (io.Reader, error) { return in, nil }
+	var out bytes.Buffer
+	e := xml.NewEncoder(&out)
+	e.Indent("", "  ")
+	depth := 0
+	for {
+		tok, err := d.RawToken()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", err
+		}
+		if depth++; depth > maxDocNodes {
+			return "", errDocTooLarge
+		}
+		if cd, ok := tok.(xml.CharData); ok {
+			if len(bytes.TrimSpace(cd)) == 0 {
+				continue
+			}
+			tok = xml.CharData(bytes.TrimSpace(cd))
+		}
+		if pi, ok := tok.(xml.ProcInst); ok && pi.Target == "xml" {
+			// The encoder refuses a declaration after output began; it is
+			// always first, so write it as is.
+			out.WriteString("<?xml " + string(pi.Inst) + "?>\n")
+			continue
+		}
+		tok = flatNames(tok)
+		if err := e.EncodeToken(xml.CopyToken(tok)); err != nil {
+			return "", err
+		}
+	}
+	if err := e.Flush(); err != nil {
+		return "", err
+	}
+	return out.String() + "\n", nil
+}
+
+// flatNames writes prefixed names as they were: RawToken gives the prefix
+// as the name space, which the encoder would take for a URI.
+func flatNames(tok xml.Token) xml.Token {
+	flat := func(n xml.Name) xml.Name {
+		if n.Space != "" {
+			return xml.Name{Local: n.Space + ":" + n.Local}
+		}
+		return n
+	}
+	switch t := tok.(type) {
+	case xml.StartElement:
+		t = t.Copy()
+		t.Name = flat(t.Name)
+		for i := range t.Attr {
+			t.Attr[i].Name = flat(t.Attr[i].Name)
+		}
+		return t
+	case xml.EndElement:
+		t.Name = flat(t.Name)
+		return t
+	}
+	return tok
+}
+
+// TreeLines draws a document tree one element a line, indented:
+// documented elements with their label, others raw.
+func TreeLines(n *Node) []string {
+	var out []string
+	var draw func(n *Node, depth int)
+	draw = func(n *Node, depth int) {
+		if len(out) >= maxDocNodes {
+			return
+		}
+		line := strings.Repeat("  ", depth) + n.Name
+		for _, a := range n.Attrs {
+			line += fmt.Sprintf(" %s=%q", a.Name, a.Value)
+		}
+		if n.Label != "" {
+			line += " (" + n.Label + ")"
+		}
+		if t := strings.TrimSpace(n.Text); t != "" {
+			line += ": " + t
+		}
+		out = append(out, line)
+		for _, c := range n.Children {
+			draw(c, depth+1)
+		}
+	}
+	if n != nil {
+		draw(n, 0)
+	}
+	return out
+}

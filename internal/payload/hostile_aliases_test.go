@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"strings"
 	"testing"
+
+	kzip "github.com/klauspost/compress/zip"
 
 	"github.com/lsui/lsui/internal/zipdir"
 )
@@ -147,6 +150,7 @@ func TestHostileAliasesAndAmbiguousZips(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
+			agreesWithKlauspost(t, tc.zip)
 			rep := inspectBytes(tc.zip, DefaultLimits)
 			t.Log(rep.Verdict())
 			if rep.OK {
@@ -168,6 +172,32 @@ func TestNamesThatStayAccepted(t *testing.T) {
 		"licenses/com10.lic", "licenses/auxiliary.lic", "licenses/.hidden.lic", "licenses/a..b.lic"} {
 		if p := nameProblems(name); len(p) > 0 {
 			t.Errorf("%q: %q", name, p)
+		}
+	}
+}
+
+// agreesWithKlauspost fails when zipdir accepts data but klauspost's
+// reader, which Verify reads the content with, lists other entries.
+func agreesWithKlauspost(t testing.TB, data []byte) {
+	t.Helper()
+	dir, problems, err := zipdir.Read(context.Background(), bytes.NewReader(data), int64(len(data)),
+		zipdir.Limits{MaxEntries: DefaultLimits.MaxEntries, MaxName: maxNameLen, MaxDirectory: maxDirectory})
+	if err != nil || len(problems) > 0 {
+		return
+	}
+	zr, err := kzip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil && !errors.Is(err, kzip.ErrInsecurePath) {
+		t.Fatalf("zipdir accepts what klauspost's reader refuses: %v", err)
+	}
+	if len(zr.File) != len(dir.Entries) {
+		t.Fatalf("zipdir lists %d entries, klauspost %d", len(dir.Entries), len(zr.File))
+	}
+	for i, f := range zr.File {
+		e := dir.Entries[i]
+		if f.Name != e.Name || f.CompressedSize64 != e.CompressedSize || f.UncompressedSize64 != e.UncompressedSize ||
+			f.Method != e.Method || f.CRC32 != e.CRC32 {
+			t.Fatalf("entry %d: zipdir %q %d/%d, klauspost %q %d/%d", i, e.Name, e.CompressedSize, e.UncompressedSize,
+				f.Name, f.CompressedSize64, f.UncompressedSize64)
 		}
 	}
 }

@@ -74,6 +74,14 @@ func TestHostileContent(t *testing.T) {
 			return files
 		}), "manifest.json does not parse: a JSON value over 64 KiB"},
 
+		{"identities twice", payloadZip(t, false, withUsage(false, strings.Replace(usageWith(identity(`"name":"a@corp.example",`+goodFields)),
+			`"identities":[`, `"identities":[],"identities":[`, 1))), `usage.json: identities: "identities" appears twice`},
+		{"licenses twice", payloadZip(t, false, func(files []zfile, m *Manifest) []zfile {
+			files[1].data = []byte(`{"licenses":[{}],"licenses":[{},{}]}`)
+			*m = manifestFor(files, false)
+			return files
+		}), `"licenses" appears twice`},
+
 		// Item 9: "scrambled" is judged on every identity field.
 		{"no name", payloadZip(t, true, withUsage(true, usageWith(identity(goodFields)))), "1 identities in usage.json have no name"},
 		{"unknown field", payloadZip(t, true, withUsage(true, usageWith(identity(`"name":"`+pseudo+`","email":"alice@corp.example",`+goodFields)))),

@@ -85,7 +85,11 @@ const maxJSONDepth = 32
 // summarizeInventory counts inventory.json's licence lines.
 func summarizeInventory(r io.Reader, s *Summary) error {
 	dec := newJSONDecoder(r)
+	var once onceFields
 	return eachField(dec, func(key string) error {
+		if err := once.check(key, "licenses"); err != nil {
+			return err
+		}
 		if key == "licenses" {
 			n, err := countArray(dec)
 			s.Licenses += n

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/ident"
 	"github.com/lsui/lsui/internal/scramble"
 )
 
@@ -23,12 +24,17 @@ type CitrixUpload struct {
 	// linger until a success. So every zip but the oldest failed; the
 	// oldest is the last success or a failure.
 	Outcome string `json:"outcome"`
+	// Legacy marks a payload an earlier lsui left here, recognised by its
+	// manifest: not Citrix's, and moved into lsui's folder by the next
+	// upload cycle (MigrateLegacy).
+	Legacy bool `json:"legacy,omitempty"`
 }
 
 // CitrixUpload.Outcome values.
 const (
 	CitrixFailed         = "failed"
 	CitrixSuccessOrFails = "last success, or failed"
+	CitrixLegacy         = "an earlier lsui's payload, moved into lsui/ by the next upload cycle"
 )
 
 // ListCitrix lists Citrix's upload_<unix>.zip in usageDir, oldest first.
@@ -39,10 +45,16 @@ func ListCitrix(usageDir string) ([]CitrixUpload, error) {
 		return nil, err
 	}
 	out := make([]CitrixUpload, 0, len(files))
-	for i, f := range files {
+	first := true
+	for _, f := range files {
 		u := CitrixUpload{Name: f.name, Path: filepath.Join(usageDir, f.name), Time: f.time, Outcome: CitrixFailed}
-		if i == 0 {
-			u.Outcome = CitrixSuccessOrFails
+		switch {
+		case isLsuiPayload(context.Background(), u.Path):
+			u.Legacy, u.Outcome = true, CitrixLegacy
+		case first:
+			// Every success deletes the older uploads: only the oldest of
+			// Citrix's can be one.
+			u.Outcome, first = CitrixSuccessOrFails, false
 		}
 		if st, err := os.Lstat(u.Path); err == nil {
 			u.Size = st.Size()
@@ -96,7 +108,7 @@ type Privacy struct {
 }
 
 // CheckPrivacy looks in the latest Citrix payload for this server's
-// identities of the month: in plain text, and in Citrix's documented
+// identities of the month: in plain text (with or without a domain), and in Citrix's documented
 // scramble forms of each spelling (CitrixCandidates). It returns nil when
 // there is no Citrix payload to look in.
 func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
@@ -112,9 +124,12 @@ func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
 		GUID: c.Server.GUID, HardwareID: c.Server.HardwareID}
 	plain := map[string]bool{}
 	scrambled := map[string]bool{}
+	// A plain name is compared as the model counts identities: its user
+	// part, without a DOMAIN\ or @domain (DOMAIN.md §4.1), folded.
+	plainKey := func(name string) (string, error) { return scramble.Canonical(ident.StripDomain(name)) }
 	for _, id := range c.Identities {
 		if id.Form == FormPlain {
-			if k, err := scramble.Canonical(id.Name); err == nil {
+			if k, err := plainKey(id.Name); err == nil {
 				plain[k] = true
 			}
 		} else {
@@ -126,7 +141,7 @@ func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
 	}
 	for _, id := range s.Usage.Identities {
 		p.Names++
-		if k, err := scramble.Canonical(id.Name); err == nil && plain[k] {
+		if k, err := plainKey(id.Name); err == nil && plain[k] {
 			p.Plain++
 			p.Forms[id.Name] = FormPlain
 			continue
@@ -163,7 +178,7 @@ func (p *Privacy) Finding() *model.Finding {
 	if p == nil || !p.Scramble || p.Plain == 0 {
 		return nil
 	}
-	return &model.Finding{Status: model.Critical,
+	return &model.Finding{Status: model.Critical, Target: model.Target{Kind: model.TargetPrivacy},
 		Message: fmt.Sprintf("anonymization is on, but %s carries %s", p.File, plural(p.Plain, "plain name"))}
 }
 

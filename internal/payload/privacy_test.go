@@ -110,4 +110,16 @@ func TestListCitrixOutcomes(t *testing.T) {
 	if list[0].Outcome != CitrixSuccessOrFails || list[1].Outcome != CitrixFailed || list[2].Outcome != CitrixFailed || list[0].Time.Unix() != 100 {
 		t.Errorf("%+v", list)
 	}
+
+	// An earlier lsui's payload left here is told apart by its manifest,
+	// and is not Citrix's oldest.
+	s := loadRoot(t, fixtureRoot(t), testNow)
+	legacy := filepath.Join(dir, uploads.FileName(time.Unix(50, 0)))
+	if _, err := Build(context.Background(), s, BuildOptions{Now: testNow, Out: legacy}); err != nil {
+		t.Fatal(err)
+	}
+	list, _ = ListCitrix(dir)
+	if len(list) != 4 || !list[0].Legacy || list[0].Outcome != CitrixLegacy || list[1].Outcome != CitrixSuccessOrFails {
+		t.Errorf("with a legacy payload: %+v", list)
+	}
 }

@@ -235,8 +235,10 @@ func (rv *receiver) handle(w http.ResponseWriter, r *http.Request) (status int, 
 		return unavailable(http.StatusServiceUnavailable, msg, msg)
 	}
 	in := &errReaderAt{r: spool}
-	rep := Inspect(r.Context(), in, size, "upload.zip", lim)
-	<-rv.inspections
+	rep := func() *Report {
+		defer func() { <-rv.inspections }()
+		return Inspect(r.Context(), in, size, "upload.zip", lim)
+	}()
 	if in.err != nil {
 		// The spool could not be read back: the receiver's fault, not
 		// the payload's, whatever the inspection made of it.

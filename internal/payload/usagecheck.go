@@ -56,7 +56,11 @@ const maxFeatureName = 64
 func summarizeUsage(r io.Reader, s *Summary, audit *identityAudit) error {
 	dec := newJSONDecoder(r)
 	audit.used, audit.features = map[string]bool{}, map[string]bool{}
+	var once onceFields
 	err := eachField(dec, func(key string) error {
+		if err := once.check(key, "features", "identities"); err != nil {
+			return err
+		}
 		switch key {
 		case "features":
 			return eachElement(dec, func() error {
@@ -234,4 +238,25 @@ func looksLikeHost(h string) bool {
 		}
 	}
 	return true
+}
+
+// onceFields refuses a second occurrence of the fields a summary reads:
+// the decoder keeps no names (newJSONDecoder), and readers differ on which
+// of two "identities" wins, so the one counted must be the only one.
+type onceFields map[string]bool
+
+func (o *onceFields) check(key string, read ...string) error {
+	for _, r := range read {
+		if key != r {
+			continue
+		}
+		if (*o)[key] {
+			return fmt.Errorf("%q appears twice", key)
+		}
+		if *o == nil {
+			*o = onceFields{}
+		}
+		(*o)[key] = true
+	}
+	return nil
 }

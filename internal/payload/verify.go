@@ -267,7 +267,11 @@ func (in *inspection) readOne(ctx context.Context, j readJob, budget *atomic.Int
 	case roleLicence:
 		res.summary.LicenceFiles = 1
 	default:
-		res.doc = captureDocument(tee, e.Size, &in.captured)
+		captured := &in.captured
+		if in.budget != nil {
+			captured = &in.budget.docs // a nested zip's: one cap for the whole bundle
+		}
+		res.doc = captureDocument(tee, e.Size, captured)
 	}
 	// Whatever a summarizer left unread still counts towards the hash.
 	if _, err := io.CopyBuffer(hashes, br, buf); err != nil {

@@ -16,6 +16,16 @@ type SettingChange struct {
 	Unchanged bool // the file already said so; nothing was written
 }
 
+// SettingError is a SetAnonymization step that failed, with the file it
+// was writing (the key file or the configuration), so a caller can name it.
+type SettingError struct {
+	Path string
+	Err  error
+}
+
+func (e *SettingError) Error() string { return e.Err.Error() }
+func (e *SettingError) Unwrap() error { return e.Err }
+
 // SetAnonymization turns UsageBasedBillingScramble on or off: the one
 // sequence `lsui config scramble` and the dashboard's Privacy tab both
 // run. Turning it on makes sure the key exists first — names must never be
@@ -31,14 +41,14 @@ func SetAnonymization(keyDir, cfgPath string, shown *config.Config, on bool, now
 	if on {
 		k, created, err := EnsureKeyWith(keyDir, now, premade)
 		if err != nil {
-			return out, err
+			return out, &SettingError{KeyFilePath(keyDir), err}
 		}
 		out.Key, out.KeyCreated = k, created
 	}
 	if shown == nil {
 		c, err := config.Create(cfgPath, on)
 		if err != nil {
-			return out, err
+			return out, &SettingError{cfgPath, err}
 		}
 		out.Config, out.Created = c, true
 		return out, nil
@@ -49,7 +59,7 @@ func SetAnonymization(keyDir, cfgPath string, shown *config.Config, on bool, now
 		return out, nil
 	}
 	if err := shown.Write(on); err != nil {
-		return out, err
+		return out, &SettingError{cfgPath, err}
 	}
 	return out, nil
 }

@@ -8,10 +8,11 @@ package views
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -19,10 +20,12 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/uploads"
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/keys"
+	"github.com/lsui/lsui/internal/views/prefs"
 	"github.com/lsui/lsui/internal/views/theme"
 )
 
@@ -52,20 +55,30 @@ type Options struct {
 	// frame is drawn, so the program appears at once however slow the
 	// root is. It returns the snapshot and the options it was loaded with.
 	Load func(ctx context.Context) (*model.Snapshot, model.Options, error)
+	// Reload reads the root again for R, with the options the first load
+	// returned; nil means model.Load.
+	Reload func(ctx context.Context, opts model.Options) (*model.Snapshot, error)
 	// Renderer draws the styles; nil means lipgloss's default. Set its
 	// colour profile (termenv.Ascii for NO_COLOR) and background before
 	// the program starts.
 	Renderer *lipgloss.Renderer
 	ReadOnly bool // no writes: the anonymization toggle and uploads are disabled
-	ASCII    bool // ASCII borders, bars and markers
+	// ASCII draws ASCII borders, bars and markers. prefs.Decide gives it
+	// from --ascii, the preferences and the console (locale, TERM,
+	// LSUI_ASCII).
+	ASCII bool
 	// PreviewKey makes the Privacy screen's throwaway key while the server
 	// has none; nil means a random one. Tests fix it.
 	PreviewKey func() *scramble.Key
 	// Endpoint is where `u` uploads; "" means the "endpoint" setting.
 	Endpoint string
-	// Notice is a line the screen shows from the start, e.g. "no licence
-	// server found (looked in …); showing the demo server".
+	// Notice is a line the header shows under the tabs for the whole run,
+	// e.g. "no licence server found (looked in …); showing the demo server".
 	Notice string
+	// Prefs is the user's preferences file: the dashboard opens its last
+	// tab and saves the tab shown when it quits. nil reads and writes
+	// none.
+	Prefs *prefs.File
 }
 
 // App is the root model.
@@ -73,21 +86,23 @@ type App struct {
 	opts   Options
 	ctx    *common.Context
 	cancel context.CancelFunc
+	frame  frame
 
 	phase   State // loading, ready or error; too-small is derived from the size
 	err     error
-	width   int
-	height  int
 	spinner spinner.Model
-	help    help.Model
+	loading bool // a reload (R) is running
 
 	active  common.Tab
 	screens [common.NumTabs]common.Screen
 
-	status    string
-	statusErr bool
-	// quitPrompt is non-empty while the program asks before quitting.
-	quitPrompt string
+	// prompt is a question the program asks (quit while a cycle runs,
+	// upload now?); y answers it with onYes.
+	prompt string
+	onYes  func() tea.Cmd
+	// quitAsk is true while prompt is the quit question, which goes away
+	// by itself when its cause ends.
+	quitAsk bool
 }
 
 // New returns the dashboard; run it with tea.NewProgram.
@@ -105,25 +120,36 @@ func New(opts Options) *App {
 	} else {
 		sp.Spinner = spinner.Dot
 	}
-	h := newHelp(th, opts.ASCII)
-	return &App{
+	a := &App{
 		opts: opts,
 		ctx: &common.Context{Ctx: ctx, Theme: th, Keys: km, ReadOnly: opts.ReadOnly, PreviewKey: opts.PreviewKey,
 			Endpoint: opts.Endpoint, Notice: opts.Notice},
-		status:  opts.Notice,
 		cancel:  cancel,
 		spinner: sp,
-		help:    h,
+		frame:   frame{theme: th, keys: km, ascii: opts.ASCII},
 	}
+	if opts.Prefs != nil {
+		if t, ok := common.TabNamed(opts.Prefs.Prefs.LastTab); ok {
+			a.active = t
+		}
+		if opts.Prefs.Err != nil {
+			a.frame.setStatus(opts.Prefs.Err.Error(), true)
+		}
+	}
+	return a
 }
 
 // State is what the root shows now.
 func (a *App) State() State {
-	if a.width > 0 && (a.width < MinWidth || a.height < MinHeight) {
+	if a.frame.width > 0 && (a.frame.width < MinWidth || a.frame.height < MinHeight) {
 		return StateTooSmall
 	}
 	return a.phase
 }
+
+// Err is why the snapshot did not load, nil when it did: cmd/lsui exits 1
+// when the program ended on it.
+func (a *App) Err() error { return a.err }
 
 // Active is the tab shown.
 func (a *App) Active() common.Tab { return a.active }
@@ -132,9 +158,10 @@ func (a *App) Active() common.Tab { return a.active }
 func (a *App) Context() *common.Context { return a.ctx }
 
 type loadedMsg struct {
-	snap *model.Snapshot
-	opts model.Options
-	err  error
+	snap   *model.Snapshot
+	opts   model.Options
+	err    error
+	reload bool
 }
 
 func (a *App) Init() tea.Cmd {
@@ -142,33 +169,40 @@ func (a *App) Init() tea.Cmd {
 	ctx := a.ctx.Ctx
 	return tea.Batch(a.spinner.Tick, func() tea.Msg {
 		s, o, err := load(ctx)
-		return loadedMsg{s, o, err}
+		return loadedMsg{s, o, err, false}
 	})
 }
 
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	defer a.dropStalePrompt()
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width, a.height = msg.Width, msg.Height
+		a.frame.width, a.frame.height = msg.Width, msg.Height
 		a.resize()
 		return a, nil
 	case loadedMsg:
 		return a, a.loaded(msg)
 	case spinner.TickMsg:
-		var cmds []tea.Cmd
-		if a.phase == StateLoading {
-			var cmd tea.Cmd
-			a.spinner, cmd = a.spinner.Update(msg)
-			cmds = append(cmds, cmd)
+		// A bare tick is the root's own spinner's: a screen's ticks come
+		// back in an envelope for it (routeTicks), never to every tab.
+		if msg.ID != a.spinner.ID() || (a.phase != StateLoading && !a.loading) {
+			return a, nil
 		}
-		cmds = append(cmds, a.broadcast(msg))
-		return a, tea.Batch(cmds...)
+		var cmd tea.Cmd
+		a.spinner, cmd = a.spinner.Update(msg)
+		return a, cmd
 	case common.StatusMsg:
-		a.status, a.statusErr = msg.Text, msg.Error
+		a.frame.setStatus(msg.Text, msg.Error)
+		a.resize()
 		return a, nil
 	case common.SwitchTabMsg:
 		a.switchTo(msg.Tab)
 		return a, nil
+	case common.ChangeSnapshotMsg:
+		if a.ctx.Snapshot != nil && msg.Apply != nil {
+			msg.Apply(a.ctx.Snapshot)
+		}
+		return a, a.broadcast(common.SnapshotChangedMsg{})
 	case tea.KeyMsg:
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste {
 			// Keys typed quickly (or replayed by tmux and vhs) arrive as
@@ -185,52 +219,126 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.key(msg)
 	case tea.MouseMsg:
 		return a, a.mouse(msg)
+	case common.Envelope:
+		if a.phase != StateReady {
+			return a, nil
+		}
+		return a, a.send(msg.Tab, msg.Msg)
 	case common.Targeted:
 		if a.phase != StateReady {
 			return a, nil
 		}
-		if s := a.screens[msg.TargetTab()]; s != nil {
-			return a, s.Update(msg)
-		}
-		return a, nil
+		return a, a.send(msg.TargetTab(), msg)
 	}
 	return a, a.broadcast(msg)
 }
 
-// broadcast hands a message no screen claimed to every screen: spinner
-// ticks and cursor blinks carry their own ids and each screen ignores
-// the ones that are not its own.
+// dropStalePrompt takes the quit question away once nothing needs it (the
+// cycle it warned about ended).
+func (a *App) dropStalePrompt() {
+	if a.quitAsk && a.guardPrompt() == "" {
+		a.prompt, a.onYes, a.quitAsk = "", nil, false
+		a.resize()
+	}
+}
+
+// broadcast hands a message no screen claimed to every screen.
 func (a *App) broadcast(msg tea.Msg) tea.Cmd {
 	if a.phase != StateReady {
 		return nil
 	}
 	var cmds []tea.Cmd
-	for _, s := range a.screens {
-		if s != nil {
-			cmds = append(cmds, s.Update(msg))
-		}
+	for i := range a.screens {
+		cmds = append(cmds, a.send(common.Tab(i), msg))
 	}
 	return tea.Batch(cmds...)
 }
 
+// send hands msg to one screen. The spinner ticks its commands bring
+// back are addressed to it (routeTicks), so a tick reaches only the
+// spinner that owns it.
+func (a *App) send(tab common.Tab, msg tea.Msg) tea.Cmd {
+	if tab < 0 || tab >= common.NumTabs || a.screens[tab] == nil {
+		return nil
+	}
+	return routeTicks(tab, a.screens[tab].Update(msg))
+}
+
+// routeTicks wraps the spinner ticks cmd brings back in an envelope for
+// tab; every other message passes as it is (a tea.Sequence's too, whose
+// message the program must see).
+func routeTicks(tab common.Tab, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		switch m := cmd().(type) {
+		case spinner.TickMsg:
+			return common.Envelope{Tab: tab, Msg: m}
+		case tea.BatchMsg:
+			out := make(tea.BatchMsg, len(m))
+			for i, c := range m {
+				out[i] = routeTicks(tab, c)
+			}
+			return out
+		default:
+			return m
+		}
+	}
+}
+
 func (a *App) loaded(msg loadedMsg) tea.Cmd {
+	a.loading = false
 	if msg.err != nil {
+		if msg.reload {
+			// The data on screen stays; the reload's failure is a message.
+			a.frame.setStatus("reload failed: "+msg.err.Error(), true)
+			a.resize()
+			return nil
+		}
 		a.phase, a.err = StateError, msg.err
 		return nil
 	}
 	a.ctx.Snapshot = msg.snap
 	a.ctx.LoadOptions = msg.opts
 	a.ctx.RootLabel = RootLabel(msg.snap)
+	a.ctx.LoadedAt = msg.snap.Now
 	a.screens = Standard(a.ctx)
 	a.phase = StateReady
+	if msg.reload {
+		a.frame.setStatus("reloaded from disk at "+msg.snap.Now.In(msg.snap.Location).Format("15:04:05"), false)
+	}
 	a.resize()
 	var cmds []tea.Cmd
-	for _, s := range a.screens {
+	for i, s := range a.screens {
 		if in, ok := s.(interface{ Init() tea.Cmd }); ok && s != nil {
-			cmds = append(cmds, in.Init())
+			cmds = append(cmds, routeTicks(common.Tab(i), in.Init()))
 		}
 	}
 	return tea.Batch(cmds...)
+}
+
+// reload reads everything from disk again in a command; the screens stay
+// as they are until it is back.
+func (a *App) reload() tea.Cmd {
+	if a.loading {
+		return common.Status("already reloading", false)
+	}
+	if p := a.guardPrompt(); p != "" {
+		return common.Status("not reloading now: "+p, false)
+	}
+	a.loading = true
+	reload := a.opts.Reload
+	if reload == nil {
+		reload = model.Load
+	}
+	// A fixed clock (--now) stays fixed; otherwise the options' zero Now
+	// reads the clock afresh.
+	ctx, opts := a.ctx.Ctx, a.ctx.LoadOptions
+	return tea.Batch(a.spinner.Tick, func() tea.Msg {
+		s, err := reload(ctx, opts)
+		return loadedMsg{s, opts, err, true}
+	})
 }
 
 // RootLabel is the root as the dashboard shows it: "DEMO" for the demo,
@@ -244,39 +352,67 @@ func RootLabel(s *model.Snapshot) string {
 
 func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	k := a.ctx.Keys
-	if a.quitPrompt != "" {
+	if a.prompt != "" {
 		switch msg.String() {
 		case "y", "Y":
-			return a.quit()
-		case "n", "N", "esc":
-			a.quitPrompt = ""
+			yes := a.onYes
+			a.prompt, a.onYes, a.quitAsk = "", nil, false
+			a.resize()
+			if yes != nil {
+				return yes()
+			}
+			return nil
 		case "ctrl+c":
-			return a.quit()
+			if a.quitAsk {
+				return a.quit()
+			}
+			fallthrough
+		case "n", "N", "esc", "q":
+			a.prompt, a.onYes, a.quitAsk = "", nil, false
+			a.resize()
+			return nil
 		}
-		return nil
+		return common.Status("answer y or n", false)
 	}
 	if key.Matches(msg, k.Interrupt) {
 		return a.askQuit()
 	}
-	if a.phase != StateReady {
-		if key.Matches(msg, k.Quit) || msg.String() == "esc" {
-			return a.quit()
+	if a.phase != StateReady || a.State() == StateTooSmall {
+		if key.Matches(msg, k.Quit) || (a.phase != StateReady && msg.String() == "esc") {
+			return a.askQuit()
 		}
+		return nil
+	}
+	if a.frame.page != pageNone {
+		a.frame.pageKey(msg, a.bodyHeight())
+		a.resize()
 		return nil
 	}
 	screen := a.screens[a.active]
 	if screen != nil && screen.Capturing() {
-		return screen.Update(msg)
+		return a.send(a.active, msg)
 	}
 	switch {
-	case key.Matches(msg, k.Quit):
-		return a.askQuit()
+	case key.Matches(msg, k.Quit), msg.String() == "esc":
+		// q and esc close what a screen has open inside it first.
+		if n, ok := screen.(common.Nested); ok && n.CloseNested() {
+			return nil
+		}
+		if key.Matches(msg, k.Quit) {
+			return a.askQuit()
+		}
 	case key.Matches(msg, k.Redraw):
 		return tea.ClearScreen
 	case key.Matches(msg, k.Help):
-		a.help.ShowAll = !a.help.ShowAll
+		a.frame.page, a.frame.pageFrom = pageHelp, 0
 		a.resize()
 		return nil
+	case key.Matches(msg, k.Messages):
+		a.frame.page, a.frame.pageFrom = pageMessages, 0
+		a.resize()
+		return nil
+	case key.Matches(msg, k.Reload):
+		return a.reload()
 	case key.Matches(msg, k.NextTab):
 		a.switchTo((a.active + 1) % common.NumTabs)
 		return nil
@@ -288,25 +424,110 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.OpenLast):
 		a.switchTo(common.TabUploads)
-		if s := a.screens[common.TabUploads]; s != nil {
-			return s.Update(common.OpenLastUploadMsg{})
+		return a.send(common.TabUploads, common.OpenLastUploadMsg{})
+	case a.active == common.TabUploads && msg.String() == "u" && offers(screen, "u"):
+		return a.askUpload(msg)
+	}
+	// Asked before the key is handled: the keys a screen offers change
+	// with it ("/" opens the filter, whose keys are others).
+	offered := bound(screen, msg, k)
+	cmd := a.send(a.active, msg)
+	if cmd == nil && !offered {
+		// A key the tab has no binding for: say so rather than nothing.
+		return common.Unhandled(msg)
+	}
+	return cmd
+}
+
+// bound reports whether msg is one of the keys a screen's help lists.
+func bound(s common.Screen, msg tea.KeyMsg, k *keys.KeyMap) bool {
+	if s == nil {
+		return false
+	}
+	// The movements are every list's and viewer's, listed or not.
+	nav := []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End, k.Left, k.Right}
+	for _, g := range append(s.FullHelp(), s.ShortHelp(), nav) {
+		for _, b := range g {
+			if b.Enabled() && key.Matches(msg, b) {
+				return true
+			}
 		}
-		return nil
 	}
-	if screen != nil {
-		return screen.Update(msg)
+	return false
+}
+
+// offers reports whether a screen's help offers k now, enabled.
+func offers(s common.Screen, k string) bool {
+	if s == nil {
+		return false
 	}
+	for _, b := range s.ShortHelp() {
+		if b.Enabled() && slices.Contains(b.Keys(), k) {
+			return true
+		}
+	}
+	return false
+}
+
+// askUpload says where `u` uploads and what the prune after it deletes,
+// and hands the key to the Uploads screen on y.
+func (a *App) askUpload(msg tea.KeyMsg) tea.Cmd {
+	s := a.ctx.Snapshot
+	endpoint := a.ctx.Endpoint
+	if endpoint == "" && s.Settings != nil {
+		endpoint = s.Settings.Endpoint
+	}
+	if endpoint == "" {
+		// The screen says what to set.
+		return a.send(common.TabUploads, msg)
+	}
+	a.prompt = "Upload to " + sanitize.Line(endpoint) + "? y/n  " + pruneNote(s.Uploads)
+	a.onYes = func() tea.Cmd { return a.send(common.TabUploads, msg) }
+	a.resize()
 	return nil
 }
 
-func (a *App) askQuit() tea.Cmd {
+// pruneNote says what the prune after a delivered upload deletes: every
+// payload older than the newest success, which the new one will be
+// (payload.Prune, DOMAIN.md §6).
+func pruneNote(list []uploads.Upload) string {
+	var names []string
+	for _, u := range list {
+		names = append(names, u.Name)
+	}
+	switch len(names) {
+	case 0:
+		return "Nothing on disk to prune."
+	case 1:
+		return "If it is delivered, the prune deletes " + names[0] + "."
+	}
+	shown := names
+	if len(shown) > 2 {
+		shown = append(shown[:2:2], fmt.Sprintf("%d more", len(names)-2))
+	}
+	return fmt.Sprintf("If it is delivered, the prune deletes the %d payloads on disk (%s); if not, nothing.",
+		len(names), strings.Join(shown, ", "))
+}
+
+// guardPrompt is what a screen says about quitting now, "" when it is
+// safe.
+func (a *App) guardPrompt() string {
 	for _, s := range a.screens {
 		if g, ok := s.(common.QuitGuard); ok && s != nil {
 			if p := g.QuitPrompt(); p != "" {
-				a.quitPrompt = p
-				return nil
+				return p
 			}
 		}
+	}
+	return ""
+}
+
+func (a *App) askQuit() tea.Cmd {
+	if p := a.guardPrompt(); p != "" {
+		a.prompt, a.quitAsk = p+" Quit anyway? y/n", true
+		a.onYes = a.quit
+		a.resize()
+		return nil
 	}
 	return a.quit()
 }
@@ -327,13 +548,28 @@ func (a *App) Shutdown(timeout time.Duration) bool {
 	return true
 }
 
+// quit saves the tab shown for the next start (in a command, before the
+// program ends) and quits.
 func (a *App) quit() tea.Cmd {
 	a.cancel()
-	return tea.Quit
+	if a.opts.Prefs == nil || a.phase != StateReady {
+		return tea.Quit
+	}
+	f, p := a.opts.Prefs, a.opts.Prefs.Prefs
+	p.LastTab = a.active.String()
+	save := func() tea.Msg {
+		// A failure is left for cmd/lsui to see in f.Err; the program is
+		// ending and has no screen left to say it on.
+		if err := f.Save(p); err != nil {
+			f.Err = err
+		}
+		return nil
+	}
+	return tea.Sequence(save, tea.Quit)
 }
 
 func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
-	if a.phase != StateReady || a.State() == StateTooSmall {
+	if a.phase != StateReady || a.State() == StateTooSmall || a.frame.page != pageNone {
 		return nil
 	}
 	if msg.Y == 1 && msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
@@ -342,11 +578,8 @@ func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
 		}
 		return nil
 	}
-	if s := a.screens[a.active]; s != nil {
-		msg.Y -= headerLines
-		return s.Update(msg)
-	}
-	return nil
+	msg.Y -= a.headerLines()
+	return a.send(a.active, msg)
 }
 
 func (a *App) switchTo(t common.Tab) {
@@ -354,96 +587,107 @@ func (a *App) switchTo(t common.Tab) {
 		return
 	}
 	a.active = t
-	a.status = ""
+	a.frame.status = ""
+	a.resize()
 }
 
-// headerLines are the header, the tabs and the rule.
-const headerLines = 3
+// headerLines are the header, the tabs, the notice when there is one, and
+// the rule.
+func (a *App) headerLines() int {
+	if a.ctx.Notice != "" {
+		return 4
+	}
+	return 3
+}
 
-func (a *App) helpView() string {
-	a.help.Width = a.width
-	return a.help.View(a.helpKeys())
+func (a *App) bodyHeight() int {
+	return a.frame.height - a.headerLines() - a.frame.statusHeight(a.prompt) - 1
 }
 
 func (a *App) resize() {
-	if a.phase != StateReady || a.width == 0 {
+	if a.phase != StateReady || a.frame.width == 0 {
 		return
 	}
-	bodyH := a.height - headerLines - 1 - lipgloss.Height(a.helpView())
 	for _, s := range a.screens {
 		if s != nil {
-			s.SetSize(a.width, max(bodyH, 1))
+			s.SetSize(a.frame.width, max(a.bodyHeight(), 1))
 		}
 	}
 }
 
-// helpKeys joins the active screen's keys and the global ones.
-type helpKeys struct {
-	screen common.Screen
-	k      *keys.KeyMap
+// helpSections are every key the active tab and the root answer to.
+func (a *App) helpSections() []helpSection {
+	k := a.ctx.Keys
+	var out []helpSection
+	if s := a.screens[a.active]; s != nil {
+		var ks []key.Binding
+		for _, g := range s.FullHelp() {
+			ks = append(ks, g...)
+		}
+		out = append(out, helpSection{"This tab (" + a.active.String() + ")", ks})
+	}
+	global := []key.Binding{k.NextTab, k.PrevTab, k.Tabs, k.OpenLast, k.Reload, k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}
+	return append(out, helpSection{"Everywhere", global})
 }
 
-func (h helpKeys) ShortHelp() []key.Binding {
-	var out []key.Binding
-	if h.screen != nil {
-		out = append(out, h.screen.ShortHelp()...)
+func (a *App) shortKeys() ([]key.Binding, bool) {
+	s := a.screens[a.active]
+	if s == nil {
+		return nil, false
 	}
-	if h.screen == nil || !h.screen.Capturing() {
-		out = append(out, h.k.NextTab, h.k.Help, h.k.Quit)
+	out := s.ShortHelp()
+	if !s.Capturing() {
+		out = append(out, a.ctx.Keys.NextTab)
 	}
-	return out
-}
-
-func (h helpKeys) FullHelp() [][]key.Binding {
-	var out [][]key.Binding
-	if h.screen != nil {
-		out = append(out, h.screen.FullHelp()...)
-	}
-	return append(out,
-		[]key.Binding{h.k.NextTab, h.k.PrevTab, h.k.Tabs, h.k.OpenLast},
-		[]key.Binding{h.k.Help, h.k.Redraw, h.k.Quit, h.k.Interrupt})
-}
-
-func (a *App) helpKeys() help.KeyMap {
-	return helpKeys{a.screens[a.active], a.ctx.Keys}
+	return out, s.Capturing()
 }
 
 func (a *App) View() string {
 	t := a.ctx.Theme
-	w, h := a.width, a.height
+	w, h := a.frame.width, a.frame.height
 	if w == 0 {
 		// Before the terminal's size is known: one line, drawn at once.
 		return a.spinner.View() + " lsui: opening the licence server…"
 	}
 	switch a.State() {
 	case StateTooSmall:
-		msg := "terminal too small (need 60×20)"
-		if a.opts.ASCII {
-			msg = "terminal too small (need 60x20)"
-		}
-		return common.Block(ansi.Wrap(msg+"\n\npress q to quit", w, ""), w, h)
+		return a.frame.tooSmall(a.prompt)
 	case StateLoading:
 		return common.Block(a.spinner.View()+" opening the licence server…", w, h)
 	case StateError:
 		msg := "lsui: " + sanitize.Line(a.err.Error())
 		return common.Block(t.Error.Render(wrap(msg, w))+"\n\npress q to quit", w, h)
 	}
-	helpView := a.helpView()
-	bodyH := h - headerLines - 1 - lipgloss.Height(helpView)
+	bodyH := a.bodyHeight()
 	var b strings.Builder
 	b.WriteString(a.headerView())
 	b.WriteByte('\n')
 	b.WriteString(a.tabsView())
 	b.WriteByte('\n')
+	if n := a.ctx.Notice; n != "" {
+		b.WriteString(t.Warn.Render(common.Truncate("! "+n, w)) + "\n")
+	}
 	b.WriteString(common.Rule(t, w))
 	b.WriteByte('\n')
-	if s := a.screens[a.active]; s != nil && bodyH > 0 {
-		b.WriteString(common.Block(s.View(), w, bodyH))
+	if bodyH > 0 {
+		var body string
+		switch a.frame.page {
+		case pageHelp:
+			body = a.frame.helpPage(a.helpSections(), bodyH)
+		case pageMessages:
+			body = a.frame.messagesPage(bodyH)
+		default:
+			if s := a.screens[a.active]; s != nil {
+				body = s.View()
+			}
+		}
+		b.WriteString(common.Block(body, w, bodyH))
 		b.WriteByte('\n')
 	}
-	b.WriteString(a.statusView())
+	b.WriteString(a.frame.statusView(a.prompt))
 	b.WriteByte('\n')
-	b.WriteString(helpView)
+	short, capturing := a.shortKeys()
+	b.WriteString(a.frame.shortHelp(short, capturing))
 	return common.Block(b.String(), w, h)
 }
 
@@ -451,10 +695,28 @@ func wrap(s string, w int) string {
 	return ansi.Hardwrap(s, w, true)
 }
 
+// clockText is when the data on screen was read, or the fixed clock it
+// was read at: "loaded 10:00" or "at 2026-11-27 10:00 (--now)".
+func (a *App) clockText() string {
+	s := a.ctx.Snapshot
+	loc := s.Location
+	if loc == nil {
+		loc = time.Local
+	}
+	if a.loading {
+		return a.spinner.View() + " reloading"
+	}
+	if a.ctx.FixedClock() {
+		return "at " + s.Now.In(loc).Format("2006-01-02 15:04") + " (--now)"
+	}
+	return "loaded " + a.ctx.LoadedAt.In(loc).Format("15:04")
+}
+
 func (a *App) headerView() string {
 	t := a.ctx.Theme
 	s := a.ctx.Snapshot
 	var badges []string
+	badges = append(badges, t.Dim.Render(a.clockText()))
 	if s.Demo {
 		badges = append(badges, t.Badge.Render("[DEMO]"))
 	}
@@ -464,8 +726,13 @@ func (a *App) headerView() string {
 	right := strings.Join(badges, " ")
 	rw := ansi.StringWidth(right)
 	left := "lsui " + t.Glyphs.VRule + " " + s.Server.Host + " " + t.Glyphs.VRule + " " + a.ctx.RootLabel
-	left = common.Truncate(left, max(a.width-rw-1, 1))
-	pad := max(a.width-ansi.StringWidth(left)-rw, 1)
+	if rw > a.frame.width/2 {
+		// Narrow: the clock gives way to the host and root.
+		right = strings.Join(badges[1:], " ")
+		rw = ansi.StringWidth(right)
+	}
+	left = common.Truncate(left, max(a.frame.width-rw-1, 1))
+	pad := max(a.frame.width-ansi.StringWidth(left)-rw, 1)
 	return t.App.Render(left) + strings.Repeat(" ", pad) + right
 }
 
@@ -502,7 +769,7 @@ func (a *App) tabLayout() (labels []string, starts []int) {
 			labels = append(labels, l)
 			x += ansi.StringWidth(l)
 		}
-		if x <= a.width {
+		if x <= a.frame.width {
 			break
 		}
 	}
@@ -534,17 +801,4 @@ func (a *App) tabsView() string {
 		}
 	}
 	return b.String()
-}
-
-func (a *App) statusView() string {
-	t := a.ctx.Theme
-	switch {
-	case a.quitPrompt != "":
-		return t.Warn.Render(common.Truncate(a.quitPrompt+" quit anyway? y/n", a.width))
-	case a.status != "" && a.statusErr:
-		return t.Error.Render(common.Truncate(a.status, a.width))
-	case a.status != "":
-		return t.Status.Render(common.Truncate(a.status, a.width))
-	}
-	return ""
 }

@@ -37,7 +37,7 @@ func syntheticReport(n int) *usage.Report {
 
 // benchApp is the dashboard at 120×40 on the Usage tab of a server with
 // n identities this month.
-func benchApp(b *testing.B, n int) *App {
+func benchApp(b testing.TB, n int) *App {
 	b.Helper()
 	root := b.TempDir()
 	rep := syntheticReport(n)

@@ -50,15 +50,15 @@ func TestGoldenScreens(t *testing.T) {
 		{"expirations", []string{"3"}, "!! EXPIRED", false},
 		{"entitlements", []string{"4"}, "available", false},
 		{"entitlements_ascii", []string{"4"}, "available", true},
-		{"usage", []string{"5"}, "per day", false},
+		{"usage", []string{"5"}, "users per day", false},
 		{"usage_filtered", []string{"5", "/", "a", "i", "s", "h", "a"}, "/aisha", false},
-		{"privacy", []string{"6"}, "made now", false},
-		{"privacy_confirm", []string{"6", "space"}, "once confirmed", false},
+		{"privacy", []string{"6"}, "verified against", false},
+		{"privacy_confirm", []string{"6", "space"}, "== *", false}, // the dialog, with the Citrix payload checked
 		{"uploads", []string{"7"}, "FILE", false},
 		{"uploads_open_last", []string{"o"}, "VERDICT", false},
 		{"help", []string{"?"}, "redraw", false},
 	}
-	sizes := []struct{ w, h int }{{80, 24}, {120, 40}}
+	sizes := []struct{ w, h int }{{60, 20}, {80, 24}, {120, 40}}
 	for _, sc := range screens {
 		for _, sz := range sizes {
 			name := sc.name + "_" + itoa(sz.w) + "x" + itoa(sz.h)

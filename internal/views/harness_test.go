@@ -15,6 +15,7 @@ import (
 
 	"github.com/lsui/lsui/internal/demo"
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/views/common"
 )
 
 // fixedNow is the clock every test runs on.
@@ -52,7 +53,7 @@ func readyApp(t testing.TB, o Options, w, h int) *App {
 	a := New(o)
 	s, opts, err := o.Load(context.Background())
 	a.Update(tea.WindowSizeMsg{Width: w, Height: h})
-	runCmd(a, a.loaded(loadedMsg{s, opts, err}))
+	runCmd(a, a.loaded(loadedMsg{snap: s, opts: opts, err: err}))
 	return a
 }
 
@@ -127,7 +128,11 @@ func keyMsg(k string) tea.KeyMsg {
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }
 
+// isTick reports a spinner tick, bare or addressed to a screen.
 func isTick(msg tea.Msg) bool {
+	if e, ok := msg.(common.Envelope); ok {
+		msg = e.Msg
+	}
 	_, ok := msg.(spinner.TickMsg)
 	return ok
 }

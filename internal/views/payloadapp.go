@@ -4,11 +4,8 @@ import (
 	"context"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/lipgloss"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/views/common"
@@ -17,19 +14,15 @@ import (
 	"github.com/lsui/lsui/internal/views/theme"
 )
 
-// PayloadApp is `lsui view FILE.zip`: one payload, no licence server.
+// PayloadApp is `lsui view FILE.zip`: one payload, no licence server, in
+// the dashboard's frame (status, messages, help page, too-small screen).
 type PayloadApp struct {
 	ctx    *common.Context
 	cancel context.CancelFunc
 	view   *payloadview.Model
-	help   help.Model
+	frame  frame
 	path   string
 	label  string
-	ascii  bool
-
-	width, height int
-	status        string
-	statusErr     bool
 }
 
 // NewPayloadApp opens the zip at path; label is how the header names it.
@@ -43,23 +36,11 @@ func NewPayloadApp(path, label string, opts Options) *PayloadApp {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	c := &common.Context{Ctx: ctx, Theme: th, Keys: km, ReadOnly: true}
-	a := &PayloadApp{ctx: c, cancel: cancel, path: path, label: label, ascii: opts.ASCII, help: newHelp(th, opts.ASCII)}
+	a := &PayloadApp{ctx: c, cancel: cancel, path: path, label: label, frame: frame{theme: th, keys: km, ascii: opts.ASCII}}
 	// Messages come back tagged for the Uploads slot; this app has one
 	// screen and takes them all.
 	a.view = payloadview.New(c, common.TabUploads)
 	return a
-}
-
-func newHelp(th *theme.Theme, ascii bool) help.Model {
-	h := help.New()
-	h.Styles = help.Styles{
-		Ellipsis: th.HelpSep, ShortKey: th.HelpKey, ShortDesc: th.HelpDesc, ShortSeparator: th.HelpSep,
-		FullKey: th.HelpKey, FullDesc: th.HelpDesc, FullSeparator: th.HelpSep,
-	}
-	if ascii {
-		h.ShortSeparator, h.Ellipsis = " | ", "..."
-	}
-	return h
 }
 
 // Model is the payload view, for tests.
@@ -69,43 +50,64 @@ func (a *PayloadApp) Init() tea.Cmd {
 	return a.view.Open(a.path, a.label)
 }
 
-type payloadHelp struct{ a *PayloadApp }
-
-func (h payloadHelp) ShortHelp() []key.Binding {
-	k := h.a.ctx.Keys
-	return append(h.a.view.Help(), k.Help, k.Quit)
-}
-
-func (h payloadHelp) FullHelp() [][]key.Binding {
-	k := h.a.ctx.Keys
-	return [][]key.Binding{h.a.view.Help(), {k.PageUp, k.PageDown, k.Home, k.End}, {k.Help, k.Redraw, k.Quit}}
-}
+// headerLines are the title and the rule.
+const payloadHeaderLines = 2
 
 func (a *PayloadApp) bodyHeight() int {
-	a.help.Width = a.width
-	return a.height - 2 - 1 - lipgloss.Height(a.help.View(payloadHelp{a}))
+	return a.frame.height - payloadHeaderLines - a.frame.statusHeight("") - 1
+}
+
+func (a *PayloadApp) resize() {
+	a.view.SetSize(a.frame.width, max(a.bodyHeight(), 1))
 }
 
 func (a *PayloadApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
-		a.width, a.height = msg.Width, msg.Height
-		a.view.SetSize(a.width, max(a.bodyHeight(), 1))
+		a.frame.width, a.frame.height = msg.Width, msg.Height
+		a.resize()
 		return a, nil
 	case common.StatusMsg:
-		a.status, a.statusErr = msg.Text, msg.Error
+		a.frame.setStatus(msg.Text, msg.Error)
+		a.resize()
 		return a, nil
+	case common.Envelope:
+		cmd, _ := a.view.Update(msg.Msg)
+		return a, cmd
 	case tea.KeyMsg:
 		k := a.ctx.Keys
-		switch {
-		case key.Matches(msg, k.Interrupt), key.Matches(msg, k.Quit):
+		if key.Matches(msg, k.Interrupt) {
 			a.cancel()
 			return a, tea.Quit
+		}
+		if a.frame.page != pageNone {
+			a.frame.pageKey(msg, a.bodyHeight())
+			return a, nil
+		}
+		if a.view.Capturing() {
+			// Typing the entries' filter: q and esc are the filter's.
+			cmd, _ := a.view.Update(msg)
+			return a, cmd
+		}
+		switch {
+		case key.Matches(msg, k.Quit), msg.String() == "esc":
+			// q and esc close an entry first; at the listing q quits.
+			if a.view.Viewing() {
+				cmd, _ := a.view.Update(tea.KeyMsg{Type: tea.KeyEsc})
+				return a, cmd
+			}
+			if key.Matches(msg, k.Quit) {
+				a.cancel()
+				return a, tea.Quit
+			}
+			return a, common.Status("esc: nothing to go back to; q quits", false)
 		case key.Matches(msg, k.Redraw):
 			return a, tea.ClearScreen
 		case key.Matches(msg, k.Help):
-			a.help.ShowAll = !a.help.ShowAll
-			a.view.SetSize(a.width, max(a.bodyHeight(), 1))
+			a.frame.page, a.frame.pageFrom = pageHelp, 0
+			return a, nil
+		case key.Matches(msg, k.Messages):
+			a.frame.page, a.frame.pageFrom = pageMessages, 0
 			return a, nil
 		}
 	}
@@ -115,29 +117,32 @@ func (a *PayloadApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (a *PayloadApp) View() string {
 	t := a.ctx.Theme
-	w, h := a.width, a.height
+	w, h := a.frame.width, a.frame.height
 	if w == 0 {
 		return "lsui: opening " + sanitize.Line(a.label) + "…"
 	}
 	if w < MinWidth || h < MinHeight {
-		msg := "terminal too small (need 60×20)"
-		if a.ascii {
-			msg = "terminal too small (need 60x20)"
-		}
-		return common.Block(ansi.Wrap(msg, w, ""), w, h)
+		return a.frame.tooSmall("")
 	}
-	a.help.Width = w
-	helpView := a.help.View(payloadHelp{a})
+	bodyH := a.bodyHeight()
 	var b strings.Builder
 	b.WriteString(t.App.Render(common.Truncate("lsui view "+t.Glyphs.VRule+" "+a.label, w)) + "\n")
 	b.WriteString(common.Rule(t, w) + "\n")
-	b.WriteString(common.Block(a.view.View(), w, max(a.bodyHeight(), 0)) + "\n")
-	switch {
-	case a.status != "" && a.statusErr:
-		b.WriteString(t.Error.Render(common.Truncate(a.status, w)))
-	case a.status != "":
-		b.WriteString(t.Status.Render(common.Truncate(a.status, w)))
+	var body string
+	switch a.frame.page {
+	case pageHelp:
+		k := a.ctx.Keys
+		body = a.frame.helpPage([]helpSection{
+			{"This payload", append(a.view.Help(), k.PageUp, k.PageDown, k.Home, k.End)},
+			{"Everywhere", []key.Binding{k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}},
+		}, bodyH)
+	case pageMessages:
+		body = a.frame.messagesPage(bodyH)
+	default:
+		body = a.view.View()
 	}
-	b.WriteString("\n" + helpView)
+	b.WriteString(common.Block(body, w, max(bodyH, 0)) + "\n")
+	b.WriteString(a.frame.statusView("") + "\n")
+	b.WriteString(a.frame.shortHelp(a.view.Help(), false))
 	return common.Block(b.String(), w, h)
 }

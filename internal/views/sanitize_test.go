@@ -57,10 +57,11 @@ func hostileLoader(t *testing.T) func(context.Context) (*model.Snapshot, model.O
 	if err := os.WriteFile(udadmin, listing, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.MkdirAll(uploads.Dir(layout.UsageDir), 0o755); err != nil {
+	// In Citrix's folder, newest: what o opens first.
+	if err := os.MkdirAll(layout.UsageDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	zf, err := os.Create(filepath.Join(uploads.Dir(layout.UsageDir), uploads.FileName(fixedNow)))
+	zf, err := os.Create(filepath.Join(layout.UsageDir, uploads.FileName(fixedNow)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -31,6 +31,14 @@ var states = []struct {
 	{"privacy_confirm", []string{"6", "space"}},
 	{"uploads", []string{"7"}},
 	{"full_help", []string{"5", "?"}},
+	{"help_paged", []string{"6", "?", "pgdown"}},
+	{"messages", []string{"5", "]", "m"}},
+	{"licences_filtered", []string{"2", "/", "e", "v", "a", "l"}},
+	{"licences_nomatch", []string{"2", "/", "z", "z", "enter"}},
+	{"expirations_sorted", []string{"3", "s", "S"}},
+	{"entitlements_filter", []string{"4", "/", "x", "d", "t"}},
+	{"overview_filter", []string{"/", "c", "s", "s"}},
+	{"upload_question", []string{"7", "u"}},
 	{"full_help_privacy", []string{"6", "?"}},
 }
 
@@ -73,7 +81,7 @@ func TestTooSmall(t *testing.T) {
 	for _, tt := range tests {
 		a := readyApp(t, Options{Load: load}, tt.w, tt.h)
 		frame := a.View()
-		got := strings.Contains(strings.Join(strings.Fields(frame), " "), "terminal too small (need 60×20)")
+		got := strings.Contains(strings.Join(strings.Fields(frame), " "), "terminal too small: "+itoa(tt.w)+"×"+itoa(tt.h)+" (need 60×20)")
 		if tt.w < 20 {
 			got = a.State() == StateTooSmall // no room for the words
 		}

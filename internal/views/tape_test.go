@@ -75,6 +75,10 @@ func TestTapeParserRejects(t *testing.T) {
 		{"unknown shell line", "Type \"rm -rf /\"\nEnter\n", "does not know"},
 		{"no fixed clock", "Type \"go run ./cmd/lsui --demo\"\nEnter\n", "--now"},
 		{"not the demo", "Type \"go run ./cmd/lsui --now 2026-11-27T10:00:00Z\"\nEnter\n", "--demo"},
+		{"receiver never checked", "Type \"go run ./cmd/lsui receive --listen 127.0.0.1:9 --dir /tmp/r 2>/tmp/r.log &\"\nEnter\n" +
+			"Type \"go run ./cmd/lsui --demo --now 2026-11-27T10:00:00Z --endpoint http://127.0.0.1:9/\"\nEnter\n", "checked that its receiver listens"},
+		{"receiver check that cannot fail", "Type \"go run ./cmd/lsui receive --listen 127.0.0.1:9 --dir /tmp/r 2>/tmp/r.log &\"\nEnter\n" +
+			"Type \"until grep -q 'listening on' /tmp/r.log; do sleep 0.2; done; echo receiver ready\"\nEnter\n", "must contain"},
 		{"endpoint without receiver", "Type \"go run ./cmd/lsui --demo --now 2026-11-27T10:00:00Z --endpoint http://127.0.0.1:9/\"\nEnter\n", "receive"},
 		{"missing text", start + "# expect: no such text on any screen\n", "not on screen"},
 		{"wait times out", start + "Wait+Screen /no such text/\n", "not on screen"},
@@ -253,6 +257,11 @@ type tapeReplay struct {
 	// the replay serves an httptest receiver in its place.
 	receiverAddr, receiverURL, receivedDir string
 	receiverRunning                        bool
+	// receiverChecked: the tape waited for the receiver to listen, with a
+	// way to fail the recording when it cannot.
+	receiverChecked bool
+	receiverLog     string          // where the receiver's messages go
+	shellOut        strings.Builder // what the shell printed since the last clear
 
 	app     *App
 	started bool // the dashboard ran
@@ -530,7 +539,12 @@ func (r *tapeReplay) wait(c parser.Command) {
 		r.failf("Wait without a /regexp/: the replay has no prompt to wait for")
 	}
 	re := regexp.MustCompile(expr) // VHS's parser has compiled it already
-	v := r.screen()
+	var v string
+	if r.app == nil {
+		v = r.shellOut.String()
+	} else {
+		v = r.screen()
+	}
 	if scope == "Line" {
 		lines := strings.Split(strings.TrimRight(v, " \n"), "\n")
 		v = lines[len(lines)-1]
@@ -552,8 +566,13 @@ func (r *tapeReplay) runShell(line string) {
 	}
 	const goRun = "go run ./cmd/lsui"
 	cmdline := strings.Join(fields, " ")
+	if len(line) >= 5 && strings.HasPrefix(strings.TrimSpace(line), "clear") {
+		r.shellOut.Reset()
+	}
 	switch {
 	case len(fields) == 0, cmdline == "clear":
+	case strings.HasPrefix(cmdline, "until grep -q 'listening on' "):
+		r.checkReceiver(cmdline)
 	case strings.HasPrefix(cmdline, goRun+" receive "):
 		r.startReceiver(fields[4:])
 	case cmdline == goRun || strings.HasPrefix(cmdline, goRun+" -"):
@@ -581,7 +600,11 @@ func (r *tapeReplay) startReceiver(args []string) {
 		r.failf("lsui receive must run in the background (end the line with &), or the dashboard never starts")
 	}
 	for _, a := range rest[:len(rest)-1] {
-		if !strings.HasPrefix(a, "2>") && !strings.HasPrefix(a, ">") {
+		switch {
+		case strings.HasPrefix(a, "2>"):
+			r.receiverLog = strings.TrimPrefix(a, "2>")
+		case strings.HasPrefix(a, ">"):
+		default:
 			r.failf("lsui receive: unexpected argument %q", a)
 		}
 	}
@@ -593,9 +616,28 @@ func (r *tapeReplay) startReceiver(args []string) {
 	r.receiverRunning = true
 }
 
+// checkReceiver is the tape's wait for its receiver: it must look for
+// the receiver's "listening on" line in the log the receiver writes, and
+// end the shell (failing the recording) when the receiver has exited.
+func (r *tapeReplay) checkReceiver(cmdline string) {
+	if !r.receiverRunning {
+		r.failf("the tape waits for a receiver it did not start")
+	}
+	for _, want := range []string{"kill -0 $!", "exit 1", "echo receiver ready", r.receiverLog} {
+		if !strings.Contains(cmdline, want) {
+			r.failf("the receiver check %q must contain %q: a receiver that cannot start has to fail the recording", cmdline, want)
+		}
+	}
+	r.receiverChecked = true
+	r.shellOut.WriteString("receiver ready\n")
+}
+
 func (r *tapeReplay) startDashboard(args []string) {
 	if r.started {
 		r.failf("the dashboard is started twice")
+	}
+	if r.receiverRunning && !r.receiverChecked {
+		r.failf("the dashboard starts before the tape has checked that its receiver listens")
 	}
 	fs := flag.NewFlagSet("lsui", flag.ContinueOnError)
 	fs.SetOutput(new(strings.Builder))

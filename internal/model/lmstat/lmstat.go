@@ -45,9 +45,12 @@ type Listing struct {
 	Problems []Problem
 }
 
-// LicenseFile is a licence file a server reports it reads.
+// LicenseFile is what a server reports it reads.
 type LicenseFile struct {
 	Host string
+	// Path is as printed, without the trailing colon: several files are
+	// joined by ':' (Linux) or ';' (Windows), and a Windows path holds a
+	// drive's colon, so it is not split.
 	Path string
 }
 

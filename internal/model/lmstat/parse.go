@@ -240,6 +240,11 @@ func (p *parser) take(raw string) {
 		p.dmnHost, p.sec = m[1], secDaemons
 		return
 	}
+	if strings.HasPrefix(t, "Users of features served by ") && strings.HasSuffix(t, ":") {
+		// lmstat -S heads each vendor daemon's features so.
+		p.sec = secFeatures
+		return
+	}
 	if strings.HasPrefix(t, "Users of ") {
 		p.users(t)
 		return

@@ -52,11 +52,13 @@ func parseString(t *testing.T, s, name string) *Listing {
 	return l
 }
 
-func utf16LE(s string) []byte {
+func utf16LE(s string) []byte { return utf16With(binary.LittleEndian, []byte{0xFF, 0xFE}, s) }
+
+func utf16With(order binary.ByteOrder, bom []byte, s string) []byte {
 	var b bytes.Buffer
-	b.Write([]byte{0xFF, 0xFE})
+	b.Write(bom)
 	for _, u := range utf16.Encode([]rune(s)) {
-		_ = binary.Write(&b, binary.LittleEndian, u)
+		_ = binary.Write(&b, order, u)
 	}
 	return b.Bytes()
 }
@@ -69,6 +71,7 @@ func TestEncodings(t *testing.T) {
 		"lf":        []byte(citrixWindows),
 		"crlf+bom":  append([]byte("\xEF\xBB\xBF"), crlf...),
 		"utf16le":   utf16LE(crlf),
+		"utf16be":   utf16With(binary.BigEndian, []byte{0xFE, 0xFF}, crlf),
 		"no-eol-at": []byte(strings.TrimRight(citrixWindows, "\n")),
 	}
 	for name, in := range inputs {
@@ -149,6 +152,7 @@ func TestServerDown(t *testing.T) {
 // rest loads.
 func TestProblems(t *testing.T) {
 	in := "Feature usage info:\n" +
+		"Users of features served by CITRIX:\n" +
 		"Users of A:  (Total of 10 licenses issued;  Total of 3 licenses in use)\n" +
 		"    u h d (v1.0) (srv/27000 1), start Mon 11/30 8:20, 3 licenses\n" +
 		"this line means nothing\n" +
@@ -166,12 +170,12 @@ func TestProblems(t *testing.T) {
 		got = append(got, p.Error())
 	}
 	want := []string{
-		`cap.txt:4: not understood: "this line means nothing"`,
-		`cap.txt:5: feature "A": checkout start not understood: "u h d (v1.0) (srv/27000 2), start yesterday"`,
-		`cap.txt:6: feature "B": totals not understood: "Total of many licenses issued"`,
-		`cap.txt:7: feature "C": totals out of range: "Total of 99999999999999999999 licenses issued;  Total of 1 license in use"`,
-		`cap.txt:10: licence count out of range: ", 9999999999 licenses"`,
-		`cap.txt:11: line longer than 65536 bytes, skipped`,
+		`cap.txt:5: not understood: "this line means nothing"`,
+		`cap.txt:6: feature "A": checkout start not understood: "u h d (v1.0) (srv/27000 2), start yesterday"`,
+		`cap.txt:7: feature "B": totals not understood: "Total of many licenses issued"`,
+		`cap.txt:8: feature "C": totals out of range: "Total of 99999999999999999999 licenses issued;  Total of 1 license in use"`,
+		`cap.txt:11: licence count out of range: ", 9999999999 licenses"`,
+		`cap.txt:12: line longer than 65536 bytes, skipped`,
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -199,3 +199,22 @@ func TestField(t *testing.T) {
 		t.Errorf("a long value shows its end within the width: %q", v)
 	}
 }
+
+func TestFitEnd(t *testing.T) {
+	UseGlyphs(theme.New(nil, true).Glyphs)
+	defer UseGlyphs(theme.New(nil, false).Glyphs)
+	tests := []struct {
+		in   string
+		w    int
+		want string
+	}{
+		{"MyFiles/a.lic:6", 20, "MyFiles/a.lic:6     "},
+		{"MyFiles/long_name.lic:12", 12, "...me.lic:12"},
+		{"abc", 2, ".."},
+	}
+	for _, tt := range tests {
+		if got := FitEnd(tt.in, tt.w, false); got != tt.want || ansi.StringWidth(got) != tt.w {
+			t.Errorf("FitEnd(%q, %d) = %q, want %q", tt.in, tt.w, got, tt.want)
+		}
+	}
+}

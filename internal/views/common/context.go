@@ -5,6 +5,7 @@ package common
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -35,8 +36,11 @@ type Context struct {
 	// Endpoint overrides the upload endpoint in lsui's settings.
 	Endpoint string
 	// Notice is why the screen shows what it shows, set by the command
-	// line: "no licence server found (looked in …); showing the demo server".
+	// line: "no licence server found (looked in …); showing the demo
+	// server". The header shows it for the whole run.
 	Notice string
+	// LoadedAt is when the snapshot on screen was read from disk.
+	LoadedAt time.Time
 
 	// PreviewKey makes the throwaway key the Privacy screen previews with
 	// while the server has none; nil means scramble.PreviewKey (random).
@@ -51,6 +55,10 @@ func (c *Context) Now() time.Time {
 	}
 	return time.Now()
 }
+
+// FixedClock reports whether the snapshot runs on a fixed clock (--now):
+// the header then shows that clock, not when the data was read.
+func (c *Context) FixedClock() bool { return !c.LoadOptions.Now.IsZero() }
 
 // Tab identifies a screen.
 type Tab int
@@ -73,6 +81,16 @@ func (t Tab) String() string {
 		return "?"
 	}
 	return tabNames[t]
+}
+
+// TabNamed is the tab called name ("Usage"), as the preferences keep it.
+func TabNamed(name string) (Tab, bool) {
+	for t, n := range tabNames {
+		if strings.EqualFold(n, name) {
+			return Tab(t), true
+		}
+	}
+	return 0, false
 }
 
 // Screen is one tab. The root calls SetSize before the first View, sends
@@ -143,3 +161,89 @@ func ShowLine(file string, line int) tea.Cmd {
 // in place (the anonymization setting was written), so derived views are
 // rebuilt.
 type SnapshotChangedMsg struct{}
+
+// Unhandled says in the status line that a key does nothing where it was
+// pressed, instead of nothing happening.
+func Unhandled(msg tea.KeyMsg) tea.Cmd {
+	return Status(msg.String()+" does nothing here; ? lists the keys", false)
+}
+
+// SelectMsg asks a screen to select what stands for a licence line (its
+// date, its entitlement) without opening anything; the Overview's enter
+// sends it after switching tabs.
+type SelectMsg struct {
+	Tab  Tab
+	File string
+	Line int
+	// Feature selects an entitlement by feature name when File is "",
+	// of CSSDate (YYYY-MM-DD) when not "".
+	Feature string
+	CSSDate string
+	// Upload names an upload's zip.
+	Upload string
+}
+
+// TargetTab sends SelectMsg to the screen it names.
+func (m SelectMsg) TargetTab() Tab { return m.Tab }
+
+// Select switches to tab and selects there what m names.
+func Select(m SelectMsg) tea.Cmd {
+	return tea.Sequence(
+		func() tea.Msg { return SwitchTabMsg{m.Tab} },
+		func() tea.Msg { return m },
+	)
+}
+
+// Envelope carries an asynchronous result (a file read, a month loaded,
+// a spinner tick) back to the screen that asked for it: the root hands
+// Msg to that screen only.
+type Envelope struct {
+	Tab Tab
+	Msg tea.Msg
+}
+
+// TargetTab is the screen the envelope is for.
+func (e Envelope) TargetTab() Tab { return e.Tab }
+
+// Send runs cmd and returns its result in an envelope for tab; a batch's
+// commands are each wrapped. The root hands the result to the screen and
+// does not wrap what the screen returns: a screen wraps its own results
+// (never a tea.Sequence, whose message the program must see).
+func Send(tab Tab, cmd tea.Cmd) tea.Cmd {
+	if cmd == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		msg := cmd()
+		if msg == nil {
+			return nil
+		}
+		if b, ok := msg.(tea.BatchMsg); ok {
+			out := make(tea.BatchMsg, len(b))
+			for i, c := range b {
+				out[i] = Send(tab, c)
+			}
+			return out
+		}
+		return Envelope{tab, msg}
+	}
+}
+
+// ChangeSnapshotMsg asks the root to change the snapshot: screens read the
+// shared context and never write it. The root applies Apply, then tells
+// every screen with SnapshotChangedMsg.
+type ChangeSnapshotMsg struct {
+	Apply func(*model.Snapshot)
+}
+
+// ChangeSnapshot returns the command that asks the root to apply f.
+func ChangeSnapshot(f func(*model.Snapshot)) tea.Cmd {
+	return func() tea.Msg { return ChangeSnapshotMsg{f} }
+}
+
+// Nested is a screen that can show something inside itself (a file, a
+// payload): the root's q and esc close that first.
+type Nested interface {
+	// CloseNested closes what is open and reports whether anything was.
+	CloseNested() bool
+}

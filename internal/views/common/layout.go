@@ -44,6 +44,27 @@ func Fit(s string, w int, right bool) string {
 	return s + strings.Repeat(" ", pad)
 }
 
+// FitEnd is Fit for text whose end matters more than its start (a
+// file:line): cut text keeps its last cells, after the ellipsis.
+func FitEnd(s string, w int, right bool) string {
+	if w <= 0 {
+		return ""
+	}
+	s = sanitize.Line(s)
+	if ansi.StringWidth(s) <= w {
+		return Fit(s, w, right)
+	}
+	e := ansi.StringWidth(ellipsis)
+	if w <= e {
+		return Fit(s, w, right)
+	}
+	r := []rune(s)
+	for len(r) > 0 && ansi.StringWidth(string(r))+e > w {
+		r = r[1:]
+	}
+	return Fit(ellipsis+string(r), w, right)
+}
+
 // Column is one column of a table: its title, width and alignment.
 type Column struct {
 	Title string

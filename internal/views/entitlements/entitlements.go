@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/theme"
 )
@@ -20,64 +21,173 @@ import (
 // Model is the Entitlements screen.
 type Model struct {
 	ctx    *common.Context
-	list   common.List
+	table  *common.Table[model.Entitlement]
 	width  int
 	height int
+}
+
+// Marker is an entitlement's state in text, so it reads without colour:
+// "!!" past installed + overdraft, "!" into the overdraft.
+func Marker(e model.Entitlement) string {
+	switch {
+	case e.OverLimit():
+		return "!!"
+	case e.OverInstalled():
+		return "!"
+	}
+	return ""
+}
+
+func stateStyle(t *theme.Theme, e model.Entitlement) *lipgloss.Style {
+	switch {
+	case e.OverLimit():
+		return &t.Crit
+	case e.OverInstalled():
+		return &t.Warn
+	}
+	return nil
+}
+
+func number(n int, uncounted bool) string {
+	if uncounted {
+		return "-"
+	}
+	return strconv.Itoa(n)
+}
+
+// Columns are the entitlement table's columns; the snapshot's order
+// (product, edition, model, CSS date) is the FEATURE column's.
+func Columns(ctx *common.Context) []common.Col[model.Entitlement] {
+	type e = model.Entitlement
+	t := ctx.Theme
+	style := func(x e) *lipgloss.Style { return stateStyle(t, x) }
+	num := func(f func(e) int) func(a, b e) int { return func(a, b e) int { return f(a) - f(b) } }
+	return []common.Col[e]{
+		{Title: "", Width: 2, Text: Marker, Style: style, SortName: "state",
+			Compare: func(a, b e) int { return len(Marker(a)) - len(Marker(b)) }, Desc: true},
+		{Title: "FEATURE", Width: 12, Grow: 1, Natural: true, Text: func(x e) string { return x.Feature }},
+		{Title: "CSS DATE", Width: 10, MinScreen: 100, Text: func(x e) string { return x.CSSDate.String() }},
+		{Title: "INST", Width: 5, Right: true, Desc: true, Text: installedText,
+			Compare: num(func(x e) int { return x.Installed })},
+		{Title: "OVER", Width: 4, Right: true, Desc: true, MinScreen: 70, Text: func(x e) string { return strconv.Itoa(x.Overdraft) },
+			Compare: num(func(x e) int { return x.Overdraft })},
+		// In use now and this month side by side, and apart: the first is
+		// what the Licensing Manager shows, the second what call-home
+		// reports.
+		{Title: "IN USE", SortName: "in use", Width: 7, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.InUse) },
+			Compare: num(func(x e) int { return x.InUse })},
+		{Title: "FROM", SortName: "source", Width: 7, MinScreen: 80, Text: func(x e) string { return x.InUseSource }},
+		{Title: "MONTH", SortName: "this month", Width: 5, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.ThisMonth) },
+			Compare: num(func(x e) int { return x.ThisMonth })},
+		{Title: "PEAK", Width: 4, Right: true, Desc: true, Text: peakText, Compare: num(func(x e) int { return x.PeakMonth })},
+		{Title: "AVAIL", SortName: "available", Width: 5, Right: true, Text: func(x e) string { return availText(x) },
+			Compare: num(func(x e) int { return x.Available })},
+		{Title: "EXPIRES", Width: 10, MinScreen: 110, Text: func(x e) string { return model.ExpiresString(x.Expires, x.Permanent) }},
+		{Title: "TYPE", Width: 10, MinScreen: 130, Text: func(x e) string { return strings.Join(x.Types, ",") }},
+		{Title: "USAGE", Width: 8, Grow: 2, NoSort: true,
+			Text: barText,
+			Draw: func(t *theme.Theme, x e, w int) (string, string) { return Bar(t, x, w) }},
+	}
+}
+
+func installedText(e model.Entitlement) string {
+	switch {
+	case e.InstalledUnknown:
+		return "?"
+	case e.Uncounted:
+		return "-"
+	}
+	return strconv.Itoa(e.Installed)
+}
+
+func availText(e model.Entitlement) string {
+	if e.InstalledUnknown || e.Uncounted {
+		return "-"
+	}
+	return strconv.Itoa(e.Available)
+}
+
+// peakText is the most checked out at once this month, for the concurrent
+// models only: for the others "at once" means nothing.
+func peakText(e model.Entitlement) string {
+	if !licfile.KeyOf(e.Name).Concurrent() {
+		return "-"
+	}
+	return strconv.Itoa(e.PeakMonth)
+}
+
+// barText is what the filter matches in the bar: its words.
+func barText(e model.Entitlement) string {
+	switch {
+	case e.Uncounted:
+		return "uncounted"
+	case e.InstalledUnknown:
+		return "installed unknown"
+	case e.OverLimit():
+		return "over limit"
+	case e.OverInstalled():
+		return "overdraft"
+	}
+	return ""
 }
 
 // New shows ctx's entitlements.
 func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx}
-	m.list.SetLen(len(ctx.Snapshot.Entitlements))
+	m.table = common.NewTable("entitlements", Columns(ctx))
+	m.table.RowStyle = func(e model.Entitlement) *lipgloss.Style { return stateStyle(ctx.Theme, e) }
+	m.table.SetItems(ctx.Snapshot.Entitlements)
 	return m
 }
 
-const detailLines = 2
+// Table is the entitlement list, for tests.
+func (m *Model) Table() *common.Table[model.Entitlement] { return m.table }
+
+const detailLines = 3
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-2-detailLines, 1))
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-3-detailLines-m.noticeLines(), 1))
 }
 
-func (m *Model) Capturing() bool { return false }
-
-func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.ctx.Keys.Up, m.ctx.Keys.Down}
+// noticeLines is the line saying the licence files cannot tell what is
+// installed (the License Activation Service era), when they cannot.
+func (m *Model) noticeLines() int {
+	if m.ctx.Snapshot.Licensing().Message != "" {
+		return 1
+	}
+	return 0
 }
 
-func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}}
-}
+func (m *Model) Capturing() bool { return m.table.Capturing() }
+
+func (m *Model) ShortHelp() []key.Binding { return m.table.ShortHelp() }
+
+func (m *Model) FullHelp() [][]key.Binding { return m.table.FullHelp(m.ctx.Keys) }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case common.SelectMsg:
+		m.table.SelectWhere(func(e model.Entitlement) bool {
+			if msg.Feature != "" {
+				return strings.EqualFold(e.Feature, msg.Feature) && (msg.CSSDate == "" || e.CSSDate.String() == msg.CSSDate)
+			}
+			for _, l := range e.Lines {
+				if l.File == msg.File && l.LineNo == msg.Line {
+					return true
+				}
+			}
+			return false
+		})
 	case tea.KeyMsg:
-		m.list.HandleKey(msg, m.ctx.Keys)
+		if !m.table.Update(msg, m.ctx.Keys) {
+			return common.Unhandled(msg)
+		}
 	case tea.MouseMsg:
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil
-}
-
-func (m *Model) columns() []common.Column {
-	cols := []common.Column{{Title: "FEATURE", Width: 16}}
-	if m.wide() {
-		cols = append(cols, common.Column{Title: "CSS DATE", Width: 10})
-	}
-	cols = append(cols,
-		common.Column{Title: "INST", Width: 5, Right: true},
-		common.Column{Title: "OVER", Width: 4, Right: true},
-		common.Column{Title: "USED", Width: 5, Right: true},
-		common.Column{Title: "AVAIL", Width: 5, Right: true})
-	if m.wide() {
-		cols = append(cols, common.Column{Title: "EXPIRES", Width: 10})
-	}
-	if m.width >= 110 {
-		cols = append(cols, common.Column{Title: "TYPE", Width: 10})
-	}
-	cols = append(cols, common.Column{Title: "USAGE", Width: 0})
-	return common.Flex(m.width, 8, cols)
 }
 
 // Bar draws in-use against capacity in width cells: full cells for use
@@ -93,6 +203,8 @@ func Bar(t *theme.Theme, e model.Entitlement, width int) (plain, styled string) 
 	switch {
 	case e.Uncounted:
 		return note("uncounted", t.Dim)
+	case e.InstalledUnknown:
+		return note("installed unknown", t.Dim)
 	case capacity <= 0 && e.InUse > 0:
 		return note(fmt.Sprintf("%d in use, none installed", e.InUse), t.Crit)
 	case capacity <= 0:
@@ -127,61 +239,25 @@ func Bar(t *theme.Theme, e model.Entitlement, width int) (plain, styled string) 
 	return plain, styled
 }
 
-// wide is room for the date columns beside a usable bar; narrower
-// terminals show the dates in the detail lines only.
-func (m *Model) wide() bool { return m.width >= 78 }
-
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func (m *Model) View() string {
 	t := m.ctx.Theme
-	ents := m.ctx.Snapshot.Entitlements
-	cols := m.columns()
 	var b strings.Builder
-	b.WriteString(common.Header(t, cols) + "\n")
-	if len(ents) == 0 {
-		b.WriteString("  no entitlements: no licence lines that count")
+	if n := m.ctx.Snapshot.Licensing().Message; n != "" {
+		b.WriteString(t.Warn.Render(common.Fit("! "+n, m.width, false)) + "\n")
 	}
-	from, to := m.list.Window()
-	barCol := cols[len(cols)-1]
-	for i := from; i < to; i++ {
-		e := ents[i]
-		installed, avail := strconv.Itoa(e.Installed), strconv.Itoa(e.Available)
-		if e.Uncounted {
-			installed, avail = "-", "-"
-		}
-		vals := []string{e.Feature}
-		if m.wide() {
-			vals = append(vals, e.CSSDate.String())
-		}
-		vals = append(vals, installed, strconv.Itoa(e.Overdraft), strconv.Itoa(e.InUse), avail)
-		if m.wide() {
-			vals = append(vals, model.ExpiresString(e.Expires, e.Permanent))
-		}
-		if m.width >= 110 {
-			vals = append(vals, strings.Join(e.Types, ","))
-		}
-		barPlain, barStyled := Bar(t, e, barCol.Width)
-		text := common.Cells(cols[:len(cols)-1], vals...) + " "
-		var rowStyle *lipgloss.Style
-		switch {
-		case e.OverLimit():
-			rowStyle = &t.Crit
-		case e.OverInstalled():
-			rowStyle = &t.Warn
-		}
-		styledText := text
-		if rowStyle != nil {
-			styledText = rowStyle.Render(text)
-		}
-		plain := text + barPlain
-		styled := styledText + barStyled
-		b.WriteString(common.Row(t, i == m.list.Cursor, m.width, plain, styled) + "\n")
+	b.WriteString(m.table.StatusView(t, "Entitlements", m.width) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case m.table.Len() > 0:
+		b.WriteString(m.table.RowsView(t))
+	case m.table.Filtered():
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	default:
+		b.WriteString("  no entitlements: no licence lines that count" + strings.Repeat("\n", m.table.List.Height-1))
 	}
-	for i := to - from; i < m.list.Height; i++ {
-		b.WriteString("\n")
-	}
-	b.WriteString(common.Rule(t, m.width) + "\n")
+	b.WriteString("\n" + common.Rule(t, m.width) + "\n")
 	b.WriteString(m.detail())
 	return b.String()
 }
@@ -190,20 +266,25 @@ func (m *Model) View() string {
 // it counts the overdraft in.
 func (m *Model) detail() string {
 	t := m.ctx.Theme
-	ents := m.ctx.Snapshot.Entitlements
-	if len(ents) == 0 {
+	e, ok := m.table.Selected()
+	if !ok {
 		return ""
 	}
-	e := ents[m.list.Cursor]
 	one := fmt.Sprintf("%s: %s %s %s, CSS date %s, expires %s", e.Feature, e.Name.Product, e.Name.Edition, e.Name.Model,
 		e.CSSDate, model.ExpiresString(e.Expires, e.Permanent))
-	if e.CSP {
+	switch {
+	case e.CSP:
 		one += "  (CSP)"
+	case !m.ctx.Snapshot.Settings.CSPConfigured():
+		one += "  (CSP unknown: set csp_features in lsui.json)"
 	}
 	var two string
-	if e.Uncounted {
-		two = fmt.Sprintf("uncounted; %d in use this month", e.InUse)
-	} else {
+	switch {
+	case e.InstalledUnknown:
+		two = "installed unknown: no licence file says (License Activation Service?); in use is from usage"
+	case e.Uncounted:
+		two = "uncounted: no limit to check in use against"
+	default:
 		two = fmt.Sprintf("available %d = installed %d + overdraft %d - in use %d", e.Available, e.Installed, e.Overdraft, e.InUse)
 		if e.Expired > 0 {
 			two += fmt.Sprintf("   (%d on expired lines not counted)", e.Expired)
@@ -213,10 +294,33 @@ func (m *Model) detail() string {
 	switch {
 	case e.OverLimit():
 		style = t.Crit
-		two += "   over installed + overdraft"
+		two = "!! " + two + "   over installed + overdraft"
 	case e.OverInstalled():
 		style = t.Warn
-		two += "   using overdraft"
+		two = "!  " + two + "   using overdraft"
 	}
-	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false))
+	three := fmt.Sprintf("in use %d now, %s | this month %d (call-home)", e.InUse, SourceText(e), e.ThisMonth)
+	if licfile.KeyOf(e.Name).Concurrent() {
+		three += fmt.Sprintf(" | peak %d", e.PeakMonth)
+	}
+	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false)) + "\n" +
+		t.Dim.Render(common.Fit(three, m.width, false))
+}
+
+// SourceText says what "in use" counted, so it is not mistaken for this
+// month's identities.
+func SourceText(e model.Entitlement) string {
+	concurrent := licfile.KeyOf(e.Name).Concurrent()
+	switch e.InUseSource {
+	case model.InUseUdadmin:
+		return "assigned per udadmin"
+	case model.InUseLmstat:
+		return "checked out per lmstat"
+	case model.InUseLog:
+		if concurrent {
+			return "checked out per the logs"
+		}
+		return "leased per the logs"
+	}
+	return "source unknown"
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/views/common"
@@ -18,10 +19,31 @@ import (
 // Model is the Expirations screen.
 type Model struct {
 	ctx    *common.Context
-	list   common.List
+	table  *common.Table[model.Expiration]
 	width  int
 	height int
 	open   key.Binding
+}
+
+// Columns are the timeline's columns; the snapshot gives the dates in
+// order, which is the DATE column's.
+func Columns(ctx *common.Context) []common.Col[model.Expiration] {
+	type x = model.Expiration
+	t := ctx.Theme
+	return []common.Col[x]{
+		{Title: "STATUS", Width: 10, Text: Marker, Style: func(e x) *lipgloss.Style { return &t.Urgency[e.Urgency] },
+			Compare: func(a, b x) int { return int(a.Urgency) - int(b.Urgency) }},
+		{Title: "DATE", Width: 10, Natural: true, Text: func(e x) string { return model.ExpiresString(e.Date, e.Permanent) }},
+		{Title: "WHAT", Width: 7, Text: func(e x) string {
+			if e.What == model.CSSEnd {
+				return "CSS"
+			}
+			return "licence"
+		}},
+		{Title: "FEATURE", Width: 10, Grow: 1, Text: func(e x) string { return e.Line.Feature }},
+		{Title: "TYPE", Width: 8, MinScreen: 70, Text: func(e x) string { return e.Line.LicenseType }},
+		{Title: "FILE:LINE", Width: 8, Grow: 2, KeepEnd: true, Text: func(e x) string { return e.Line.Pos() }, NoSort: true},
+	}
 }
 
 // New shows ctx's expiry timeline.
@@ -29,40 +51,60 @@ func New(ctx *common.Context) *Model {
 	m := &Model{ctx: ctx}
 	m.open = ctx.Keys.Open
 	m.open.SetHelp("enter", "show in file")
-	m.list.SetLen(len(ctx.Snapshot.Expirations))
+	m.table = common.NewTable("dates", Columns(ctx))
+	m.table.SetItems(ctx.Snapshot.Expirations)
 	return m
 }
 
+// Table is the timeline, for tests.
+func (m *Model) Table() *common.Table[model.Expiration] { return m.table }
+
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-3, 1))
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-3, 1))
 }
 
-func (m *Model) Capturing() bool { return false }
+func (m *Model) Capturing() bool { return m.table.Capturing() }
 
 func (m *Model) ShortHelp() []key.Binding {
-	return []key.Binding{m.ctx.Keys.Up, m.ctx.Keys.Down, m.open}
+	if m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
+	return append([]key.Binding{m.open}, m.table.ShortHelp()...)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Home, k.End, m.open}}
+	out := m.table.FullHelp(m.ctx.Keys)
+	if m.table.Capturing() {
+		return out
+	}
+	return append(out, []key.Binding{m.open})
+}
+
+// SelectLine selects the first date of a licence line; false when the
+// line has none on the timeline.
+func (m *Model) SelectLine(file string, line int) bool {
+	return m.table.SelectWhere(func(x model.Expiration) bool { return x.Line.File == file && x.Line.LineNo == line })
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
+	case common.SelectMsg:
+		m.SelectLine(msg.File, msg.Line)
 	case tea.KeyMsg:
-		if key.Matches(msg, m.open) {
-			xs := m.ctx.Snapshot.Expirations
-			if len(xs) == 0 {
-				return nil
+		if !m.table.Capturing() && key.Matches(msg, m.open) {
+			x, ok := m.table.Selected()
+			if !ok {
+				return common.Status("no date selected", false)
 			}
-			l := xs[m.list.Cursor].Line
-			return common.ShowLine(l.File, l.LineNo)
+			return common.ShowLine(x.Line.File, x.Line.LineNo)
 		}
-		m.list.HandleKey(msg, m.ctx.Keys)
+		if !m.table.Update(msg, m.ctx.Keys) {
+			return common.Unhandled(msg)
+		}
 	case tea.MouseMsg:
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil
 }
@@ -81,18 +123,6 @@ func Marker(x model.Expiration) string {
 		return strconv.Itoa(x.DaysLeft) + "d"
 	}
 	return "permanent"
-}
-
-func (m *Model) columns() []common.Column {
-	cols := []common.Column{
-		{Title: "STATUS", Width: 10},
-		{Title: "DATE", Width: 10},
-		{Title: "WHAT", Width: 7},
-		{Title: "FEATURE", Width: 18},
-		{Title: "TYPE", Width: 8},
-		{Title: "FILE:LINE", Width: 0},
-	}
-	return common.Flex(m.width, 8, cols)
 }
 
 func (m *Model) legend() string {
@@ -114,39 +144,17 @@ func (m *Model) legend() string {
 
 func (m *Model) View() string {
 	t := m.ctx.Theme
-	xs := m.ctx.Snapshot.Expirations
-	cols := m.columns()
 	var b strings.Builder
-	b.WriteString(m.legend() + "\n\n")
-	b.WriteString(common.Header(t, cols) + "\n")
-	if len(xs) == 0 {
+	b.WriteString(m.legend() + "\n")
+	b.WriteString(m.table.StatusView(t, "Dates", m.width) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case m.table.Len() > 0:
+		b.WriteString(m.table.RowsView(t))
+	case m.table.Filtered():
+		b.WriteString("  " + m.table.EmptyText())
+	default:
 		b.WriteString("  no licence lines")
-		return b.String()
-	}
-	from, to := m.list.Window()
-	for i := from; i < to; i++ {
-		x := xs[i]
-		what := "licence"
-		if x.What == model.CSSEnd {
-			what = "CSS"
-		}
-		style := t.Urgency[x.Urgency]
-		cells := []common.Cell{
-			{Text: Marker(x), Style: &style},
-			{Text: model.ExpiresString(x.Date, x.Permanent)},
-			{Text: what},
-			{Text: x.Line.Feature},
-			{Text: x.Line.LicenseType},
-			{Text: x.Line.Pos()},
-		}
-		plain := make([]string, len(cells))
-		for j, c := range cells {
-			plain[j] = c.Text
-		}
-		b.WriteString(common.Row(t, i == m.list.Cursor, m.width, common.Cells(cols, plain...), common.StyledCells(cols, cells...)))
-		if i < to-1 {
-			b.WriteByte('\n')
-		}
 	}
 	return b.String()
 }

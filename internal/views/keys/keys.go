@@ -16,6 +16,8 @@ type Global struct {
 	Interrupt key.Binding
 	Redraw    key.Binding
 	OpenLast  key.Binding
+	Reload    key.Binding
+	Messages  key.Binding
 }
 
 // Nav are the list and viewer movements.
@@ -45,11 +47,13 @@ func New() *KeyMap {
 			NextTab:   key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "next tab")),
 			PrevTab:   key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "previous tab")),
 			Tabs:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7"), key.WithHelp("1-7", "go to tab")),
-			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more keys")),
+			Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 			Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 			Redraw:    key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "redraw")),
 			OpenLast:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open last upload")),
+			Reload:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload from disk")),
+			Messages:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "messages")),
 		},
 		Nav: Nav{
 			Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),

@@ -8,15 +8,19 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/views/common"
+	"github.com/lsui/lsui/internal/views/theme"
 	"github.com/lsui/lsui/internal/views/viewer"
 )
 
@@ -30,6 +34,7 @@ const (
 	fileRow rowKind = iota
 	lineRow
 	errorRow
+	problemsRow // the heading over the problems
 	problemRow
 )
 
@@ -46,62 +51,203 @@ type row struct {
 // Model is the Licences screen.
 type Model struct {
 	ctx     *common.Context
-	rows    []row
-	list    common.List
+	table   *common.Table[row]
 	width   int
 	height  int
 	viewing bool
 	loading bool
 	viewer  viewer.Model
+	today   licfile.Date
 }
 
 // New lists ctx's licence files.
 func New(ctx *common.Context) *Model {
-	m := &Model{ctx: ctx, viewer: viewer.New(ctx.Theme, ctx.Keys)}
+	m := &Model{ctx: ctx, viewer: viewer.New(ctx.Theme, ctx.Keys), today: licfile.DateOf(ctx.Now())}
 	s := ctx.Snapshot
+	var rows []row
 	for _, f := range s.Files {
-		m.rows = append(m.rows, row{kind: fileRow, file: f})
+		rows = append(rows, row{kind: fileRow, file: f})
 		// Lines and errors in file order, so a malformed line sits where
 		// it is in the file.
 		li, ei := 0, 0
 		for li < len(f.Lines) || ei < len(f.Errors) {
 			if ei >= len(f.Errors) || (li < len(f.Lines) && f.Lines[li].LineNo < f.Errors[ei].Line) {
-				m.rows = append(m.rows, row{kind: lineRow, file: f, line: f.Lines[li]})
+				rows = append(rows, row{kind: lineRow, file: f, line: f.Lines[li]})
 				li++
 			} else {
-				m.rows = append(m.rows, row{kind: errorRow, file: f, err: f.Errors[ei]})
+				rows = append(rows, row{kind: errorRow, file: f, err: f.Errors[ei]})
 				ei++
 			}
 		}
 	}
-	for _, p := range s.Problems {
-		m.rows = append(m.rows, row{kind: problemRow, problem: p})
+	if len(s.Problems) > 0 {
+		rows = append(rows, row{kind: problemsRow})
 	}
-	m.list.SetLen(len(m.rows))
+	for _, p := range s.Problems {
+		rows = append(rows, row{kind: problemRow, problem: p})
+	}
+	m.table = common.NewTable("lines", m.columns())
+	m.table.NaturalName = "file order"
+	m.table.Heading = func(r row) bool { return r.kind == fileRow || r.kind == problemsRow }
+	m.table.DrawRow = m.drawRow
+	m.table.Search = func(r row) string {
+		switch r.kind {
+		case fileRow:
+			return r.file.Name
+		case errorRow:
+			return r.err.Error()
+		case problemRow:
+			return r.problem.Error()
+		case problemsRow:
+			return "problems"
+		}
+		return ""
+	}
+	m.table.SetItems(rows)
 	// Start on the first licence line rather than a heading.
-	if len(m.rows) > 1 && m.rows[0].kind == fileRow {
-		m.list.Cursor = 1
+	if len(rows) > 1 && rows[0].kind == fileRow {
+		m.table.List.Cursor = 1
 	}
 	return m
 }
 
+// Table is the list, for tests.
+func (m *Model) Table() *common.Table[row] { return m.table }
+
+// urgency is a line's expiry state, the way the Expirations tab marks it.
+func (m *Model) urgency(l *licfile.Line) model.Urgency {
+	u, _ := model.Classify(l.Expires, l.Permanent, m.today, m.ctx.Snapshot.WarnDays)
+	return u
+}
+
+// Marker is a line's state in text: "!!" expired, "!" expiring within
+// the warning window; colour only repeats it.
+func (m *Model) marker(l *licfile.Line) string {
+	switch m.urgency(l) {
+	case model.Expired:
+		return "!!"
+	case model.Expiring:
+		return "!"
+	}
+	return ""
+}
+
+func (m *Model) columns() []common.Col[row] {
+	t := m.ctx.Theme
+	line := func(f func(*licfile.Line) string) func(row) string {
+		return func(r row) string {
+			if r.kind != lineRow {
+				return ""
+			}
+			return f(r.line)
+		}
+	}
+	return []common.Col[row]{
+		{Title: "", Width: 2, SortName: "state", Desc: true, Text: line(m.marker),
+			Style: func(r row) *lipgloss.Style {
+				if r.kind != lineRow {
+					return nil
+				}
+				switch u := m.urgency(r.line); u {
+				case model.Expired, model.Expiring:
+					return &t.Urgency[u]
+				}
+				return nil
+			},
+			Compare: func(a, b row) int { return len(line(m.marker)(a)) - len(line(m.marker)(b)) }},
+		{Title: "LINE", Width: 5, Right: true, NoSort: true, Text: line(func(l *licfile.Line) string { return ":" + strconv.Itoa(l.LineNo) })},
+		{Title: "FEATURE", Width: 8, Grow: 1, Text: line(func(l *licfile.Line) string { return l.Feature })},
+		{Title: "TYPE", Width: 8, Text: line(func(l *licfile.Line) string { return l.LicenseType })},
+		{Title: "COUNT", Width: 9, Right: true, Desc: true, Text: line(countText), Compare: func(a, b row) int {
+			return countOf(a) - countOf(b)
+		}},
+		{Title: "EXPIRES", Width: 10, Text: line(func(l *licfile.Line) string { return model.ExpiresString(l.Expires, l.Permanent) }),
+			Compare: func(a, b row) int { return dateKey(a) - dateKey(b) }},
+		{Title: "CSS DATE", SortName: "css date", Width: 10, MinScreen: 70, Text: line(func(l *licfile.Line) string { return l.CSSDate.String() })},
+		{Title: "NOTICE", Width: 8, Grow: 1, MinScreen: 110, Text: line(func(l *licfile.Line) string { return l.Notice })},
+	}
+}
+
+// countOf sorts uncounted above every count.
+func countOf(r row) int {
+	switch {
+	case r.kind != lineRow:
+		return -1
+	case r.line.Uncounted:
+		return 1 << 30
+	}
+	return r.line.Count
+}
+
+// dateKey sorts permanent after every date.
+func dateKey(r row) int {
+	switch {
+	case r.kind != lineRow:
+		return -1
+	case r.line.Permanent:
+		return 1 << 30
+	}
+	e := r.line.Expires
+	return e.Year*10000 + int(e.Month)*100 + e.Day
+}
+
+// drawRow draws the rows that are not licence lines.
+func (m *Model) drawRow(t *theme.Theme, r row, inner int) (plain, styled string, ok bool) {
+	switch r.kind {
+	case fileRow:
+		info := fmt.Sprintf("  %s, %s", common.Plural(len(r.file.Lines), "line"), common.Bytes(r.file.Size))
+		if n := len(r.file.Errors); n > 0 {
+			info += fmt.Sprintf(", %d malformed", n)
+		}
+		name := common.Fit(r.file.Name, max(inner-len(info), 1), false)
+		rest := common.Fit(info, inner-ansi.StringWidth(name), false)
+		return name + rest, t.Heading.Render(name) + t.Dim.Render(rest), true
+	case errorRow:
+		text := common.Fit("!! "+r.err.Error(), inner, false)
+		return text, t.Crit.Render(text), true
+	case problemsRow:
+		text := common.Fit("Other problems", inner, false)
+		return text, t.Heading.Render(text), true
+	case problemRow:
+		text := common.Fit("!  "+r.problem.Error(), inner, false)
+		return text, t.Warn.Render(text), true
+	}
+	return "", "", false
+}
+
 // detailLines are the lines under the list describing the selected row.
-const detailLines = 2
+const detailLines = 3
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-2-detailLines, 1))
+	m.table.SetWidth(w)
+	notice := 0
+	if m.ctx.Snapshot.Licensing().Message != "" {
+		notice = 1 // the License Activation Service era's line
+	}
+	m.table.SetHeight(max(h-3-detailLines-notice, 1))
 	m.viewer.SetSize(w, h)
 }
 
-func (m *Model) Capturing() bool { return false }
+func (m *Model) Capturing() bool { return !m.viewing && m.table.Capturing() }
+
+// CloseNested closes the file viewer; the root calls it for q and esc.
+func (m *Model) CloseNested() bool {
+	if !m.viewing {
+		return false
+	}
+	m.viewing = false
+	return true
+}
 
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.ctx.Keys
 	if m.viewing {
 		return m.viewer.Help()
 	}
-	return []key.Binding{k.Up, k.Down, withHelp(k.Open, "view file")}
+	if m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
+	return append([]key.Binding{withHelp(m.ctx.Keys.Open, "view file")}, m.table.ShortHelp()...)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -109,7 +255,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.viewing {
 		return [][]key.Binding{m.viewer.Help(), {k.PageUp, k.Home, k.End}}
 	}
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown}, {k.Home, k.End, withHelp(k.Open, "view file")}}
+	out := m.table.FullHelp(k)
+	if m.table.Capturing() {
+		return out
+	}
+	return append(out, []key.Binding{withHelp(k.Open, "view file")})
 }
 
 func withHelp(b key.Binding, desc string) key.Binding {
@@ -125,8 +275,6 @@ type rawFileMsg struct {
 	err      error
 }
 
-func (rawFileMsg) TargetTab() common.Tab { return common.TabLicences }
-
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case rawFileMsg:
@@ -138,13 +286,24 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.viewing = true
 		return nil
 	case common.ShowLineMsg:
-		for i, r := range m.rows {
-			if r.kind == lineRow && r.file.Name == msg.File && r.line.LineNo == msg.Line {
-				m.list.Select(i)
-				m.viewing = false
-				return m.open()
-			}
+		if m.table.SelectWhere(func(r row) bool { return r.kind == lineRow && r.file.Name == msg.File && r.line.LineNo == msg.Line }) {
+			m.viewing = false
+			return m.open()
 		}
+		return nil
+	case common.SelectMsg:
+		m.viewing = false
+		m.table.SelectWhere(func(r row) bool {
+			switch r.kind {
+			case lineRow:
+				return r.file.Name == msg.File && r.line.LineNo == msg.Line
+			case errorRow:
+				return r.file.Name == msg.File && r.err.Line == msg.Line
+			case problemRow:
+				return r.problem.File == msg.File && r.problem.Line == msg.Line
+			}
+			return false
+		})
 		return nil
 	case tea.KeyMsg:
 		if m.viewing {
@@ -154,25 +313,27 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 			return m.viewer.Update(msg)
 		}
-		if key.Matches(msg, m.ctx.Keys.Open) {
+		if !m.table.Capturing() && key.Matches(msg, m.ctx.Keys.Open) {
 			return m.open()
 		}
-		m.list.HandleKey(msg, m.ctx.Keys)
+		if !m.table.Update(msg, m.ctx.Keys) {
+			return common.Unhandled(msg)
+		}
 	case tea.MouseMsg:
 		if m.viewing {
 			return m.viewer.Update(msg)
 		}
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil
 }
 
 // open reads the selected row's file in a command and shows it.
 func (m *Model) open() tea.Cmd {
-	if m.loading || len(m.rows) == 0 {
+	r, ok := m.table.Selected()
+	if m.loading || !ok {
 		return nil
 	}
-	r := m.rows[m.list.Cursor]
 	var name string
 	lineNo := 0
 	switch r.kind {
@@ -183,11 +344,11 @@ func (m *Model) open() tea.Cmd {
 	case errorRow:
 		name, lineNo = r.file.Name, r.err.Line
 	default:
-		return nil
+		return common.Status("this problem is not in a licence file: nothing to show", false)
 	}
 	m.loading = true
 	path := filepath.Join(m.ctx.Snapshot.Layout.Root, filepath.FromSlash(name))
-	return func() tea.Msg { return readRaw(path, name, lineNo) }
+	return common.Send(common.TabLicences, func() tea.Msg { return readRaw(path, name, lineNo) })
 }
 
 func readRaw(path, name string, lineNo int) tea.Msg {
@@ -228,21 +389,6 @@ func continuationEnd(text string, from int) int {
 	return to
 }
 
-func (m *Model) columns() []common.Column {
-	cols := []common.Column{
-		{Title: "LINE", Width: 5, Right: true},
-		{Title: "FEATURE", Width: 0},
-		{Title: "TYPE", Width: 8},
-		{Title: "COUNT", Width: 9, Right: true},
-		{Title: "EXPIRES", Width: 10},
-		{Title: "CSS DATE", Width: 10},
-	}
-	if m.width >= 110 {
-		cols = append(cols, common.Column{Title: "NOTICE", Width: 0})
-	}
-	return common.Flex(m.width, 8, cols)
-}
-
 func countText(l *licfile.Line) string {
 	if l.Uncounted {
 		return "uncounted"
@@ -255,47 +401,22 @@ func (m *Model) View() string {
 		return m.viewer.View()
 	}
 	t := m.ctx.Theme
-	cols := m.columns()
 	var b strings.Builder
-	b.WriteString(common.Header(t, cols) + "\n")
-	if len(m.rows) == 0 {
+	if n := m.ctx.Snapshot.Licensing().Message; n != "" {
+		b.WriteString(t.Warn.Render(common.Fit("! "+n, m.width, false)) + "\n")
+	}
+	b.WriteString(m.table.StatusView(t, "Licence lines", m.width) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case m.table.Len() > 0:
+		b.WriteString(m.table.RowsView(t))
+	case m.table.Filtered():
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	default:
 		b.WriteString("  no licence files in " + m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.MyFiles))
-		return b.String()
+		b.WriteString(strings.Repeat("\n", m.table.List.Height-1))
 	}
-	from, to := m.list.Window()
-	inner := m.width - 2
-	for i := from; i < to; i++ {
-		r := m.rows[i]
-		sel := i == m.list.Cursor
-		var plain, styled string
-		switch r.kind {
-		case fileRow:
-			info := fmt.Sprintf("  %s, %s", common.Plural(len(r.file.Lines), "line"), common.Bytes(r.file.Size))
-			if n := len(r.file.Errors); n > 0 {
-				info += fmt.Sprintf(", %d malformed", n)
-			}
-			name := common.Fit(r.file.Name, max(inner-len(info), 1), false)
-			plain = name + common.Fit(info, inner-len(name), false)
-			styled = t.Heading.Render(name) + t.Dim.Render(common.Fit(info, inner-len(name), false))
-		case lineRow:
-			l := r.line
-			vals := []string{":" + strconv.Itoa(l.LineNo), l.Feature, l.LicenseType, countText(l),
-				model.ExpiresString(l.Expires, l.Permanent), l.CSSDate.String(), l.Notice}
-			plain = common.Cells(cols, vals...)
-			styled = plain
-		case errorRow:
-			text := common.Fit("!! "+r.err.Error(), inner, false)
-			plain, styled = text, t.Crit.Render(text)
-		case problemRow:
-			text := common.Fit("!  "+r.problem.Error(), inner, false)
-			plain, styled = text, t.Warn.Render(text)
-		}
-		b.WriteString(common.Row(t, sel, m.width, plain, styled) + "\n")
-	}
-	for i := to - from; i < m.list.Height; i++ {
-		b.WriteString("\n")
-	}
-	b.WriteString(common.Rule(t, m.width) + "\n")
+	b.WriteString("\n" + common.Rule(t, m.width) + "\n")
 	b.WriteString(m.detail())
 	return b.String()
 }
@@ -303,11 +424,11 @@ func (m *Model) View() string {
 // detail describes the selected row in up to detailLines lines.
 func (m *Model) detail() string {
 	t := m.ctx.Theme
-	if len(m.rows) == 0 {
+	r, ok := m.table.Selected()
+	if !ok {
 		return ""
 	}
-	r := m.rows[m.list.Cursor]
-	var one, two string
+	var one, two, three string
 	switch r.kind {
 	case fileRow:
 		one = r.file.Name
@@ -317,6 +438,12 @@ func (m *Model) detail() string {
 	case lineRow:
 		l := r.line
 		one = fmt.Sprintf("%s  %s %s %s", l.Pos(), l.Name.Product, l.Name.Edition, l.Name.Model)
+		switch m.urgency(l) {
+		case model.Expired:
+			one = "!! expired " + l.Expires.String() + "  " + one
+		case model.Expiring:
+			one = "!  expires " + l.Expires.String() + "  " + one
+		}
 		var parts []string
 		if l.Notice != "" {
 			parts = append(parts, "NOTICE "+strconv.Quote(l.Notice))
@@ -330,10 +457,17 @@ func (m *Model) detail() string {
 		if !l.Issued.IsZero() {
 			parts = append(parts, "issued "+l.Issued.String())
 		}
-		if m.ctx.Snapshot.IsCSP(l) {
+		if !l.CSSDate.IsZero() {
+			parts = append(parts, "CSS "+l.CSSDate.String())
+		}
+		switch m.ctx.Snapshot.LineCSPState(l) {
+		case model.CSPYes:
 			parts = append(parts, "CSP")
+		case model.CSPUnknown:
+			parts = append(parts, "CSP unknown: set csp_features in lsui.json")
 		}
 		two = strings.Join(parts, "  ")
+		three = Keywords(l)
 	case errorRow:
 		one, two = r.err.Error(), "the line is not loaded; enter shows it in the file"
 	case problemRow:
@@ -341,5 +475,42 @@ func (m *Model) detail() string {
 	}
 	// Quote leaves a NOTICE's control characters as visible escapes;
 	// Fit sanitizes whatever else is left.
-	return common.Fit(one, m.width, false) + "\n" + t.Dim.Render(common.Fit(two, m.width, false))
+	return common.Fit(one, m.width, false) + "\n" + t.Dim.Render(common.Fit(two, m.width, false)) + "\n" +
+		t.Dim.Render(common.Fit(three, m.width, false))
+}
+
+// Keywords is a line's vendor-string keys and its other keywords, as
+// "VENDOR_STRING LT=Retail GP=720; ISSUED=… SIGN=present": the model's
+// reading (a signature shows as present, never printed), in key order.
+func Keywords(l *licfile.Line) string {
+	join := func(m map[string]string) string {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = kvText(k, m[k])
+		}
+		return strings.Join(parts, " ")
+	}
+	vs, kw := join(model.VendorStringOf(l)), join(model.KeywordsOf(l))
+	switch {
+	case vs != "" && kw != "":
+		return "VENDOR_STRING " + vs + "; " + kw
+	case vs != "":
+		return "VENDOR_STRING " + vs
+	}
+	return kw
+}
+
+func kvText(k, v string) string {
+	switch {
+	case v == "":
+		return k
+	case strings.ContainsAny(v, " \t"):
+		return k + "=" + strconv.Quote(v)
+	}
+	return k + "=" + v
 }

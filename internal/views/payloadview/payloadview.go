@@ -1,6 +1,10 @@
-// Package payloadview opens one payload zip: the inspect verdict shown
-// prominently, the manifest, the entries with sizes and hash checks, and a
-// viewer for one entry (JSON pretty-printed, licence files raw). The zip
+// Package payloadview opens one payload zip, lsui's or Citrix's: the
+// inspect verdict shown prominently (it names the format), the manifest or
+// the Citrix bundle's key facts, the entries with sizes and hash checks, a
+// viewer for one entry (XML and JSON pretty-printed by content, text as it
+// is, a nested zip's entries one after the other), and for a Citrix bundle
+// its summary and document trees (i). The entries are a shared Table:
+// / filters them, s sorts. The zip
 // is inspected and read in commands, through the payload package's
 // hostile-zip checks; every name and byte from it is sanitized before it
 // is drawn. The Uploads tab and `lsui view FILE.zip` both use it.
@@ -11,17 +15,16 @@
 package payloadview
 
 import (
-	"bytes"
+	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"path"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/payload"
@@ -52,10 +55,11 @@ type Model struct {
 	cancel  context.CancelFunc
 	busy    string // what is being read, "" when idle
 	spinner spinner.Model
-	list    common.List
+	table   *common.Table[int] // indexes into report.Entries: / filters, s sorts
 
 	viewing bool
 	viewer  viewer.Model
+	summary key.Binding
 
 	width, height int
 }
@@ -67,7 +71,8 @@ func New(ctx *common.Context, target common.Tab) *Model {
 	if !ctx.Theme.ASCII {
 		sp.Spinner = spinner.Dot
 	}
-	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys)}
+	return &Model{ctx: ctx, target: target, spinner: sp, viewer: viewer.New(ctx.Theme, ctx.Keys),
+		summary: key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "summary"))}
 }
 
 // listingMsg is an inspection's first phase, with what runs the second.
@@ -104,6 +109,7 @@ type entryMsg struct {
 	seq    int
 	name   string
 	data   []byte
+	text   string // shown as is when data is nil (a nested zip's entries)
 	err    error
 }
 
@@ -119,7 +125,7 @@ func (m *Model) Open(path, label string) tea.Cmd {
 	m.report, m.viewing, m.verifying = nil, false, false
 	m.progress = payload.VerifyProgress{}
 	m.busy = "inspecting"
-	m.list = common.List{}
+	m.table = m.newTable()
 	m.SetSize(m.width, m.height)
 	ctx, cancel := context.WithCancel(m.ctx.Ctx)
 	m.opCtx, m.cancel = ctx, cancel
@@ -173,6 +179,10 @@ func (m *Model) Report() *payload.Report { return m.report }
 // Verifying reports that the entries are being read.
 func (m *Model) Verifying() bool { return m.verifying }
 
+// Capturing reports that the entries' filter is being typed: every key is
+// its.
+func (m *Model) Capturing() bool { return !m.viewing && m.table != nil && m.table.Capturing() }
+
 // Viewing reports that an entry is shown.
 func (m *Model) Viewing() bool { return m.viewing }
 
@@ -202,7 +212,11 @@ const detailLines = 2
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-m.headLines()-1-detailLines, 1))
+	if m.table == nil {
+		m.table = m.newTable()
+	}
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.headLines()-1-detailLines, 1))
 	m.viewer.SetSize(w, h)
 }
 
@@ -212,9 +226,15 @@ func (m *Model) Help() []key.Binding {
 	if m.viewing {
 		return m.viewer.Help()
 	}
+	if m.table != nil && m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
 	open := k.Open
 	open.SetHelp("enter", "view entry")
-	return []key.Binding{k.Up, k.Down, open, k.Back}
+	if m.report != nil && m.report.Citrix != nil {
+		return append([]key.Binding{k.Up, k.Down, open, m.summary, k.Back}, m.table.ShortHelp()...)
+	}
+	return append([]key.Binding{k.Up, k.Down, open, k.Back}, m.table.ShortHelp()...)
 }
 
 // Update handles the viewer's messages and keys. It reports back=true when
@@ -234,7 +254,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 				m.progress.TotalEntries++
 			}
 		}
-		m.list.SetLen(len(m.report.Entries))
+		m.setEntries()
 		m.SetSize(m.width, m.height)
 		return m.verify(msg.scanned), false
 	case progressMsg:
@@ -249,7 +269,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		}
 		m.verifying = false
 		m.report = msg.report
-		m.list.SetLen(len(msg.report.Entries))
+		m.setEntries()
 		m.SetSize(m.width, m.height)
 		return nil, false
 	case entryMsg:
@@ -264,7 +284,11 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		if errors.Is(msg.err, payload.ErrTruncated) {
 			title += fmt.Sprintf(" (first %d MiB)", MaxEntryView>>20)
 		}
-		m.viewer.SetContent(title, Pretty(msg.name, msg.data), 0, 0)
+		text := msg.text
+		if msg.data != nil {
+			text = Pretty(msg.name, msg.data)
+		}
+		m.viewer.SetContent(title, text, 0, 0)
 		m.viewing = true
 		return nil, false
 	case spinner.TickMsg:
@@ -283,49 +307,149 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 			}
 			return m.viewer.Update(msg), false
 		}
+		if m.table.Capturing() {
+			m.table.Update(msg, k)
+			return nil, false
+		}
 		switch {
 		case key.Matches(msg, k.Back):
 			return nil, true
 		case key.Matches(msg, k.Open):
 			return m.openEntry(), false
+		case key.Matches(msg, m.summary) && m.report != nil && m.report.Citrix != nil:
+			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix), 0, 0)
+			m.viewing = true
+			return nil, false
 		}
-		m.list.HandleKey(msg, k)
+		m.table.Update(msg, k)
 	case tea.MouseMsg:
 		if m.viewing {
 			return m.viewer.Update(msg), false
 		}
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil, false
 }
 
-func (m *Model) openEntry() tea.Cmd {
-	if m.report == nil || m.busy != "" || len(m.report.Entries) == 0 {
+// newTable is the entries' table: rows are indexes into the report's
+// entries, in zip order.
+func (m *Model) newTable() *common.Table[int] {
+	entry := func(i int) payload.Entry { return m.report.Entries[i] }
+	t := common.NewTable("entries", []common.Col[int]{
+		{Title: "ENTRY", Width: 10, Grow: 1, Text: func(i int) string { return entry(i).Name }},
+		{Title: "SIZE", Width: 9, Right: true, Text: func(i int) string { return common.Bytes(entry(i).Size) },
+			Compare: func(a, b int) int { return cmp.Compare(entry(a).Size, entry(b).Size) }, Desc: true},
+		{Title: "PACKED", Width: 9, Right: true, Text: func(i int) string { return common.Bytes(entry(i).Compressed) },
+			Compare: func(a, b int) int { return cmp.Compare(entry(a).Compressed, entry(b).Compressed) }, Desc: true},
+		{Title: "HASH", Width: 11, Text: func(i int) string {
+			e := entry(i)
+			if c := m.report.Citrix; c != nil && e.Check == payload.CheckRead {
+				return uiText(c, e.Name)
+			}
+			return checkText(e)
+		}},
+	})
+	t.NaturalName = "zip order"
+	crit := m.ctx.Theme.Crit
+	t.RowStyle = func(i int) *lipgloss.Style {
+		if e := entry(i); len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
+			return &crit
+		}
 		return nil
 	}
-	e := m.report.Entries[m.list.Cursor]
+	return t
+}
+
+// setEntries shows the report's entries, keeping the filter and sort.
+func (m *Model) setEntries() {
+	idx := make([]int, len(m.report.Entries))
+	for i := range idx {
+		idx[i] = i
+	}
+	m.table.SetItems(idx)
+}
+
+func (m *Model) openEntry() tea.Cmd {
+	if m.report == nil || m.busy != "" {
+		return nil
+	}
+	i, ok := m.table.Selected()
+	if !ok {
+		return nil
+	}
+	e := m.report.Entries[i]
 	if e.Dir {
 		return common.Status("a folder entry has no content", false)
 	}
 	m.busy = "reading"
 	seq, target, ctx, zip, name := m.seq, m.target, m.ctx.Ctx, m.path, e.Name
+	nested := false
+	if c := m.report.Citrix; c != nil {
+		for _, n := range c.Nested {
+			nested = nested || n.Entry == name
+		}
+	}
 	read := func() tea.Msg {
+		if nested {
+			files, err := payload.ReadNested(ctx, zip, name, MaxEntryView)
+			if err != nil {
+				return entryMsg{target: target, seq: seq, name: name, err: err}
+			}
+			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files)}
+		}
 		data, err := payload.ReadEntry(ctx, zip, name, MaxEntryView)
 		return entryMsg{target: target, seq: seq, name: name, data: data, err: err}
 	}
 	return tea.Batch(read, m.spinner.Tick)
 }
 
-// Pretty is an entry as the viewer shows it: JSON indented (when it
-// parses), anything else as it is. Sanitizing happens in the viewer.
-func Pretty(name string, data []byte) string {
-	if strings.EqualFold(path.Ext(name), ".json") {
-		var b bytes.Buffer
-		if err := json.Indent(&b, data, "", "  "); err == nil {
-			return b.String()
+// nestedText is a nested zip's entries one after the other, each under a
+// rule with its name.
+func nestedText(files []payload.NestedFile) string {
+	var b strings.Builder
+	for _, f := range files {
+		b.WriteString("── " + f.Name + " ──\n")
+		switch {
+		case f.Err != nil && !errors.Is(f.Err, payload.ErrTruncated):
+			b.WriteString("(not read: " + f.Err.Error() + ")\n")
+		default:
+			b.WriteString(Pretty(f.Name, f.Data))
+			if errors.Is(f.Err, payload.ErrTruncated) {
+				b.WriteString(fmt.Sprintf("\n(first %d MiB only)", MaxEntryView>>20))
+			}
 		}
+		b.WriteString("\n")
 	}
-	return string(data)
+	if len(files) == 0 {
+		b.WriteString("(no entries)\n")
+	}
+	return b.String()
+}
+
+// Pretty is an entry as the viewer shows it, by content: XML and JSON
+// indented (when they parse), anything else as it is. Sanitizing happens
+// in the viewer.
+func Pretty(name string, data []byte) string {
+	return payload.PrettyDocument(data)
+}
+
+// SummaryText is a Citrix bundle's summary, then each document as a tree:
+// documented elements labelled, the others raw.
+func SummaryText(c *payload.CitrixSummary) string {
+	lines := c.Lines()
+	for _, d := range c.Documents {
+		head := "── " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") ──"
+		lines = append(lines, "", head)
+		if d.Error != "" {
+			lines = append(lines, "does not parse whole: "+d.Error)
+		}
+		if d.Kind == payload.DocEvents {
+			lines = append(lines, "product events: open the entry to read them")
+			continue
+		}
+		lines = append(lines, payload.TreeLines(d.Tree)...)
+	}
+	return strings.Join(lines, "\n") + "\n"
 }
 
 func (m *Model) View() string {
@@ -335,8 +459,13 @@ func (m *Model) View() string {
 	t := m.ctx.Theme
 	w := m.width
 	var b strings.Builder
-	b.WriteString(t.Heading.Render(common.Fit(m.label, w, false)) + "\n")
 	r := m.report
+	if r != nil {
+		lw := min(ansi.StringWidth(m.label), max(w-32, w/2))
+		b.WriteString(t.Heading.Render(common.Fit(m.label, lw, false)) + "  " + m.table.StatusView(t, "Entries", max(w-lw-2, 1)) + "\n")
+	} else {
+		b.WriteString(t.Heading.Render(common.Fit(m.label, w, false)) + "\n")
+	}
 	if r == nil {
 		b.WriteString(m.spinner.View() + " inspecting…")
 		return b.String()
@@ -345,9 +474,12 @@ func (m *Model) View() string {
 	if m.verifying && r.State != payload.StateRejected {
 		b.WriteString(t.Warn.Render(common.Fit(m.spinner.View()+" VERIFYING "+m.progressText(), w, false)) + "\n")
 		b.WriteString(t.Dim.Render(common.Fit(fmt.Sprintf("   directory and layout checked: %d entries; reading, hashing and matching them with the manifest", len(r.Entries)), w, false)) + "\n")
-	} else if r.OK {
+	} else if r.OK || (r.State == payload.StateRead && r.Citrix != nil) {
 		v := verdictLines("VERDICT "+r.Verdict(), w)
 		b.WriteString(t.OK.Render(v[0]) + "\n" + t.OK.Render(v[1]) + "\n")
+	} else if r.State == payload.StateRead {
+		v := verdictLines("! VERDICT "+r.Verdict(), w)
+		b.WriteString(t.Warn.Render(v[0]) + "\n" + t.Warn.Render(v[1]) + "\n")
 	} else {
 		text := "!! VERDICT " + r.Verdict()
 		if m.verifying {
@@ -368,27 +500,13 @@ func (m *Model) View() string {
 	}
 	b.WriteString(common.Fit(mline, w, false) + "\n")
 
-	cols := common.Flex(w, 10, []common.Column{
-		{Title: "ENTRY", Width: 0},
-		{Title: "SIZE", Width: 9, Right: true},
-		{Title: "PACKED", Width: 9, Right: true},
-		{Title: "HASH", Width: 11},
-	})
-	b.WriteString(common.Header(t, cols) + "\n")
-	from, to := m.list.Window()
-	for i := from; i < to; i++ {
-		e := r.Entries[i]
-		check := checkText(e)
-		plain := common.Cells(cols, e.Name, common.Bytes(e.Size), common.Bytes(e.Compressed), check)
-		styled := plain
-		if len(e.Problems) > 0 || e.Check == payload.CheckMismatch || e.Check == payload.CheckUnlisted {
-			styled = t.Crit.Render(plain)
-		}
-		b.WriteString(common.Row(t, i == m.list.Cursor, w, plain, styled) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	if m.table.Len() == 0 && m.table.Filtered() {
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	} else {
+		b.WriteString(m.table.RowsView(t))
 	}
-	for i := to - from; i < m.list.Height; i++ {
-		b.WriteString("\n")
-	}
+	b.WriteString("\n")
 	b.WriteString(common.Rule(t, w) + "\n")
 	b.WriteString(m.detail())
 	return b.String()
@@ -425,7 +543,28 @@ func checkText(e payload.Entry) string {
 	return e.Check
 }
 
+// uiText is a Citrix entry's UI hash check, when the bundle manifest
+// names the entry.
+func uiText(c *payload.CitrixSummary, name string) string {
+	for _, f := range c.Files {
+		if f.Name == name {
+			if f.Check == payload.UIMatches {
+				return "UI matches"
+			}
+			return "UI ?scheme"
+		}
+	}
+	return "read"
+}
+
 func manifestLine(r *payload.Report) string {
+	if c := r.Citrix; c != nil {
+		return fmt.Sprintf("Citrix: %s  %d features, %d identities (%d plain, %d scrambled)  i: summary",
+			c.Server.FQDN, len(c.Features), len(c.Identities), c.Plain, c.Scrambled)
+	}
+	if r.Format == payload.FormatUnknown {
+		return "not an lsui payload, not a Citrix bundle: the entries can still be read"
+	}
 	mf := r.Manifest
 	if mf == nil {
 		return "no readable manifest"
@@ -443,7 +582,11 @@ func (m *Model) detail() string {
 	if r == nil || len(r.Entries) == 0 {
 		return t.Dim.Render("no entries")
 	}
-	e := r.Entries[m.list.Cursor]
+	i, ok := m.table.Selected()
+	if !ok {
+		return t.Dim.Render("no entry matches the filter")
+	}
+	e := r.Entries[i]
 	one := "sha256 " + e.SHA256
 	switch {
 	case e.Check == payload.CheckPending:

@@ -63,7 +63,7 @@ type Model struct {
 
 	names []string // this month's identities, in report order
 	kinds []string
-	list  common.List
+	table *common.Table[int] // rows are indexes into names: / filters, s sorts
 	try   common.Field
 
 	width, height int
@@ -90,7 +90,13 @@ func New(ctx *common.Context) *Model {
 			m.kinds[i] = u.Identities[i].Kind.String()
 		}
 	}
-	m.list.SetLen(len(m.names))
+	idx := make([]int, len(m.names))
+	for i := range idx {
+		idx[i] = i
+	}
+	m.table = common.NewTable("identities", m.columns())
+	m.table.NaturalName = "first seen"
+	m.table.SetItems(idx)
 	m.try = common.Field{Prompt: "> ", Limit: 256}
 	return m
 }
@@ -135,12 +141,13 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.list.SetHeight(max(h-m.headLines(), 1))
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.headLines(), 1))
 }
 
 // headLines are the lines above the preview's rows.
 func (m *Model) headLines() int {
-	n := 8 // setting, explanation, key, try, blank, Citrix's payload, title, column header
+	n := 9 // setting, explanation, key, try, blank, Citrix's payload (two), title, column header
 	if m.pending != nil {
 		n += dialogLines
 	}
@@ -150,7 +157,7 @@ func (m *Model) headLines() int {
 // dialogLines is the confirm dialog's height, border included.
 const dialogLines = 5
 
-func (m *Model) Capturing() bool { return m.try.Focused() || m.pending != nil }
+func (m *Model) Capturing() bool { return m.try.Focused() || m.pending != nil || m.table.Capturing() }
 
 func (m *Model) ShortHelp() []key.Binding {
 	switch {
@@ -158,13 +165,15 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{m.keys.Confirm, m.keys.Cancel}
 	case m.try.Focused():
 		return []key.Binding{m.keys.Done}
+	case m.table.Capturing():
+		return m.table.ShortHelp()
 	}
-	return []key.Binding{m.keys.Toggle, m.keys.Try, m.ctx.Keys.Down}
+	return append([]key.Binding{m.keys.Toggle, m.keys.Try, m.ctx.Keys.Down}, m.table.ShortHelp()...)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.ctx.Keys
-	return [][]key.Binding{{m.keys.Toggle, m.keys.Try}, {k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}}
+	return append([][]key.Binding{{m.keys.Toggle, m.keys.Try}}, m.table.FullHelp(k)...)
 }
 
 // on is the state the preview shows: the pending one while the dialog
@@ -183,6 +192,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case citrixMsg:
 		m.citrix, m.checked = msg.p, true
+		m.refresh()
 		return nil
 	case writtenMsg:
 		m.writing = false
@@ -190,7 +200,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.Status("anonymization not changed: "+msg.err.Error(), true)
 		}
 		m.cfg, m.cfgErr = msg.cfg, nil
-		m.ctx.Snapshot.Config, m.ctx.Snapshot.ConfigErr = msg.cfg, nil
+		m.refresh()
+		// The root applies the change to the shared snapshot and tells
+		// every screen.
+		cfg := msg.cfg
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Config, s.ConfigErr = cfg, nil })
 		if msg.key != nil {
 			m.setKey(msg.key, nil)
 		}
@@ -198,16 +212,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.keyCreated {
 			text += "; created scramble key " + msg.key.Fingerprint() + ": keep it, losing it changes every pseudonym"
 		}
-		return tea.Batch(common.Status(text, false), func() tea.Msg { return common.SnapshotChangedMsg{} })
+		return tea.Batch(common.Status(text, false), changed)
 	case tea.KeyMsg:
 		return m.handleKey(msg)
 	case tea.MouseMsg:
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil
 }
 
 func (m *Model) setKey(k *scramble.Key, err error) {
+	defer m.refresh()
 	m.keyLoaded = true
 	m.serverKey, m.keyErr = k, err
 	switch {
@@ -231,12 +246,18 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.Confirm):
 			on := *m.pending
 			m.pending = nil
+			m.refresh()
 			m.SetSize(m.width, m.height)
 			return m.write(on)
 		case key.Matches(msg, m.keys.Cancel):
 			m.pending = nil
+			m.refresh()
 			m.SetSize(m.width, m.height)
 		}
+		return nil
+	}
+	if m.table.Capturing() {
+		m.table.Update(msg, m.ctx.Keys)
 		return nil
 	}
 	if m.try.Focused() {
@@ -257,16 +278,52 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		next := !m.on()
 		m.pending = &next
+		m.refresh()
 		m.SetSize(m.width, m.height)
 	case msg.String() == " " && m.ctx.ReadOnly:
 		return common.Status("read-only: the setting cannot be changed (started with --read-only)", true)
 	case key.Matches(msg, m.keys.Try):
 		m.try.Focus()
 	default:
-		m.list.HandleKey(msg, m.ctx.Keys)
+		if !m.table.Update(msg, m.ctx.Keys) {
+			return common.Unhandled(msg)
+		}
 	}
 	return nil
 }
+
+// columns are the preview's: each identity, what Citrix's call-home sends
+// for it and what an lsui upload sends. The cells follow the state shown
+// (the pending one while the dialog asks); refresh re-reads them.
+func (m *Model) columns() []common.Col[int] {
+	return []common.Col[int]{
+		{Title: "NAME", Width: 10, Grow: 1, Text: func(i int) string { return m.names[i] }},
+		{Title: "KIND", Width: 6, Text: func(i int) string { return m.kinds[i] }},
+		{Title: "CITRIX CALL-HOME SENDS", Width: 26, Text: func(i int) string { return m.citrixSends(m.names[i]) }},
+		{Title: "LSUI UPLOAD SENDS", Width: 26, Text: func(i int) string { return m.lsuiSends(m.names[i]) }},
+	}
+}
+
+// lsuiSends is what an lsui upload carries for name: the keyed pseudonym
+// when anonymization is on, the name when off, never the name in place of
+// a pseudonym it cannot make.
+func (m *Model) lsuiSends(name string) string {
+	if !m.on() {
+		return name
+	}
+	if m.scrambler == nil {
+		return "(reading the key…)"
+	}
+	p, err := m.scrambler.Pseudonym(name)
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	return p
+}
+
+// refresh makes the table read its cells again after the state they show
+// changed (the toggle, the key, the Citrix payload).
+func (m *Model) refresh() { m.table.SetItems(m.table.Items()) }
 
 // write changes the setting in a command: the key first when turning it
 // on (names must never be scrambled with a key that is not kept), then
@@ -352,9 +409,10 @@ func (m *Model) View() string {
 	} else {
 		tryLine += t.Dim.Render("press t and type a name to see its pseudonym")
 	}
-	b.WriteString(tryLine + "\n\n")
+	b.WriteString(tryLine + "\n")
+	b.WriteString(m.table.StatusView(t, "Identities", w) + "\n")
 
-	b.WriteString(m.citrixLine() + "\n")
+	b.WriteString(m.citrixLines() + "\n")
 
 	if m.pending != nil {
 		b.WriteString(m.dialog() + "\n")
@@ -373,35 +431,14 @@ func (m *Model) View() string {
 		title += ": plain names"
 	}
 	b.WriteString(t.Heading.Render(common.Fit(title, w, false)) + "\n")
-	cols := common.Flex(w, 10, []common.Column{{Title: "NAME", Width: 0}, {Title: "KIND", Width: 6},
-		{Title: "CITRIX CALL-HOME SENDS", Width: 26}, {Title: "LSUI UPLOAD SENDS", Width: 26}})
-	b.WriteString(common.Header(t, cols) + "\n")
-	if len(m.names) == 0 {
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case len(m.names) == 0:
 		b.WriteString("  no identities this month")
-		return b.String()
-	}
-	from, to := m.list.Window()
-	var rows []scramble.PreviewRow
-	if m.on() && m.scrambler != nil {
-		rows = m.scrambler.PreviewRows(m.names, from, to)
-	}
-	for i := from; i < to; i++ {
-		as := m.names[i]
-		if m.on() {
-			switch {
-			case m.scrambler == nil:
-				as = "(reading the key…)"
-			case rows[i-from].Err != nil:
-				as = "(" + rows[i-from].Err.Error() + ")"
-			default:
-				as = rows[i-from].Pseudonym
-			}
-		}
-		text := common.Cells(cols, m.names[i], m.kinds[i], m.citrixSends(m.names[i]), as)
-		b.WriteString(common.Row(t, i == m.list.Cursor, w, text, text))
-		if i < to-1 {
-			b.WriteByte('\n')
-		}
+	case m.table.Len() == 0:
+		b.WriteString("  " + m.table.EmptyText())
+	default:
+		b.WriteString(strings.TrimRight(m.table.RowsView(t), "\n"))
 	}
 	return b.String()
 }
@@ -433,23 +470,26 @@ func (m *Model) citrixSends(name string) string {
 	return scramble.CitrixBase64(name)
 }
 
-// citrixLine says whether the Citrix column is verified.
-func (m *Model) citrixLine() string {
+// citrixLines say whether the Citrix column is verified, and what the
+// latest Citrix payload shows: two lines.
+func (m *Model) citrixLines() string {
 	t := m.ctx.Theme
+	fit := func(s string) string { return common.Fit(s, m.width, false) }
 	switch {
 	case !m.checked:
-		return t.Dim.Render(common.Fit("Citrix's call-home: looking into the latest Citrix payload…", m.width, false))
+		return t.Dim.Render(fit("Citrix's call-home column: looking into the latest Citrix payload…")) + "\n"
 	case m.citrix == nil:
-		return t.Dim.Render(common.Fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)", m.width, false))
+		return t.Dim.Render(fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)")) + "\n"
 	}
-	text := "* verified against " + m.citrix.File + ": " + m.citrix.Summary() + "; unmarked: as documented, not verified"
+	head := fit("Citrix's call-home column: * verified against " + m.citrix.File + "; unmarked: as documented, not verified")
+	text := m.citrix.Summary()
 	if f := m.citrix.Finding(); f != nil {
-		return t.Crit.Render(common.Fit("!! "+f.Message+"; "+text, m.width, false))
+		return head + "\n" + t.Crit.Render(fit("!! CRITICAL "+f.Message+"; "+text))
 	}
 	if m.citrix.Base64+m.citrix.Hex16 > 0 {
-		return t.Warn.Render(common.Fit(text, m.width, false))
+		return head + "\n" + t.Warn.Render(fit("! "+text))
 	}
-	return common.Fit(text, m.width, false)
+	return head + "\n" + fit(text)
 }
 
 func (m *Model) keyLine() string {

@@ -27,6 +27,8 @@ type Glyphs struct {
 	Cross      string // a failing check
 	LE         string // "less than or equal", for legends
 	Arrow      string
+	SortAsc    string // the sorted column's direction
+	SortDesc   string
 	Border     lipgloss.Border
 }
 
@@ -34,7 +36,7 @@ var unicodeGlyphs = Glyphs{
 	Cursor: ">", Rule: "─", VRule: "│",
 	BarFull: "█", BarOver: "▓", BarEmpty: "░",
 	ChartFull: "█", ChartParts: []string{"▁", "▂", "▃", "▄", "▅", "▆", "▇"},
-	Ellipsis: "…", Check: "ok", Cross: "FAIL", LE: "≤", Arrow: "→",
+	Ellipsis: "…", Check: "ok", Cross: "FAIL", LE: "≤", Arrow: "→", SortAsc: "↑", SortDesc: "↓",
 	Border: lipgloss.NormalBorder(),
 }
 
@@ -42,7 +44,7 @@ var asciiGlyphs = Glyphs{
 	Cursor: ">", Rule: "-", VRule: "|",
 	BarFull: "#", BarOver: "!", BarEmpty: "-",
 	ChartFull: "#",
-	Ellipsis:  "...", Check: "ok", Cross: "FAIL", LE: "<=", Arrow: "->",
+	Ellipsis:  "...", Check: "ok", Cross: "FAIL", LE: "<=", Arrow: "->", SortAsc: "^", SortDesc: "v",
 	Border: lipgloss.Border{
 		Top: "-", Bottom: "-", Left: "|", Right: "|",
 		TopLeft: "+", TopRight: "+", BottomLeft: "+", BottomRight: "+",

@@ -1,20 +1,31 @@
-// Package uploads is the Uploads tab: the payload zips on disk with their
-// outcome, size and age, the failed-upload backlog, a payload opened in
-// place (enter, or `o` from any tab for the newest), and the
-// upload-and-prune cycle (`u`) with its progress.
+// Package uploads is the Uploads tab: both streams of call-home zips on
+// disk — Citrix's own in LS/resource/usage (read-only: time, size, and what
+// lsui can tell of their outcome) and lsui's in LS/resource/usage/lsui
+// (with the journal's outcomes) — newest first, the failed-upload backlog,
+// a payload opened in place (enter, or `o` from any tab for the newest,
+// Citrix's when there is one), and lsui's upload-and-prune cycle (`u`)
+// with its progress.
 package uploads
 
 import (
+	"cmp"
 	"fmt"
+	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
+	"github.com/lsui/lsui/internal/model"
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/payloadview"
+	"github.com/lsui/lsui/internal/views/theme"
 )
 
 // Keys are the Uploads screen's own bindings.
@@ -29,8 +40,10 @@ type Model struct {
 	ctx  *common.Context
 	keys Keys
 
-	list []modeluploads.Upload // newest first
-	rows common.List
+	list   []modeluploads.Upload // lsui's, newest first
+	citrix []payload.CitrixUpload
+	all    []row              // both streams, newest first
+	table  *common.Table[row] // what is shown of them: / filters, s sorts
 
 	payload *payloadview.Model
 	opened  bool
@@ -52,42 +65,136 @@ func New(ctx *common.Context) *Model {
 		m.keys.Upload.SetEnabled(false)
 	}
 	m.keys.Cancel.SetEnabled(false)
-	m.setList(ctx.Snapshot.Uploads)
+	m.table = common.NewTable("uploads", columns(ctx.Theme))
+	m.table.NaturalName = "newest first"
+	citrix, _ := payload.ListCitrix(ctx.Snapshot.Layout.UsageDir)
+	m.setList(ctx.Snapshot.Uploads, citrix)
 	return m
 }
 
-func (m *Model) setList(list []modeluploads.Upload) {
+// row is one zip of either stream.
+type row struct {
+	citrix bool
+	name   string
+	path   string
+	time   time.Time
+	size   int64
+	age    string
+	lsui   *modeluploads.Upload  // lsui's stream
+	cu     *payload.CitrixUpload // Citrix's stream
+}
+
+func (m *Model) setList(list []modeluploads.Upload, citrix []payload.CitrixUpload) {
 	m.list = make([]modeluploads.Upload, len(list))
 	for i, u := range list {
 		m.list[len(list)-1-i] = u
 	}
-	m.rows.SetLen(len(m.list))
+	m.citrix = citrix
+	m.all = make([]row, 0, len(m.list)+len(m.citrix))
+	now := m.ctx.Now()
+	for i := range m.list {
+		u := &m.list[i]
+		m.all = append(m.all, row{name: u.Name, path: u.Path, time: u.Time, size: u.Size, lsui: u, age: common.Age(now, u.Time)})
+	}
+	for i := range m.citrix {
+		u := &m.citrix[i]
+		m.all = append(m.all, row{citrix: true, name: u.Name, path: u.Path, time: u.Time, size: u.Size, cu: u, age: common.Age(now, u.Time)})
+	}
+	sort.SliceStable(m.all, func(a, b int) bool { return m.all[a].time.After(m.all[b].time) })
+	m.table.SetItems(m.all)
 }
 
-// listedMsg is the uploads folder listed again.
+// columns are the Uploads table's columns.
+func columns(t *theme.Theme) []common.Col[row] {
+	byTime := func(a, b row) int { return a.time.Compare(b.time) }
+	return []common.Col[row]{
+		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }, Compare: byTime, SortName: "time"},
+		{Title: "STREAM", Width: 6, Text: func(r row) string { return r.stream() }},
+		{Title: "OUTCOME", Width: 11, Text: func(r row) string { o, _ := r.outcome(t); return o },
+			Style: func(r row) *lipgloss.Style { _, st := r.outcome(t); return st }},
+		{Title: "SIZE", Width: 9, Right: true, Text: func(r row) string { return common.Bytes(r.size) },
+			Compare: func(a, b row) int { return cmp.Compare(a.size, b.size) }, Desc: true},
+		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age }, Compare: byTime, Desc: true, NoSort: true},
+		{Title: "ATTEMPTS", Grow: 1, Text: func(r row) string { return r.attempts() }},
+	}
+}
+
+func (r row) stream() string {
+	if r.citrix {
+		return "citrix"
+	}
+	return "lsui"
+}
+
+// outcome is the row's outcome in words that read without colour, and its
+// colour.
+func (r row) outcome(t *theme.Theme) (string, *lipgloss.Style) {
+	if r.citrix {
+		switch {
+		case r.cu.Legacy:
+			return "lsui, moving", &t.Dim
+		case r.cu.Outcome == payload.CitrixFailed:
+			return "! failed", &t.Warn
+		}
+		return "? unknown", &t.Dim
+	}
+	switch r.lsui.Outcome {
+	case modeluploads.Failed:
+		return outcomeText(r.lsui.Outcome), &t.Crit
+	case modeluploads.Unknown:
+		return outcomeText(r.lsui.Outcome), &t.Dim
+	}
+	return outcomeText(r.lsui.Outcome), &t.OK
+}
+
+func (r row) attempts() string {
+	if r.citrix {
+		return "read-only"
+	}
+	rec := r.lsui.Record
+	if rec == nil {
+		return ""
+	}
+	s := strconv.Itoa(rec.Attempts)
+	if rec.Status != 0 {
+		s += fmt.Sprintf(", HTTP %d", rec.Status)
+	}
+	if rec.Error != "" {
+		s += ", " + rec.Error
+	}
+	return s
+}
+
+// listedMsg is the uploads folders listed again.
 type listedMsg struct {
-	list []modeluploads.Upload
-	err  error
+	list   []modeluploads.Upload
+	citrix []payload.CitrixUpload
+	err    error
 }
 
 func (listedMsg) TargetTab() common.Tab { return common.TabUploads }
 
 func (m *Model) refresh() tea.Cmd {
-	dir := modeluploads.Dir(m.ctx.Snapshot.Layout.UsageDir)
+	usage := m.ctx.Snapshot.Layout.UsageDir
 	return func() tea.Msg {
-		list, _, err := modeluploads.List(dir)
-		return listedMsg{list, err}
+		list, _, err := modeluploads.List(modeluploads.Dir(usage))
+		citrix, cerr := payload.ListCitrix(usage)
+		if err == nil {
+			err = cerr
+		}
+		return listedMsg{list, citrix, err}
 	}
 }
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.rows.SetHeight(max(h-m.headLines()-1-detailLines, 1))
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.headLines()-1-detailLines, 1))
 	m.payload.SetSize(w, h)
 }
 
 func (m *Model) headLines() int {
-	n := 3 // backlog, blank, column header
+	n := 3 // backlog, the table's status line, column header
 	if m.cycle != nil {
 		n += cycleLines
 	}
@@ -96,7 +203,27 @@ func (m *Model) headLines() int {
 
 const detailLines = 2
 
-func (m *Model) Capturing() bool { return false }
+func (m *Model) Capturing() bool {
+	if m.opened {
+		return m.payload.Capturing()
+	}
+	return m.table.Capturing()
+}
+
+// CloseNested closes the payload opened in place, an entry of it first;
+// the root calls it for q and esc, so q never quits from inside a payload.
+func (m *Model) CloseNested() bool {
+	if !m.opened {
+		return false
+	}
+	if m.payload.Viewing() {
+		m.payload.Update(tea.KeyMsg{Type: tea.KeyEsc})
+		return true
+	}
+	m.opened = false
+	m.payload.Close()
+	return true
+}
 
 // QuitPrompt asks before quitting while a cycle runs.
 func (m *Model) QuitPrompt() string {
@@ -113,7 +240,10 @@ func (m *Model) ShortHelp() []key.Binding {
 	k := m.ctx.Keys
 	open := k.Open
 	open.SetHelp("enter", "open")
-	return []key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}
+	if m.table.Capturing() {
+		return m.table.ShortHelp()
+	}
+	return append([]key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}, m.table.ShortHelp()...)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -121,7 +251,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.payload.Help()}
 	}
 	k := m.ctx.Keys
-	return [][]key.Binding{{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End}, {k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}}
+	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh})
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -129,19 +259,32 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case listedMsg:
 		// A journal that does not parse still lists the zips, without
 		// outcomes: show them and say what is wrong.
-		m.setList(msg.list)
-		m.ctx.Snapshot.Uploads = msg.list
-		changed := func() tea.Msg { return common.SnapshotChangedMsg{} }
+		m.setList(msg.list, msg.citrix)
+		list := msg.list
+		changed := common.ChangeSnapshot(func(s *model.Snapshot) { s.Uploads = list })
 		if msg.err != nil {
 			return tea.Batch(changed, common.Status("listing uploads: "+msg.err.Error(), true))
 		}
 		return changed
+	case common.SelectMsg:
+		// The Overview's enter on a finding about an upload.
+		m.table.SelectWhere(func(r row) bool { return r.name == msg.Upload })
+		return nil
 	case common.OpenLastUploadMsg:
-		if len(m.list) == 0 {
+		// The latest upload, Citrix's when there is one: what the server
+		// itself really sent is what an admin or support engineer wants.
+		if len(m.all) == 0 {
 			return common.Status("no uploads on disk to open", false)
 		}
-		m.rows.Select(0)
-		return m.open(m.list[0])
+		at := m.all[0]
+		for _, r := range m.all {
+			if r.citrix && !r.cu.Legacy {
+				at = r
+				break
+			}
+		}
+		m.table.SelectWhere(func(r row) bool { return r.path == at.path })
+		return m.open(at)
 	case tea.KeyMsg:
 		if m.opened {
 			cmd, back := m.payload.Update(msg)
@@ -157,7 +300,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			cmd, _ := m.payload.Update(msg)
 			return cmd
 		}
-		m.rows.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 		return nil
 	}
 	if cmd, ok := m.cycleUpdate(msg); ok {
@@ -169,12 +312,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
+	if m.table.Capturing() {
+		// Typing a filter: every key is the filter's.
+		m.table.Update(msg, m.ctx.Keys)
+		return nil
+	}
 	switch {
 	case key.Matches(msg, m.ctx.Keys.Open):
-		if len(m.list) == 0 {
+		r, ok := m.table.Selected()
+		if !ok {
 			return nil
 		}
-		return m.open(m.list[m.rows.Cursor])
+		return m.open(r)
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.Upload):
@@ -184,13 +333,34 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case msg.String() == "u" && m.ctx.ReadOnly:
 		return common.Status("read-only: uploads are disabled (started with --read-only)", true)
 	}
-	m.rows.HandleKey(msg, m.ctx.Keys)
+	if !m.table.Update(msg, m.ctx.Keys) {
+		return common.Unhandled(msg)
+	}
 	return nil
 }
 
-func (m *Model) open(u modeluploads.Upload) tea.Cmd {
+func (m *Model) open(r row) tea.Cmd {
 	m.opened = true
-	return m.payload.Open(u.Path, u.Name)
+	label := r.name
+	switch {
+	case r.citrix && r.cu.Legacy:
+		label += " (an earlier lsui's, to be moved into lsui/)"
+	case r.citrix:
+		label += " (Citrix's, read-only)"
+	}
+	return m.payload.Open(r.path, label)
+}
+
+// citrixNote explains a Citrix row: lsui has no record of Citrix's
+// uploads, only the retention rule to reason from.
+func citrixNote(u *payload.CitrixUpload) string {
+	if u.Legacy {
+		return "not Citrix's: " + payload.CitrixLegacy
+	}
+	if u.Outcome == payload.CitrixFailed {
+		return "Citrix's upload, read-only: failed (a later success would have deleted it)"
+	}
+	return "Citrix's upload, read-only: the last success, or a failure (Citrix keeps no record lsui can read)"
 }
 
 // uploadNote explains a row: the last error in full, and what the
@@ -206,7 +376,7 @@ func uploadNote(u modeluploads.Upload) string {
 	case modeluploads.Success:
 		return "delivered; deleted once a newer upload succeeds"
 	}
-	return "no outcome recorded (Citrix's own upload, or a cycle that stopped)"
+	return "no outcome recorded (a cycle that stopped, or built with lsui payload build)"
 }
 
 func outcomeText(o modeluploads.Outcome) string {
@@ -221,10 +391,10 @@ func outcomeText(o modeluploads.Outcome) string {
 
 func (m *Model) backlogLine() string {
 	t := m.ctx.Theme
-	if len(m.list) == 0 {
+	if len(m.all) == 0 {
 		return "no uploads on disk"
 	}
-	head := common.Plural(len(m.list), "upload") + " on disk"
+	head := fmt.Sprintf("%s on disk (%d Citrix's, %d lsui's)", common.Plural(len(m.all), "upload"), len(m.citrix), len(m.list))
 	b := modeluploads.FailedBacklog(m.list)
 	if b.Count == 0 {
 		return common.Fit(head+", no failed uploads lingering", m.width, false)
@@ -244,55 +414,28 @@ func (m *Model) View() string {
 	if m.cycle != nil {
 		b.WriteString(m.cycleView())
 	}
+	b.WriteString(m.table.StatusView(t, "Uploads", w) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	switch {
+	case m.table.Len() > 0:
+		b.WriteString(m.table.RowsView(t))
+	case m.table.Filtered():
+		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
+	default:
+		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + strings.Repeat("\n", m.table.List.Height-1))
+	}
 	b.WriteString("\n")
-	cols := common.Flex(w, 8, []common.Column{
-		{Title: "FILE", Width: 22},
-		{Title: "OUTCOME", Width: 9},
-		{Title: "SIZE", Width: 9, Right: true},
-		{Title: "AGE", Width: 9, Right: true},
-		{Title: "ATTEMPTS", Width: 0},
-	})
-	b.WriteString(common.Header(t, cols) + "\n")
-	from, to := m.rows.Window()
-	for i := from; i < to; i++ {
-		u := m.list[i]
-		attempts := ""
-		if r := u.Record; r != nil {
-			attempts = strconv.Itoa(r.Attempts)
-			if r.Status != 0 {
-				attempts += fmt.Sprintf(", HTTP %d", r.Status)
-			}
-			if r.Error != "" {
-				attempts += ", " + r.Error
-			}
-		}
-		outcome := outcomeText(u.Outcome)
-		style := t.OK
-		switch u.Outcome {
-		case modeluploads.Failed:
-			style = t.Crit
-		case modeluploads.Unknown:
-			style = t.Dim
-		}
-		cells := []common.Cell{
-			{Text: u.Name}, {Text: outcome, Style: &style}, {Text: common.Bytes(u.Size)},
-			{Text: common.Age(m.ctx.Now(), u.Time)}, {Text: attempts},
-		}
-		plain := common.Cells(cols, u.Name, outcome, common.Bytes(u.Size), common.Age(m.ctx.Now(), u.Time), attempts)
-		b.WriteString(common.Row(t, i == m.rows.Cursor, w, plain, common.StyledCells(cols, cells...)) + "\n")
-	}
-	if len(m.list) == 0 {
-		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + "\n")
-		to = from + 1
-	}
-	for i := to - from; i < m.rows.Height; i++ {
-		b.WriteString("\n")
-	}
 	b.WriteString(common.Rule(t, w) + "\n")
-	if len(m.list) > 0 {
-		u := m.list[m.rows.Cursor]
-		b.WriteString(common.Fit(fmt.Sprintf("%s, made %s", u.Name, u.Time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
-		b.WriteString(t.Dim.Render(common.Fit(uploadNote(u), w, false)))
+	if r, ok := m.table.Selected(); ok {
+		where := m.ctx.Snapshot.Layout.Rel(filepath.Dir(r.path))
+		b.WriteString(common.Fit(fmt.Sprintf("%s in %s, made %s", r.name, where, r.time.In(m.ctx.Snapshot.Location).Format("2006-01-02 15:04 MST")), w, false) + "\n")
+		note := ""
+		if r.citrix {
+			note = citrixNote(r.cu)
+		} else {
+			note = uploadNote(*r.lsui)
+		}
+		b.WriteString(t.Dim.Render(common.Fit(note, w, false)))
 	}
 	return b.String()
 }

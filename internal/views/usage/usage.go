@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/spinner"
 	tea "github.com/charmbracelet/bubbletea"
@@ -19,26 +21,19 @@ import (
 	"github.com/lsui/lsui/internal/views/common"
 )
 
-// Keys are the Usage screen's own bindings.
+// Keys are the Usage screen's own bindings; the list's (filter, sort)
+// are the table's.
 type Keys struct {
-	Filter    key.Binding
-	Sort      key.Binding
 	Kind      key.Binding
 	PrevMonth key.Binding
 	NextMonth key.Binding
-	Apply     key.Binding
-	Clear     key.Binding
 }
 
 func newKeys() Keys {
 	return Keys{
-		Filter:    key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
-		Sort:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "sort")),
 		Kind:      key.NewBinding(key.WithKeys("d"), key.WithHelp("d", "users/devices")),
 		PrevMonth: key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous month")),
 		NextMonth: key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next month")),
-		Apply:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep filter")),
-		Clear:     key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter")),
 	}
 }
 
@@ -48,9 +43,9 @@ type Model struct {
 	keys Keys
 
 	report *modelusage.Report
-	idx    *index
-	list   common.List
-	input  common.Field
+	counts [2]int // identities per kind
+	kind   modelusage.Kind
+	table  *common.Table[*modelusage.Identity]
 
 	// loading is the month being loaded, zero when none; seq discards a
 	// result that a later request overtook.
@@ -63,15 +58,35 @@ type Model struct {
 	listTop       int // the identity rows' first line within the screen
 }
 
+// Columns are the identity list's columns. The report comes sorted by
+// case-folded name, which is the NAME column's order.
+func Columns() []common.Col[*modelusage.Identity] {
+	type id = *modelusage.Identity
+	return []common.Col[id]{
+		{Title: "NAME", Width: 10, Grow: 1, Natural: true, Text: func(i id) string { return i.Name }},
+		{Title: "FEATURES", Width: 10, Grow: 1, Desc: true,
+			Text:    func(i id) string { return strings.Join(i.Features, ",") },
+			Compare: func(a, b id) int { return len(a.Features) - len(b.Features) }},
+		{Title: "FIRST SEEN", SortName: "first seen", Width: 12, Text: func(i id) string { return stamp(i.FirstSeen) },
+			Compare: func(a, b id) int { return a.FirstSeen.Compare(b.FirstSeen) }},
+		{Title: "LAST SEEN", SortName: "last seen", Width: 12, Desc: true, Text: func(i id) string { return stamp(i.LastSeen) },
+			Compare: func(a, b id) int { return a.LastSeen.Compare(b.LastSeen) }},
+	}
+}
+
 // New shows the snapshot's month.
 func New(ctx *common.Context) *Model {
-	ti := common.Field{Prompt: "/", Limit: 128}
 	sp := spinner.New()
 	sp.Spinner = spinner.Line
 	if !ctx.Theme.ASCII {
 		sp.Spinner = spinner.Dot
 	}
-	m := &Model{ctx: ctx, keys: newKeys(), input: ti, spinner: sp}
+	m := &Model{ctx: ctx, keys: newKeys(), spinner: sp}
+	m.table = common.NewTable("users", Columns())
+	// s steps name, last seen, first seen, features: the questions asked
+	// most come first.
+	m.table.SortCycle = []int{0, 3, 2, 1}
+	m.table.Keep = func(i *modelusage.Identity) bool { return i.Kind == m.kind }
 	m.setReport(ctx.Snapshot.Usage)
 	return m
 }
@@ -80,48 +95,54 @@ func (m *Model) setReport(r *modelusage.Report) {
 	if r == nil {
 		r = &modelusage.Report{Month: modelusage.MonthOf(m.ctx.Now(), m.ctx.Snapshot.Location)}
 	}
-	old := m.idx
 	m.report = r
-	m.idx = newIndex(r)
-	if old != nil {
-		m.idx.kind, m.idx.sort = old.kind, old.sort
-		m.idx.query = ""
-		m.idx.rebuild()
-		m.idx.SetQuery(old.query)
+	m.counts = [2]int{}
+	items := make([]*modelusage.Identity, len(r.Identities))
+	for i := range r.Identities {
+		items[i] = &r.Identities[i]
+		m.counts[r.Identities[i].Kind]++
 	}
-	m.list.SetLen(len(m.idx.rows))
+	m.table.SetItems(items)
 }
+
+// Table is the identity list, for tests.
+func (m *Model) Table() *common.Table[*modelusage.Identity] { return m.table }
+
+// detailLines are the rule and the selected identity's line.
+const detailLines = 2
 
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
-	m.chartRows = 4
-	if h >= 30 {
+	switch {
+	case h >= 30:
 		m.chartRows = 8
+	case h < 18:
+		// 60x20: the list keeps room for a few rows.
+		m.chartRows = 3
+	default:
+		m.chartRows = 4
 	}
-	// month line, chart title, chart rows, axis, blank, list status, column header
-	m.listTop = 1 + 1 + m.chartRows + 1 + 1 + 2
-	m.list.SetHeight(max(h-m.listTop, 1))
+	// month line, sources line, chart title, chart rows, axis, list status, column header
+	m.listTop = 1 + 1 + 1 + m.chartRows + 1 + 2
+	m.table.SetWidth(w)
+	m.table.SetHeight(max(h-m.listTop-detailLines, 1))
 }
 
-func (m *Model) Capturing() bool { return m.input.Focused() }
+func (m *Model) Capturing() bool { return m.table.Capturing() }
 
 func (m *Model) ShortHelp() []key.Binding {
-	if m.input.Focused() {
-		return []key.Binding{m.keys.Apply, m.keys.Clear}
+	if m.table.Capturing() {
+		return m.table.ShortHelp()
 	}
-	return []key.Binding{m.ctx.Keys.Down, m.keys.Filter, m.keys.Sort, m.keys.Kind, m.keys.PrevMonth, m.keys.NextMonth}
+	return append(m.table.ShortHelp(), m.keys.Kind, m.keys.PrevMonth, m.keys.NextMonth)
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
-	k := m.ctx.Keys
-	if m.input.Focused() {
-		return [][]key.Binding{{m.keys.Apply, m.keys.Clear}}
+	out := m.table.FullHelp(m.ctx.Keys)
+	if m.table.Capturing() {
+		return out
 	}
-	return [][]key.Binding{
-		{k.Up, k.Down, k.PageUp, k.PageDown, k.Home, k.End},
-		{m.keys.Filter, m.keys.Clear, m.keys.Sort, m.keys.Kind},
-		{m.keys.PrevMonth, m.keys.NextMonth},
-	}
+	return append(out, []key.Binding{m.keys.Kind, m.keys.PrevMonth, m.keys.NextMonth})
 }
 
 // monthMsg is another month's report, loaded in a command.
@@ -131,9 +152,10 @@ type monthMsg struct {
 	problems []model.Problem
 }
 
-func (monthMsg) TargetTab() common.Tab { return common.TabUsage }
-
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if m.table.Accept(msg) {
+		return nil
+	}
 	switch msg := msg.(type) {
 	case monthMsg:
 		if msg.seq != m.seq {
@@ -151,63 +173,26 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		var cmd tea.Cmd
 		m.spinner, cmd = m.spinner.Update(msg)
-		return cmd
+		return common.Send(common.TabUsage, cmd)
 	case tea.KeyMsg:
-		if m.input.Focused() {
-			return m.filterKey(msg)
-		}
 		return m.key(msg)
 	case tea.MouseMsg:
-		m.list.HandleMouse(msg)
+		m.table.HandleMouse(msg)
 	}
 	return nil
-}
-
-func (m *Model) filterKey(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case key.Matches(msg, m.keys.Apply):
-		m.input.Blur()
-		return nil
-	case key.Matches(msg, m.keys.Clear):
-		m.input.Blur()
-		m.input.SetValue("")
-		m.applyFilter()
-		return nil
-	case key.Matches(msg, m.ctx.Keys.Up), msg.Type == tea.KeyDown:
-		// Arrows move the list while typing; j/k are letters of the query.
-		if msg.Type == tea.KeyUp || msg.Type == tea.KeyDown {
-			m.list.HandleKey(msg, m.ctx.Keys)
-			return nil
-		}
-	}
-	if m.input.Update(msg) {
-		m.applyFilter()
-	}
-	return nil
-}
-
-func (m *Model) applyFilter() {
-	m.idx.SetQuery(m.input.Value())
-	m.list.SetLen(len(m.idx.rows))
 }
 
 func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
+	if m.table.Capturing() {
+		m.table.Update(msg, m.ctx.Keys)
+		return nil
+	}
 	switch {
-	case key.Matches(msg, m.keys.Filter):
-		m.input.Focus()
-	case key.Matches(msg, m.keys.Clear):
-		if m.input.Value() != "" {
-			m.input.SetValue("")
-			m.applyFilter()
-		}
-	case key.Matches(msg, m.keys.Sort):
-		m.idx.SetSort((m.idx.sort + 1) % numSortModes)
-		m.list.SetLen(len(m.idx.rows))
-		m.list.Select(0)
 	case key.Matches(msg, m.keys.Kind):
-		m.idx.SetKind(1 - m.idx.kind)
-		m.list.SetLen(len(m.idx.rows))
-		m.list.Select(0)
+		m.kind = 1 - m.kind
+		m.table.Label = m.kindName()
+		m.table.Refilter()
+		m.table.List.Select(0)
 	case key.Matches(msg, m.keys.PrevMonth):
 		return m.loadMonth(m.shownMonth().Prev())
 	case key.Matches(msg, m.keys.NextMonth):
@@ -217,9 +202,23 @@ func (m *Model) key(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.loadMonth(next)
 	default:
-		m.list.HandleKey(msg, m.ctx.Keys)
+		if !m.table.Update(msg, m.ctx.Keys) {
+			return common.Unhandled(msg)
+		}
+		if m.table.Capturing() {
+			// The filter opened: its text of every identity is built in
+			// a command while the admin starts typing.
+			return common.Send(common.TabUsage, m.table.Prepare())
+		}
 	}
 	return nil
+}
+
+func (m *Model) kindName() string {
+	if m.kind == modelusage.Device {
+		return "devices"
+	}
+	return "users"
 }
 
 // shownMonth is the month loading, else the month shown.
@@ -239,7 +238,7 @@ func (m *Model) loadMonth(month modelusage.Month) tea.Cmd {
 		r, problems := model.LoadUsage(ctx, layout, month, opts)
 		return monthMsg{seq: seq, report: r, problems: problems}
 	}
-	return tea.Batch(load, m.spinner.Tick)
+	return common.Send(common.TabUsage, tea.Batch(load, m.spinner.Tick))
 }
 
 func (m *Model) View() string {
@@ -248,12 +247,9 @@ func (m *Model) View() string {
 	var b strings.Builder
 
 	// The month line.
-	kindName := "users"
-	if m.idx.kind == modelusage.Device {
-		kindName = "devices"
-	}
+	kindName := m.kindName()
 	head := fmt.Sprintf("%s (%s)  %s, %s, %d denied", r.Month, r.Month.Start.Location(),
-		common.Plural(m.idx.counts[modelusage.User], "user"), common.Plural(m.idx.counts[modelusage.Device], "device"), r.Denied)
+		common.Plural(m.counts[modelusage.User], "user"), common.Plural(m.counts[modelusage.Device], "device"), r.Denied)
 	if r.Undated > 0 {
 		head += fmt.Sprintf(", %d undated log lines", r.Undated)
 	}
@@ -263,28 +259,41 @@ func (m *Model) View() string {
 	} else if r.Month != modelusage.MonthOf(m.ctx.Now(), r.Month.Start.Location()) {
 		right = "not this month"
 	}
-	b.WriteString(t.Heading.Render(common.Fit(head, max(m.width-len(right)-1, 1), false)) + " " + t.Dim.Render(right) + "\n")
+	b.WriteString(t.Heading.Render(common.Fit(head, max(m.width-ansi.StringWidth(right)-1, 1), false)) + " " + t.Dim.Render(right) + "\n")
+	b.WriteString(t.Dim.Render(common.Fit(m.sourcesLine(), m.width, false)) + "\n")
 
-	// Features beside the chart.
+	// The feature table, and apart from it, under its own label, the
+	// chart of every feature together: its rows are not the features'.
 	days := make([]int, len(r.Days))
 	peak := 0
 	for i, d := range r.Days {
 		days[i] = d.Users
-		if m.idx.kind == modelusage.Device {
+		if m.kind == modelusage.Device {
 			days[i] = d.Devices
 		}
 		peak = max(peak, days[i])
 	}
-	featW := min(max(m.width-2-35, 22), 40)
-	chartW := m.width - featW - 3
+	featW := min(max(m.width-2-38, 22), 40)
+	yLabel := len(strconv.Itoa(peak))
+	chartW := m.width - featW - 4 - yLabel - 1
 	colW := 1
 	if len(days) > 0 && chartW >= 2*len(days) {
 		colW = 2
 	}
 	left := m.featureLines(featW, m.chartRows+2)
-	rightLines := append([]string{t.Dim.Render(common.Fit(fmt.Sprintf("%s per day, peak %d", kindName, peak), chartW, false))},
-		Chart(t, days, m.chartRows, colW, peak)...)
-	rightLines = append(rightLines, t.Dim.Render(Axis(len(days), colW)))
+	title := fmt.Sprintf("Chart: %s per day, all features", kindName)
+	rightLines := []string{t.Heading.Render(common.Truncate(title, m.width-featW-4))}
+	for i, row := range Chart(t, days, m.chartRows, colW, peak) {
+		y := strings.Repeat(" ", yLabel)
+		switch i {
+		case 0:
+			y = fmt.Sprintf("%*d", yLabel, peak)
+		case m.chartRows - 1:
+			y = fmt.Sprintf("%*d", yLabel, 0)
+		}
+		rightLines = append(rightLines, t.Dim.Render(y+t.Glyphs.VRule)+row)
+	}
+	rightLines = append(rightLines, t.Dim.Render(strings.Repeat(" ", yLabel+1)+Axis(len(days), colW)))
 	for i := 0; i < m.chartRows+2; i++ {
 		l := ""
 		if i < len(left) {
@@ -294,50 +303,78 @@ func (m *Model) View() string {
 		if i < len(rightLines) {
 			rr = rightLines[i]
 		}
-		b.WriteString(l + " " + t.Rule.Render(t.Glyphs.VRule) + " " + rr + "\n")
+		b.WriteString(l + "  " + t.Rule.Render(t.Glyphs.VRule) + " " + rr + "\n")
 	}
-	b.WriteString("\n")
 
 	// The identity list.
-	status := fmt.Sprintf("%s %s  sort: %s", strings.ToUpper(kindName[:1])+kindName[1:], m.list.Position(), m.idx.sort)
-	filter := ""
-	if m.input.Focused() || m.input.Value() != "" {
-		filter = m.input.View(t, max(m.width-len(status)-2, 1))
-	}
-	b.WriteString(t.Heading.Render(status) + "  " + filter + "\n")
-	cols := m.columns()
-	b.WriteString(common.Header(t, cols) + "\n")
-	if len(m.idx.rows) == 0 {
-		if m.input.Value() != "" {
-			b.WriteString("  no " + kindName + " match the filter")
-		} else {
+	label := strings.ToUpper(kindName[:1]) + kindName[1:]
+	b.WriteString(m.table.StatusView(t, label, m.width) + "\n")
+	b.WriteString(m.table.HeaderView(t) + "\n")
+	if m.table.Len() == 0 {
+		switch {
+		case m.table.Filtered():
+			b.WriteString("  " + m.table.EmptyText())
+		default:
 			b.WriteString("  no " + kindName + " this month")
 		}
-		return b.String()
+		b.WriteString(strings.Repeat("\n", m.table.List.Height))
+	} else {
+		b.WriteString(m.table.RowsView(t) + "\n")
 	}
-	from, to := m.list.Window()
-	ids := r.Identities
-	for i := from; i < to; i++ {
-		id := &ids[m.idx.rows[i]]
-		text := common.Cells(cols, id.Name, strings.Join(id.Features, ","), stamp(id.FirstSeen), stamp(id.LastSeen))
-		b.WriteString(common.Row(t, i == m.list.Cursor, m.width, text, text))
-		if i < to-1 {
-			b.WriteByte('\n')
-		}
-	}
+	b.WriteString(common.Rule(t, m.width) + "\n")
+	b.WriteString(m.detail())
 	return b.String()
 }
 
-func stamp(t time.Time) string { return t.Format("01-02 15:04") }
-
-func (m *Model) columns() []common.Column {
-	return common.Flex(m.width, 10, []common.Column{
-		{Title: "NAME", Width: 0},
-		{Title: "FEATURES", Width: 0},
-		{Title: "FIRST SEEN", Width: 11},
-		{Title: "LAST SEEN", Width: 11},
-	})
+// sourcesLine says how far back the logs reach (the lease look-back
+// needs it) and the product connections, which are counted apart: the
+// controllers' machine accounts and start-up checkouts are not usage.
+func (m *Model) sourcesLine() string {
+	r := m.report
+	var parts []string
+	if r.LogsFrom.IsZero() {
+		parts = append(parts, "no dated checkouts in the logs")
+	} else {
+		parts = append(parts, "logs cover "+r.LogsFrom.In(r.Month.Start.Location()).Format("2006-01-02")+" onwards")
+	}
+	hosts := map[string]bool{}
+	checkouts := 0
+	for _, c := range r.Connections {
+		if c.Host != "" {
+			hosts[c.Host] = true
+		}
+		checkouts += c.Checkouts
+	}
+	if len(r.Connections) == 0 {
+		parts = append(parts, "no product connections")
+	} else {
+		parts = append(parts, fmt.Sprintf("connections (not usage): %s from %s", common.Plural(checkouts, "checkout"),
+			common.Plural(len(hosts), "host")))
+	}
+	if r.Unsupported > 0 {
+		parts = append(parts, fmt.Sprintf("%d unsupported", r.Unsupported))
+	}
+	return strings.Join(parts, "; ")
 }
+
+// detail is the selected identity in full: the name, where it came from
+// and every feature.
+func (m *Model) detail() string {
+	t := m.ctx.Theme
+	id, ok := m.table.Selected()
+	if !ok {
+		return ""
+	}
+	via := "no host (udadmin)"
+	if len(id.Via) > 0 {
+		via = "via " + strings.Join(id.Via, ", ")
+	}
+	text := fmt.Sprintf("%s  %s %s, first %s, last %s: %s", id.Name, id.Kind, via, stamp(id.FirstSeen), stamp(id.LastSeen),
+		strings.Join(id.Features, ", "))
+	return t.Dim.Render(common.Fit(text, m.width, false))
+}
+
+func stamp(t time.Time) string { return t.Format("01-02 15:04") }
 
 // featureLines is the per-feature table, n lines of w cells.
 func (m *Model) featureLines(w, n int) []string {
