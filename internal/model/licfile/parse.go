@@ -48,6 +48,7 @@ func ParseBytes(name string, data []byte) *File {
 type parser struct {
 	file  *File
 	lines physicalLines
+	words []word // scratch for splitWords: no line keeps it
 }
 
 func (p *parser) errorf(line int, format string, args ...any) {
@@ -133,6 +134,12 @@ func (p *parser) nextLogical() (logical, bool) {
 			continue
 		}
 		ll := logical{start: no}
+		if body, more := cutContinuation(line); !more {
+			// One physical line, the usual case: its text as it stands,
+			// no copy.
+			ll.text = body
+			return ll, true
+		}
 		var b strings.Builder
 		inQuote := false
 		for {
@@ -228,7 +235,11 @@ func (w word) kv() KV {
 // quoting anywhere in a word (KEY="a b" is one word, key KEY, value "a b");
 // FlexNet has no escapes inside quotes. openQuote is the offset of an
 // unterminated quote, -1 when all quotes are closed.
-func splitWords(s string) (words []word, openQuote int) {
+//
+// words is appended to (pass a scratch slice to reuse it). Each word is a
+// copy: a substring would keep the whole file's text, comments and all,
+// alive as long as the licence lines.
+func splitWords(s string, words []word) (_ []word, openQuote int) {
 	openQuote = -1
 	var buf []byte
 	i := 0
@@ -271,7 +282,8 @@ func splitWords(s string) (words []word, openQuote int) {
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' }
 
 func (p *parser) logicalLine(ll logical) {
-	words, openQuote := splitWords(ll.text)
+	words, openQuote := splitWords(ll.text, p.words[:0])
+	p.words = words
 	if len(words) == 0 {
 		return
 	}
