@@ -32,6 +32,9 @@ func newRootCommand(e *env) *cobra.Command {
 		if err := g.finish(e); err != nil {
 			return err
 		}
+		if cmd != root && cmd.Annotations[annotationLongRunning] == "" {
+			collectFromFloor(e.getenv)
+		}
 		return nil
 	}
 	root.AddCommand(

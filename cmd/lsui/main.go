@@ -18,12 +18,6 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// The collector runs at the runtime's default (GOGC=100) for every
-// command. One-shot commands used to skip collection until the heap neared
-// 256 MiB; past that the collector ran almost continuously, so payload
-// build at 1M identities was 2.5× slower in CPU than at GOGC=100 and 50k
-// licence files 2.6×, while lsui usage at 20k identities gained nothing
-// measurable (BENCHMARKS.md, issue 15).
 func main() { os.Exit(mainStatus()) }
 
 // mainStatus runs lsui as a process and returns its exit status; the

@@ -38,16 +38,18 @@ type openCheckout struct {
 
 // open keeps a key whose checkouts are all closed, with an empty list: the
 // next OUT of the same user@host reuses the list instead of allocating one
-// per checkout (a key per identity and feature, never per line).
+// per checkout (a key per identity and feature, never per line). The map
+// holds the lists by pointer, so a checkout or checkin looks its key up
+// once and never writes the map.
 type checkouts struct {
-	open         map[coKey][]openCheckout
+	open         map[coKey]*[]openCheckout
 	closedBefore map[coKey]int
 	restarted    bool
 	level        []int // per feature index, licences open now
 }
 
 func newCheckouts() checkouts {
-	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}}
+	return checkouts{open: map[coKey]*[]openCheckout{}, closedBefore: map[coKey]int{}}
 }
 
 // levelOf is the feature's slot in level, grown as features appear.
@@ -70,7 +72,8 @@ func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (befor
 	before = *level
 	switch op {
 	case Out:
-		c.open[k] = append(c.open[k], openCheckout{start: sec, licenses: n, token: token})
+		list := c.list(k)
+		*list = append(*list, openCheckout{start: sec, licenses: n, token: token})
 		*level += n
 	case In:
 		left := c.close(k, n)
@@ -85,10 +88,11 @@ func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (befor
 // close takes n licences from k's newest checkouts; it returns what it could
 // not find open.
 func (c *checkouts) close(k coKey, n int) int {
-	list, ok := c.open[k]
-	if !ok {
+	lp := c.open[k]
+	if lp == nil {
 		return n
 	}
+	list := *lp
 	for n > 0 && len(list) > 0 {
 		last := &list[len(list)-1]
 		take := min(n, last.licenses)
@@ -98,8 +102,18 @@ func (c *checkouts) close(k coKey, n int) int {
 			list = list[:len(list)-1]
 		}
 	}
-	c.open[k] = list // kept when empty: see checkouts
+	*lp = list // kept when empty: see checkouts
 	return n
+}
+
+// list is k's open checkouts, an empty list when it has none yet.
+func (c *checkouts) list(k coKey) *[]openCheckout {
+	lp := c.open[k]
+	if lp == nil {
+		lp = new([]openCheckout)
+		c.open[k] = lp
+	}
+	return lp
 }
 
 func (c *checkouts) restart() {
@@ -110,8 +124,8 @@ func (c *checkouts) restart() {
 }
 
 func (c *checkouts) empty() bool {
-	for _, list := range c.open {
-		if len(list) > 0 {
+	for _, lp := range c.open {
+		if len(*lp) > 0 {
 			return false
 		}
 	}
@@ -150,12 +164,12 @@ func (b *Builder) compose(o *Builder) {
 			}
 		}
 	}
-	for ok, list := range o.co.open {
-		if len(list) == 0 {
+	for ok, lp := range o.co.open {
+		if len(*lp) == 0 {
 			continue
 		}
-		k := b.remapKey(o, ok)
-		c.open[k] = append(c.open[k], list...)
+		list := c.list(b.remapKey(o, ok))
+		*list = append(*list, *lp...)
 	}
 	b.relevel()
 }
@@ -163,8 +177,8 @@ func (b *Builder) compose(o *Builder) {
 // relevel recomputes the levels from the open checkouts.
 func (b *Builder) relevel() {
 	clear(b.co.level)
-	for k, list := range b.co.open {
-		for _, o := range list {
+	for k, lp := range b.co.open {
+		for _, o := range *lp {
 			*b.co.levelOf(k.feature) += o.licenses
 		}
 	}
@@ -173,9 +187,10 @@ func (b *Builder) relevel() {
 // startFrom sets b's checkouts to a copy of o's (a state in o's terms).
 func (b *Builder) startFrom(o *Builder, state *checkouts) {
 	b.co = newCheckouts()
-	for ok, list := range state.open {
-		if len(list) > 0 {
-			b.co.open[b.remapKey(o, ok)] = slices.Clone(list)
+	for ok, lp := range state.open {
+		if len(*lp) > 0 {
+			list := slices.Clone(*lp)
+			b.co.open[b.remapKey(o, ok)] = &list
 		}
 	}
 	b.relevel()
@@ -185,9 +200,10 @@ func (b *Builder) startFrom(o *Builder, state *checkouts) {
 // startFrom read).
 func (b *Builder) cloneCheckouts() checkouts {
 	out := newCheckouts()
-	for k, list := range b.co.open {
-		if len(list) > 0 {
-			out.open[k] = slices.Clone(list)
+	for k, lp := range b.co.open {
+		if len(*lp) > 0 {
+			list := slices.Clone(*lp)
+			out.open[k] = &list
 		}
 	}
 	return out
@@ -205,12 +221,12 @@ type Checkout struct {
 
 func (b *Builder) openList() []Checkout {
 	n := 0
-	for _, list := range b.co.open {
-		n += len(list)
+	for _, lp := range b.co.open {
+		n += len(*lp)
 	}
 	out := make([]Checkout, 0, n)
-	for k, list := range b.co.open {
-		for _, o := range list {
+	for k, lp := range b.co.open {
+		for _, o := range *lp {
 			user, host := ident.SplitUserHost(o.token)
 			out = append(out, Checkout{
 				Feature: b.featNames[k.feature], Identity: o.token, User: user, Host: host,

@@ -3,7 +3,6 @@ package usage
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 )
 
@@ -39,9 +38,11 @@ func (lr *lineReader) next() (line []byte, long bool, err error) {
 	lr.start = lr.off
 	line, err = lr.br.ReadSlice('\n')
 	lr.off += int64(len(line))
-	if errors.Is(err, bufio.ErrBufferFull) {
+	// bufio returns its sentinel as is: a comparison, not errors.Is, on
+	// every line.
+	if err == bufio.ErrBufferFull {
 		// Drain the rest of the over-long line without keeping it.
-		for errors.Is(err, bufio.ErrBufferFull) {
+		for err == bufio.ErrBufferFull {
 			line, err = lr.br.ReadSlice('\n')
 			lr.off += int64(len(line))
 		}
