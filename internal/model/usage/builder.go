@@ -60,6 +60,7 @@ type Builder struct {
 	// the month, so this stretch's peaks depend on the state it began in.
 	levelsInMonth bool
 	startup       int32 // the index of StartupFeature, -1 until seen
+	last          bool  // Report is the last call: it may drop the indexes
 }
 
 type connKey struct{ feature, host string }
@@ -458,6 +459,12 @@ func (b *Builder) Report() *Report {
 		leases += len(t.leases)
 	}
 	slices.SortFunc(tallies, func(x, y *tally) int { return strings.Compare(x.folded, y.folded) })
+	if b.last {
+		// Read's report is the Builder's last act: its indexes can go
+		// before the report's lists are made, not after (at 1M
+		// identities they are tens of MB of the peak).
+		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
+	}
 	r.Identities = make([]Identity, 0, used)
 	// LastUses are sorted by feature, then key: (Feature, Key) is unique
 	// (one lease per identity and feature, one name per feature index), so
@@ -614,6 +621,7 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	if read == 0 && (len(o.Logs) > 0 || o.Udadmin != nil) {
 		err = fmt.Errorf("usage for %s: none of the %d sources could be read", o.Month, len(o.Logs)+btoi(o.Udadmin != nil))
 	}
+	b.last = true
 	return b.Report(), problems, err
 }
 
