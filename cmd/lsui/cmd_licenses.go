@@ -58,6 +58,7 @@ func runLicenses(e *env, g *globalOptions, topts tableOptions) int {
 			fmt.Fprintf(e.stdout, "error: %s\n", sanitize.Line(pe.Error()))
 		}
 	}
+	noteLicensing(e, s)
 	warnProblems(e, s)
 	if err != nil {
 		return fail(e, "licenses", err)
@@ -69,7 +70,7 @@ func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
 	var topts tableOptions
 	cmd := &cobra.Command{
 		Use:   "entitlements [--json] [--wide]",
-		Short: "installed, overdraft, in use and available per product/edition/model",
+		Short: "installed, overdraft, in use, available, this month and peak per product/edition/model",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return status(runEntitlements(e, g, topts))
@@ -127,6 +128,7 @@ func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {
 		}
 		t.write(e.stdout, topts.width(e))
 	}
+	noteLicensing(e, s)
 	warnProblems(e, s)
 	if err != nil {
 		return fail(e, "entitlements", err)

@@ -2,10 +2,7 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -17,6 +14,7 @@ import (
 	"github.com/lsui/lsui/internal/atomicfile"
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -182,12 +180,15 @@ func serverMetrics(s *model.Snapshot, now time.Time) (*prometheus.Registry, erro
 	if t, ok := lastDelivered(s.Uploads); ok {
 		age.WithLabelValues("lsui").Set(now.Sub(t).Seconds())
 	}
-	t, ok, err := newestUploadZip(s.Layout.UsageDir)
+	citrix, err := payload.ListCitrix(s.Layout.UsageDir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", s.Layout.UsageDir, err)
 	}
-	if ok {
-		age.WithLabelValues("citrix").Set(now.Sub(t).Seconds())
+	for i := len(citrix) - 1; i >= 0; i-- { // oldest first: the newest of Citrix's own
+		if !citrix[i].Legacy { // an earlier lsui's payload waiting to be moved is not Citrix's
+			age.WithLabelValues("citrix").Set(now.Sub(citrix[i].Time).Seconds())
+			break
+		}
 	}
 	return reg, nil
 }
@@ -203,23 +204,4 @@ func lastDelivered(list []uploads.Upload) (time.Time, bool) {
 		}
 	}
 	return last, !last.IsZero()
-}
-
-// newestUploadZip is the time in the name of the newest upload_<unix>.zip
-// directly in dir (Citrix call-home's); false when there is none.
-func newestUploadZip(dir string) (time.Time, bool, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return time.Time{}, false, nil
-	}
-	if err != nil {
-		return time.Time{}, false, fmt.Errorf("%s: %w", dir, err)
-	}
-	var newest time.Time
-	for _, en := range entries {
-		if t, ok := uploads.ParseName(en.Name()); ok && en.Type().IsRegular() && t.After(newest) {
-			newest = t
-		}
-	}
-	return newest, !newest.IsZero(), nil
 }

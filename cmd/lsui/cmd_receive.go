@@ -79,16 +79,21 @@ func (f receiveOptions) check() error {
 
 func runReceive(e *env, f receiveOptions) int {
 	host, _, _ := net.SplitHostPort(f.listen)
-	if err := os.MkdirAll(f.dir, 0o755); err != nil {
-		return fail(e, "receive", err)
-	}
 	var tlsConfig *tls.Config
 	if f.tlsCert != "" {
+		for _, pem := range []struct{ flag, path string }{{"--tls-cert", f.tlsCert}, {"--tls-key", f.tlsKey}} {
+			if _, err := os.Stat(pem.path); err != nil {
+				return fail(e, "receive", fmt.Errorf("%s %s: %w", pem.flag, pem.path, plainReason(err)))
+			}
+		}
 		cert, err := tls.LoadX509KeyPair(f.tlsCert, f.tlsKey)
 		if err != nil {
 			return fail(e, "receive", fmt.Errorf("--tls-cert/--tls-key: %w", err))
 		}
 		tlsConfig = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
+	if err := os.MkdirAll(f.dir, 0o755); err != nil {
+		return fail(e, "receive", err)
 	}
 	ip := net.ParseIP(host)
 	loopback := host == "localhost" || (ip != nil && ip.IsLoopback())

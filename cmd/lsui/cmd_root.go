@@ -51,6 +51,34 @@ func newRootCommand(e *env) *cobra.Command {
 		newReceiveCommand(e),
 		newViewCommand(e, g),
 	)
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "help about any command",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			target, rest, err := root.Find(args)
+			if err != nil || (len(args) > 0 && target == root) || len(rest) > 0 {
+				if target == nil {
+					target = root
+				}
+				return unknownCommand(target, args[len(args)-1])
+			}
+			printHelp(e.stdout, target)
+			return nil
+		},
+		ValidArgsFunction: func(cmd *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+			var names []string
+			c, _, err := root.Find(args)
+			if err != nil {
+				return nil, cobra.ShellCompDirectiveNoFileComp
+			}
+			for _, sub := range c.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					names = append(names, sub.Name()+"\t"+sub.Short)
+				}
+			}
+			return names, cobra.ShellCompDirectiveNoFileComp
+		},
+	})
 	root.InitDefaultCompletionCmd()
 	root.InitDefaultHelpCmd()
 	for _, c := range root.Commands() {
@@ -64,7 +92,6 @@ func newRootCommand(e *env) *cobra.Command {
 				takes(sub)
 			}
 		case "help":
-			c.Short = "help about any command"
 			takes(c)
 		}
 	}

@@ -29,7 +29,7 @@ func newViewCommand(e *env, g *globalOptions) *cobra.Command {
 func runView(e *env, g *globalOptions, path string, ui uiOptions) int {
 	st, err := os.Stat(path)
 	if err != nil {
-		return fail(e, "view", err)
+		return fail(e, "view", fmt.Errorf("%s: %w", path, plainReason(err)))
 	}
 	if !st.Mode().IsRegular() {
 		return fail(e, "view", fmt.Errorf("%s: not a regular file", path))

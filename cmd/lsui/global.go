@@ -121,6 +121,9 @@ func hideForeignFlags(cmd *cobra.Command) {
 }
 
 func (g *globalOptions) finish(e *env) error {
+	if g.demo && g.root != "" {
+		return usagef("--root and --demo name two servers: pick one")
+	}
 	loc, err := serverLocation(g.tz, e.getenv)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,8 +66,6 @@ func TestMetrics(t *testing.T) {
 		{"lsui_entitlement_installed_licenses", map[string]string{"feature": "MPS_ENT_CCU", "css_date": "2026-12-17"}, 100},
 		{"lsui_entitlement_overdraft_licenses", map[string]string{"feature": "MPS_ENT_CCU"}, 10},
 		{"lsui_entitlement_in_use_licenses", map[string]string{"feature": "CXS_STD_CCS"}, 11},
-		{"lsui_entitlement_this_month_identities", map[string]string{"feature": "MPS_ENT_CCU"}, 72},
-		{"lsui_entitlement_peak_month_licenses", map[string]string{"feature": "MPS_ENT_CCU"}, 35},
 		{"lsui_css_date_days", map[string]string{"feature": "CXS_STD_CCS"}, 18},
 		{"lsui_css_date_days", map[string]string{"feature": "XDT_ADV_UD"}, -14},
 		{"lsui_findings", map[string]string{"severity": "critical"}, 1},
@@ -80,12 +79,54 @@ func TestMetrics(t *testing.T) {
 			t.Errorf("%s%v = %v (found %v), want %v", c.name, c.labels, got, ok, c.want)
 		}
 	}
+	// Per entitlement, the metrics are the figures lsui entitlements gives.
+	js, _, _ := lsui(t, nil, "entitlements", "--json", "--root", root, "--now", fixedNow, "--tz", "UTC")
+	var doc struct {
+		Entitlements []struct {
+			Feature   string `json:"feature"`
+			CSSDate   string `json:"css_date"`
+			Installed int    `json:"installed"`
+			InUse     int    `json:"in_use"`
+			ThisMonth int    `json:"this_month"`
+			PeakMonth int    `json:"peak_month"`
+			Uncounted bool   `json:"uncounted"`
+		} `json:"entitlements"`
+	}
+	if err := json.Unmarshal([]byte(js), &doc); err != nil || len(doc.Entitlements) == 0 {
+		t.Fatalf("entitlements --json: %v", err)
+	}
+	for _, r := range doc.Entitlements {
+		labels := map[string]string{"feature": r.Feature, "css_date": r.CSSDate}
+		for name, want := range map[string]int{
+			"lsui_entitlement_in_use_licenses":       r.InUse,
+			"lsui_entitlement_this_month_identities": r.ThisMonth,
+			"lsui_entitlement_peak_month_licenses":   r.PeakMonth,
+		} {
+			if got, ok := gaugeValue(t, fams, name, labels); !ok || got != float64(want) {
+				t.Errorf("%s%v = %v (found %v), entitlements says %d", name, labels, got, ok, want)
+			}
+		}
+	}
+
 	// The demo's last delivered payload and Citrix's newest zip both have an age.
 	for _, stream := range []string{"lsui", "citrix"} {
 		if age, ok := gaugeValue(t, fams, "lsui_last_upload_age_seconds", map[string]string{"stream": stream}); !ok || age <= 0 {
 			t.Errorf("last upload age of stream %s: %v, %v", stream, age, ok)
 		}
 	}
+	// An earlier lsui's payload left in Citrix's folder, newer than Citrix's
+	// own, does not count as Citrix's last upload.
+	citrixAge, _ := gaugeValue(t, fams, "lsui_last_upload_age_seconds", map[string]string{"stream": "citrix"})
+	legacy := filepath.Join(root, "LS", "resource", "usage", "upload_1795773500.zip")
+	if _, errOut, code := lsui(t, nil, "payload", "build", "--root", root, "--now", fixedNow, "--tz", "UTC", "--out", legacy); code != exitOK {
+		t.Fatalf("payload build: %s", errOut)
+	}
+	out2, _, _ := lsui(t, nil, args...)
+	if got, _ := gaugeValue(t, parseMetrics(t, out2), "lsui_last_upload_age_seconds", map[string]string{"stream": "citrix"}); got != citrixAge {
+		t.Errorf("with an earlier lsui's payload beside Citrix's: citrix age %v, want %v", got, citrixAge)
+	}
+	os.Remove(legacy)
+
 	// Permanent lines have no expiry series.
 	if _, ok := gaugeValue(t, fams, "lsui_licence_expiry_days", map[string]string{"feature": "MPS_ENT_CCU"}); ok {
 		t.Error("a permanent line has an expiry in days")

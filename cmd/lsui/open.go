@@ -269,6 +269,19 @@ func escapeInvisible(b []byte) []byte {
 	return append(out, b[last:]...)
 }
 
+// noteLicensing says on stderr when the licence files cannot say what is
+// installed (no MyFiles; only the start-up licence: the License
+// Activation Service era), so an empty table is never read as "nothing".
+func noteLicensing(e *env, s *model.Snapshot) {
+	if st := s.Licensing(); st.Message != "" {
+		msg := st.Message
+		if s.Demo {
+			msg = strings.ReplaceAll(msg, s.Layout.Root, demoRootLabel)
+		}
+		fmt.Fprintf(e.stderr, "note: %s\n", sanitize.Line(msg))
+	}
+}
+
 // warnProblems prints what did not load, one line each, to stderr.
 func warnProblems(e *env, s *model.Snapshot) {
 	for _, p := range s.Problems {

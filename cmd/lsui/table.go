@@ -10,6 +10,8 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/pflag"
+
+	"github.com/lsui/lsui/internal/views/prefs"
 )
 
 // column is one column of a CLI table.
@@ -172,19 +174,13 @@ func cutCell(v string, w int, mode cutMode) string {
 	return ansi.Truncate(v, w, tail)
 }
 
-// cutMark ends cut text: "…", or "..." where the locale is not UTF-8 and a
-// console would draw "…" as garbage.
+// cutMark ends cut text: "…", or "..." on a console that cannot draw it
+// (the dashboard's rule: LSUI_ASCII, TERM, the locale's codeset).
 func cutMark() string {
-	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
-		if v := os.Getenv(k); v != "" {
-			u := strings.ToUpper(v)
-			if strings.Contains(u, "UTF-8") || strings.Contains(u, "UTF8") {
-				return "…"
-			}
-			return "..."
-		}
+	if plain, _ := prefs.PlainConsole(os.Getenv); plain {
+		return "..."
 	}
-	return "..."
+	return "…"
 }
 
 // tableOptions are the flags of a command that prints a table.
