@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ var ErrTooLarge = errors.New("larger than 64 MiB, not a licence file")
 // Parse reads one licence file. The error is only for reading: malformed
 // content never fails the call, it lands in File.Errors.
 func Parse(name string, r io.Reader) (*File, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := readCapped(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -26,6 +27,33 @@ func Parse(name string, r io.Reader) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrTooLarge)
 	}
 	return ParseBytes(name, data), nil
+}
+
+// readCapped is io.ReadAll of at most MaxFileSize+1 bytes, into one buffer
+// sized from Stat when r is a file, so a file is not grown and copied
+// half a dozen times on its way in.
+func readCapped(r io.Reader) ([]byte, error) {
+	size := 512
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = int(min(max(fi.Size(), 0), MaxFileSize)) + 1 // +1: EOF needs no growing
+		}
+	}
+	lr := io.LimitReader(r, MaxFileSize+1)
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // ParseBytes parses a licence file held in memory. It never panics and
