@@ -8,6 +8,7 @@ import (
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -466,6 +467,7 @@ func (b *Builder) Report() *Report {
 		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
 	}
 	r.Identities = make([]Identity, 0, used)
+	featureLists := featureLists{}
 	// LastUses are sorted by feature, then key: (Feature, Key) is unique
 	// (one lease per identity and feature, one name per feature index), so
 	// each feature gets a block in name order and fills it in key order as
@@ -509,17 +511,15 @@ func (b *Builder) Report() *Report {
 			Name:      t.name,
 			Key:       t.folded,
 			Kind:      kind,
-			Features:  make([]string, len(t.features)),
 			Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
 			FirstSeen: time.Unix(t.first, 0).In(b.loc),
 			LastSeen:  time.Unix(t.last, 0).In(b.loc),
 		}
 		slices.Sort(id.Via)
-		for i, fi := range t.features {
-			id.Features[i] = b.featNames[fi]
+		for _, fi := range t.features {
 			count[fi]++
 		}
-		slices.Sort(id.Features)
+		id.Features = featureLists.of(b, t)
 		r.Identities = append(r.Identities, id)
 		for d := range r.Days {
 			if t.days&(1<<d) == 0 {
@@ -552,6 +552,30 @@ func (b *Builder) Report() *Report {
 	r.Open = b.openList()
 	r.Peaks = b.peakReport()
 	return r
+}
+
+// featureLists shares Identity.Features between identities that used the
+// same features (most do: a server has a handful), one list per set
+// instead of one per identity. Shared lists have no spare capacity, so an
+// append by a reader copies.
+type featureLists map[uint64][]string
+
+func (fl featureLists) of(b *Builder, t *tally) []string {
+	shared := bits.OnesCount64(t.featureSet) == len(t.features) // every feature < 64
+	if shared {
+		if list, ok := fl[t.featureSet]; ok {
+			return list
+		}
+	}
+	list := make([]string, len(t.features))
+	for i, fi := range t.features {
+		list[i] = b.featNames[fi]
+	}
+	slices.Sort(list)
+	if shared {
+		fl[t.featureSet] = list
+	}
+	return list
 }
 
 // ReadOptions say what Read counts and how.
