@@ -70,7 +70,9 @@ type Health struct {
 // use above installed, failed uploads lingering (UploadBacklogFinding),
 // anonymization off while a CSP licence is present, an unreadable
 // anonymization setting, anything else that did not load. CRITICAL: in use
-// above installed + overdraft, or an expired line still in use. A CSS date
+// above installed + overdraft, or an expired line still in use (its
+// entitlement, every line expired, has the model's in use above 0: udadmin's
+// assignments, lmstat's checkouts, not this month's identities). A CSS date
 // that has passed is not a finding: permanent licences keep working, and
 // most servers carry old CSS dates.
 func (s *Snapshot) Health() Health {
