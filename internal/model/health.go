@@ -9,6 +9,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/model/uploads"
+	"github.com/lsui/lsui/internal/textfmt"
 )
 
 // Status is a monitoring state with the Nagios plugin exit codes.
@@ -70,7 +71,9 @@ type Health struct {
 // use above installed, failed uploads lingering (UploadBacklogFinding),
 // anonymization off while a CSP licence is present, an unreadable
 // anonymization setting, anything else that did not load. CRITICAL: in use
-// above installed + overdraft, or an expired line still in use. A CSS date
+// above installed + overdraft, or an expired line still in use (its
+// entitlement, every line expired, has the model's in use above 0: udadmin's
+// assignments, lmstat's checkouts, not this month's identities). A CSS date
 // that has passed is not a finding: permanent licences keep working, and
 // most servers carry old CSS dates.
 func (s *Snapshot) Health() Health {
@@ -113,9 +116,9 @@ func (s *Snapshot) Health() Health {
 				add(Warning, target, "%s (%s) expired %s", l.Feature, l.Pos(), x.Date)
 			}
 		case x.Urgency == Expiring && x.What == LicenceEnd:
-			add(Warning, target, "%s (%s) expires %s, in %s", l.Feature, l.Pos(), x.Date, plural(x.DaysLeft, "day"))
+			add(Warning, target, "%s (%s) expires %s, in %s", l.Feature, l.Pos(), x.Date, textfmt.Plural(x.DaysLeft, "day"))
 		case x.Urgency == Expiring:
-			add(Warning, target, "%s (%s) CSS date ends %s, in %s", l.Feature, l.Pos(), x.Date, plural(x.DaysLeft, "day"))
+			add(Warning, target, "%s (%s) CSS date ends %s, in %s", l.Feature, l.Pos(), x.Date, textfmt.Plural(x.DaysLeft, "day"))
 		}
 	}
 	for _, e := range s.ParseErrors {
@@ -187,41 +190,9 @@ func UploadBacklogFinding(list []uploads.Upload, now time.Time) (Finding, bool) 
 	return Finding{
 		Status: Warning,
 		Message: fmt.Sprintf("%s lingering on disk (%s, oldest %s)",
-			plural(b.Count, "failed upload"), byteSize(b.Bytes), ageOf(now, b.Oldest)),
+			textfmt.Plural(b.Count, "failed upload"), textfmt.Bytes(b.Bytes), textfmt.Age(now, b.Oldest)),
 		Target: Target{Kind: TargetUpload, Upload: oldest},
 	}, true
-}
-
-func byteSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-// ageOf is how long before now t was, as the dashboard writes ages
-// ("34h ago", "3d ago").
-func ageOf(now, t time.Time) string {
-	d := now.Sub(t)
-	suffix := " ago"
-	if d < 0 {
-		d, suffix = -d, " from now"
-	}
-	switch {
-	case d < time.Minute:
-		return "just now"
-	case d < time.Hour:
-		return fmt.Sprintf("%dm%s", int(d.Minutes()), suffix)
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh%s", int(d.Hours()), suffix)
-	}
-	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
 }
 
 // expiredInUse is how many licences of the expired line l's entitlement
@@ -236,11 +207,4 @@ func (s *Snapshot) expiredInUse(l *licfile.Line) int {
 		}
 	}
 	return 0
-}
-
-func plural(n int, unit string) string {
-	if n == 1 {
-		return "1 " + unit
-	}
-	return fmt.Sprintf("%d %ss", n, unit)
 }
