@@ -103,6 +103,10 @@ type App struct {
 	// quitAsk is true while prompt is the quit question, which goes away
 	// by itself when its cause ends.
 	quitAsk bool
+	// jumpFrom is the tab a screen's jump left (jumped): esc returns
+	// there. Switching tabs by hand forgets it.
+	jumpFrom common.Tab
+	jumped   bool
 }
 
 // New returns the dashboard; run it with tea.NewProgram.
@@ -196,7 +200,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.resize()
 		return a, nil
 	case common.SwitchTabMsg:
+		// A screen's jump (enter on a date, on an urgent item): esc on the
+		// tab it lands on goes back where it came from.
+		from := a.active
 		a.switchTo(msg.Tab)
+		if from != msg.Tab {
+			a.jumpFrom, a.jumped = from, true
+		}
 		return a, nil
 	case common.ChangeSnapshotMsg:
 		if a.ctx.Snapshot != nil && msg.Apply != nil {
@@ -394,12 +404,19 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit), msg.String() == "esc":
-		// q and esc close what a screen has open inside it first.
+		// q and esc close what a screen has open inside it first, then
+		// esc goes back to the tab a jump came from.
 		if n, ok := screen.(common.Nested); ok && n.CloseNested() {
+			if msg.String() == "esc" {
+				a.jumpBack()
+			}
 			return nil
 		}
 		if key.Matches(msg, k.Quit) {
 			return a.askQuit()
+		}
+		if a.jumpBack() {
+			return nil
 		}
 	case key.Matches(msg, k.Redraw):
 		return tea.ClearScreen
@@ -582,10 +599,20 @@ func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
 	return a.send(a.active, msg)
 }
 
+// jumpBack returns to the tab the last jump came from, if one did.
+func (a *App) jumpBack() bool {
+	if !a.jumped {
+		return false
+	}
+	a.switchTo(a.jumpFrom)
+	return true
+}
+
 func (a *App) switchTo(t common.Tab) {
 	if t < 0 || t >= common.NumTabs {
 		return
 	}
+	a.jumped = false
 	a.active = t
 	a.frame.status = ""
 	a.resize()
@@ -626,8 +653,31 @@ func (a *App) helpSections() []helpSection {
 		}
 		out = append(out, helpSection{"This tab (" + a.active.String() + ")", ks})
 	}
-	global := []key.Binding{k.NextTab, k.PrevTab, k.Tabs, k.OpenLast, k.Reload, k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}
+	global := []key.Binding{k.NextTab, k.PrevTab, k.Tabs, k.OpenLast, k.Reload, k.Messages, k.Help, k.Redraw,
+		quitBinding(k, a.nestedOpen()), k.Interrupt}
+	if a.jumped {
+		back := k.Back
+		back.SetHelp("esc", "back to "+a.jumpFrom.String())
+		global = append([]key.Binding{back}, global...)
+	}
 	return append(out, helpSection{"Everywhere", global})
+}
+
+// nestedOpen reports whether the active screen shows something inside
+// itself, which q and esc close before anything else.
+func (a *App) nestedOpen() bool {
+	n, ok := a.screens[a.active].(common.Nested)
+	return ok && n.NestedOpen()
+}
+
+// quitBinding is q as it acts now: it closes what is open before it quits.
+func quitBinding(k *keys.KeyMap, nested bool) key.Binding {
+	if !nested {
+		return k.Quit
+	}
+	q := k.Quit
+	q.SetHelp("q", "close this view")
+	return q
 }
 
 func (a *App) shortKeys() ([]key.Binding, bool) {
@@ -687,7 +737,7 @@ func (a *App) View() string {
 	b.WriteString(a.frame.statusView(a.prompt))
 	b.WriteByte('\n')
 	short, capturing := a.shortKeys()
-	b.WriteString(a.frame.shortHelp(short, capturing))
+	b.WriteString(a.frame.shortHelp(short, capturing, a.nestedOpen()))
 	return common.Block(b.String(), w, h)
 }
 

@@ -117,7 +117,7 @@ func (f *frame) statusHeight(prompt string) int {
 // shortHelp draws the screen's keys in one line, always ending with the
 // way to the help and out: "? help • q quit", or while a field has the
 // keyboard (when ? and q are letters) "ctrl+c quit".
-func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
+func (f *frame) shortHelp(screen []key.Binding, capturing, nested bool) string {
 	t := f.theme
 	sep := " • "
 	if f.ascii {
@@ -138,7 +138,7 @@ func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
 	case capturing:
 		tail = []key.Binding{f.keys.Interrupt}
 	default:
-		tail = []key.Binding{f.keys.Help, f.keys.Quit}
+		tail = []key.Binding{f.keys.Help, quitBinding(f.keys, nested)}
 	}
 	var tailParts []string
 	for _, b := range tail {

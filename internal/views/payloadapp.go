@@ -40,6 +40,7 @@ func NewPayloadApp(path, label string, opts Options) *PayloadApp {
 	// Messages come back tagged for the Uploads slot; this app has one
 	// screen and takes them all.
 	a.view = payloadview.New(c, common.TabUploads)
+	a.view.Standalone = true
 	return a
 }
 
@@ -134,7 +135,7 @@ func (a *PayloadApp) View() string {
 		k := a.ctx.Keys
 		body = a.frame.helpPage([]helpSection{
 			{"This payload", append(a.view.Help(), k.PageUp, k.PageDown, k.Home, k.End)},
-			{"Everywhere", []key.Binding{k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}},
+			{"Everywhere", []key.Binding{k.Messages, k.Help, k.Redraw, quitBinding(k, a.view.Viewing()), k.Interrupt}},
 		}, bodyH)
 	case pageMessages:
 		body = a.frame.messagesPage(bodyH)
@@ -143,6 +144,6 @@ func (a *PayloadApp) View() string {
 	}
 	b.WriteString(common.Block(body, w, max(bodyH, 0)) + "\n")
 	b.WriteString(a.frame.statusView("") + "\n")
-	b.WriteString(a.frame.shortHelp(a.view.Help(), false))
+	b.WriteString(a.frame.shortHelp(a.view.Help(), false, a.view.Viewing()))
 	return common.Block(b.String(), w, h)
 }

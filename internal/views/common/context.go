@@ -246,4 +246,7 @@ func ChangeSnapshot(f func(*model.Snapshot)) tea.Cmd {
 type Nested interface {
 	// CloseNested closes what is open and reports whether anything was.
 	CloseNested() bool
+	// NestedOpen reports whether anything is open, so the help says
+	// what q does now.
+	NestedOpen() bool
 }

@@ -38,6 +38,10 @@ const MaxEntryView = 4 << 20
 
 // Model is one open payload.
 type Model struct {
+	// Standalone is `lsui view`: nothing is behind the listing, so esc
+	// is not offered there.
+	Standalone bool
+
 	ctx    *common.Context
 	target common.Tab // the screen whose messages these are
 
@@ -231,10 +235,14 @@ func (m *Model) Help() []key.Binding {
 	}
 	open := k.Open
 	open.SetHelp("enter", "view entry")
+	out := []key.Binding{k.Up, k.Down, open}
 	if m.report != nil && m.report.Citrix != nil {
-		return append([]key.Binding{k.Up, k.Down, open, m.summary, k.Back}, m.table.ShortHelp()...)
+		out = append(out, m.summary)
 	}
-	return append([]key.Binding{k.Up, k.Down, open, k.Back}, m.table.ShortHelp()...)
+	if !m.Standalone {
+		out = append(out, k.Back)
+	}
+	return append(out, m.table.ShortHelp()...)
 }
 
 // Update handles the viewer's messages and keys. It reports back=true when
@@ -304,6 +312,9 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 			if key.Matches(msg, k.Back) {
 				m.viewing = false
 				return nil, false
+			}
+			if !m.viewer.Handles(msg) {
+				return common.Unhandled(msg), false
 			}
 			return m.viewer.Update(msg), false
 		}

@@ -106,15 +106,17 @@ func (m *Model) setList(list []modeluploads.Upload, citrix []payload.CitrixUploa
 
 // columns are the Uploads table's columns.
 func columns(t *theme.Theme) []common.Col[row] {
-	byTime := func(a, b row) int { return a.time.Compare(b.time) }
 	return []common.Col[row]{
-		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }, Compare: byTime, SortName: "time"},
+		// FILE sorts by name and AGE by time, so the sort line and the
+		// column its arrow marks always agree.
+		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }},
 		{Title: "STREAM", Width: 6, Text: func(r row) string { return r.stream() }},
 		{Title: "OUTCOME", Width: 11, Text: func(r row) string { o, _ := r.outcome(t); return o },
 			Style: func(r row) *lipgloss.Style { _, st := r.outcome(t); return st }},
 		{Title: "SIZE", Width: 9, Right: true, Text: func(r row) string { return common.Bytes(r.size) },
 			Compare: func(a, b row) int { return cmp.Compare(a.size, b.size) }, Desc: true},
-		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age }, Compare: byTime, Desc: true, NoSort: true},
+		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age },
+			Compare: func(a, b row) int { return b.time.Compare(a.time) }},
 		{Title: "ATTEMPTS", Grow: 1, Text: func(r row) string { return r.attempts() }},
 	}
 }
@@ -209,6 +211,8 @@ func (m *Model) Capturing() bool {
 	}
 	return m.table.Capturing()
 }
+
+func (m *Model) NestedOpen() bool { return m.opened }
 
 // CloseNested closes the payload opened in place, an entry of it first;
 // the root calls it for q and esc, so q never quits from inside a payload.
