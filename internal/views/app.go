@@ -391,6 +391,11 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Quit) || (a.phase != StateReady && msg.String() == "esc") {
 			return a.askQuit()
 		}
+		if a.phase == StateReady && a.screenQuestion() != "" {
+			// The too-small screen shows the screen's question: its
+			// answer keys still reach it.
+			return a.send(a.active, msg)
+		}
 		return nil
 	}
 	if a.frame.page != pageNone {
@@ -599,6 +604,14 @@ func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
 	return a.send(a.active, msg)
 }
 
+// screenQuestion is the active screen's open question, "" when none.
+func (a *App) screenQuestion() string {
+	if q, ok := a.screens[a.active].(common.Asking); ok {
+		return q.Question()
+	}
+	return ""
+}
+
 // jumpBack returns to the tab the last jump came from, if one did.
 func (a *App) jumpBack() bool {
 	if !a.jumped {
@@ -701,7 +714,15 @@ func (a *App) View() string {
 	}
 	switch a.State() {
 	case StateTooSmall:
-		return a.frame.tooSmall(a.prompt)
+		if a.prompt == "" && a.phase == StateReady {
+			if q := a.screenQuestion(); q != "" {
+				return a.frame.tooSmall(q, "y/n answers, q quits")
+			}
+		}
+		if a.prompt != "" {
+			return a.frame.tooSmall(a.prompt, "y/n answers")
+		}
+		return a.frame.tooSmall("", "")
 	case StateLoading:
 		return common.Block(a.spinner.View()+" opening the licence server…", w, h)
 	case StateError:

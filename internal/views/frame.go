@@ -325,19 +325,44 @@ func (f *frame) pageView(lines []string, h int) string {
 }
 
 // tooSmall is the screen below the minimum: the size it has, the size it
-// needs, and whatever it is asking.
-func (f *frame) tooSmall(prompt string) string {
+// needs, whatever it is asking (cut to fit, never dropped) and the keys
+// that answer it.
+func (f *frame) tooSmall(prompt, answer string) string {
 	x := "×"
 	if f.ascii {
 		x = "x"
 	}
-	msg := fmt.Sprintf("terminal too small: %d%s%d (need %d%s%d)", f.width, x, f.height, MinWidth, x, MinHeight)
-	text := msg + "\n\n"
-	if prompt != "" {
-		text += prompt + "\n\n"
-	} else if f.status != "" {
-		text += f.status + "\n\n"
+	w, h := max(f.width, 1), max(f.height, 1)
+	wrapped := func(s string) []string { return strings.Split(ansi.Wrap(s, w, " "), "\n") }
+	head := wrapped(fmt.Sprintf("terminal too small: %d%s%d (need %d%s%d)", f.width, x, f.height, MinWidth, x, MinHeight))
+	tail := "press q to quit"
+	if answer != "" {
+		tail = answer
 	}
-	text += "press q to quit"
-	return common.Block(ansi.Wrap(text, max(f.width, 1), " "), f.width, f.height)
+	foot := wrapped(tail)
+	body := prompt
+	if body == "" {
+		body = f.status
+	}
+	var mid []string
+	if body != "" {
+		mid = wrapped(body)
+		// The question keeps what room is left between the size and the
+		// keys; its last line shown ends with an ellipsis when cut.
+		room := h - len(head) - len(foot) - 2
+		if room < 1 {
+			head, room = head[:1], max(h-len(foot)-2, 1)
+		}
+		if len(mid) > room {
+			mid = append(mid[:room-1:room-1], common.Truncate(strings.Join(mid[room-1:], " "), w))
+		}
+	}
+	lines := append([]string(nil), head...)
+	if len(mid) > 0 {
+		lines = append(append(append(lines, ""), mid...), "")
+	} else {
+		lines = append(lines, "")
+	}
+	lines = append(lines, foot...)
+	return common.Block(strings.Join(lines, "\n"), f.width, f.height)
 }

@@ -123,7 +123,7 @@ func (a *PayloadApp) View() string {
 		return "lsui: opening " + sanitize.Line(a.label) + "…"
 	}
 	if w < MinWidth || h < MinHeight {
-		return a.frame.tooSmall("")
+		return a.frame.tooSmall("", "")
 	}
 	bodyH := a.bodyHeight()
 	var b strings.Builder

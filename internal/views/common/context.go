@@ -250,3 +250,11 @@ type Nested interface {
 	// what q does now.
 	NestedOpen() bool
 }
+
+// Asking is a screen that can hold an open question (a confirm dialog).
+// Where the dialog cannot be drawn (the too-small screen) the root shows
+// Question and still hands the screen the keys that answer it.
+type Asking interface {
+	// Question is the open question in one line, "" when none is open.
+	Question() string
+}
