@@ -705,7 +705,17 @@ func (a *App) shortKeys() ([]key.Binding, bool) {
 	return out, s.Capturing()
 }
 
+// View draws the frame; in ASCII mode through the theme's one folding
+// step, so no byte of it is outside ASCII whatever the data holds.
 func (a *App) View() string {
+	v := a.view()
+	if !a.ctx.Theme.ASCII {
+		return v
+	}
+	return common.Block(a.ctx.Theme.Text(v), max(a.frame.width, 1), max(a.frame.height, 1))
+}
+
+func (a *App) view() string {
 	t := a.ctx.Theme
 	w, h := a.frame.width, a.frame.height
 	if w == 0 {

@@ -116,7 +116,16 @@ func (a *PayloadApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, cmd
 }
 
+// View draws the frame, folded to ASCII in ASCII mode like the dashboard's.
 func (a *PayloadApp) View() string {
+	v := a.frameView()
+	if !a.ctx.Theme.ASCII {
+		return v
+	}
+	return common.Block(a.ctx.Theme.Text(v), max(a.frame.width, 1), max(a.frame.height, 1))
+}
+
+func (a *PayloadApp) frameView() string {
 	t := a.ctx.Theme
 	w, h := a.frame.width, a.frame.height
 	if w == 0 {

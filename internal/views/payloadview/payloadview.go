@@ -328,7 +328,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		case key.Matches(msg, k.Open):
 			return m.openEntry(), false
 		case key.Matches(msg, m.summary) && m.report != nil && m.report.Citrix != nil:
-			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix), 0, 0)
+			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix, m.ctx.Theme.Glyphs.Rule), 0, 0)
 			m.viewing = true
 			return nil, false
 		}
@@ -393,7 +393,7 @@ func (m *Model) openEntry() tea.Cmd {
 		return common.Status("a folder entry has no content", false)
 	}
 	m.busy = "reading"
-	seq, target, ctx, zip, name := m.seq, m.target, m.ctx.Ctx, m.path, e.Name
+	seq, target, ctx, zip, name, rule := m.seq, m.target, m.ctx.Ctx, m.path, e.Name, m.ctx.Theme.Glyphs.Rule
 	nested := false
 	if c := m.report.Citrix; c != nil {
 		for _, n := range c.Nested {
@@ -406,7 +406,7 @@ func (m *Model) openEntry() tea.Cmd {
 			if err != nil {
 				return entryMsg{target: target, seq: seq, name: name, err: err}
 			}
-			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files)}
+			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files, rule)}
 		}
 		data, err := payload.ReadEntry(ctx, zip, name, MaxEntryView)
 		return entryMsg{target: target, seq: seq, name: name, data: data, err: err}
@@ -416,10 +416,11 @@ func (m *Model) openEntry() tea.Cmd {
 
 // nestedText is a nested zip's entries one after the other, each under a
 // rule with its name.
-func nestedText(files []payload.NestedFile) string {
+func nestedText(files []payload.NestedFile, rule string) string {
 	var b strings.Builder
+	r := strings.Repeat(rule, 2)
 	for _, f := range files {
-		b.WriteString("── " + f.Name + " ──\n")
+		b.WriteString(r + " " + f.Name + " " + r + "\n")
 		switch {
 		case f.Err != nil && !errors.Is(f.Err, payload.ErrTruncated):
 			b.WriteString("(not read: " + f.Err.Error() + ")\n")
@@ -446,10 +447,11 @@ func Pretty(name string, data []byte) string {
 
 // SummaryText is a Citrix bundle's summary, then each document as a tree:
 // documented elements labelled, the others raw.
-func SummaryText(c *payload.CitrixSummary) string {
+func SummaryText(c *payload.CitrixSummary, rule string) string {
 	lines := c.Lines()
+	r := strings.Repeat(rule, 2)
 	for _, d := range c.Documents {
-		head := "── " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") ──"
+		head := r + " " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") " + r
 		lines = append(lines, "", head)
 		if d.Error != "" {
 			lines = append(lines, "does not parse whole: "+d.Error)
