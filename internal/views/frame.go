@@ -130,7 +130,8 @@ func (f *frame) shortHelp(screen []key.Binding, capturing, nested bool) string {
 	var tail []key.Binding
 	switch {
 	case f.page != pageNone:
-		tail = []key.Binding{f.closeBinding(), f.keys.Quit}
+		// q closes a page, as esc does; ctrl+c is the way out.
+		tail = []key.Binding{f.closeBinding(), f.keys.Interrupt}
 		screen = nil
 		if f.pageCount() > 1 {
 			screen = []key.Binding{f.keys.PageDown, f.keys.PageUp}
@@ -165,7 +166,7 @@ func (f *frame) shortHelp(screen []key.Binding, capturing, nested bool) string {
 }
 
 func (f *frame) closeBinding() key.Binding {
-	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))
+	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/q", "close"))
 }
 
 // pageKey handles a key while a page (help, messages) is shown: esc, q,
@@ -238,17 +239,38 @@ func (f *frame) helpPage(sections []helpSection, h int) string {
 			entries = append(entries, entry{key: hk.Key, desc: hk.Desc})
 		}
 	}
-	colW := 0
+	widths := make([]int, 0, len(entries))
 	for i, e := range entries {
 		w := ansi.StringWidth(e.key)
 		if !e.heading {
 			w = keyW + 2 + ansi.StringWidth(e.desc)
 		}
 		entries[i].plainWidth = w
-		colW = max(colW, w)
+		widths = append(widths, w)
+	}
+	// The columns are as wide as the widest entry that still lets two
+	// fit side by side, so one long description does not make every
+	// column (and the page count) follow it.
+	const gap = 3
+	half := (f.width - gap) / 2
+	colW := keyW + 2 + 12
+	for _, w := range widths {
+		if w <= half {
+			colW = max(colW, w)
+		}
 	}
 	colW = min(colW, f.width)
-	const gap = 3
+	// A key whose description is wider gets a line of its own, the
+	// width of the page, after the columns.
+	var fitted, wide []entry
+	for _, e := range entries {
+		if e.heading || e.plainWidth <= colW {
+			fitted = append(fitted, e)
+		} else {
+			wide = append(wide, e)
+		}
+	}
+	entries = fitted
 	cols := max((f.width+gap)/(colW+gap), 1)
 	rowsPerCol := max(h, 1)
 	// Fewer rows per column when the entries fit in fewer, so the columns
@@ -278,6 +300,13 @@ func (f *frame) helpPage(sections []helpSection, h int) string {
 				parts = append(parts, cell(page[i]))
 			}
 			lines = append(lines, strings.Join(parts, strings.Repeat(" ", gap)))
+		}
+	}
+	for _, e := range wide {
+		k := common.Fit(e.key, keyW, false)
+		for _, d := range strings.Split(ansi.Wrap(e.desc, max(f.width-keyW-2, 1), " "), "\n") {
+			lines = append(lines, t.HelpKey.Render(k)+"  "+t.HelpDesc.Render(d))
+			k = strings.Repeat(" ", keyW)
 		}
 	}
 	return f.pageView(lines, h)

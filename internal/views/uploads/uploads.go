@@ -33,6 +33,9 @@ type Keys struct {
 	Upload  key.Binding
 	Cancel  key.Binding
 	Refresh key.Binding
+	// OpenOwn opens lsui's latest upload: after a cycle, the payload just
+	// sent (the global o opens Citrix's when there is one).
+	OpenOwn key.Binding
 }
 
 // Model is the Uploads screen.
@@ -60,6 +63,7 @@ func New(ctx *common.Context) *Model {
 		Upload:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "upload now")),
 		Cancel:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel upload")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		OpenOwn: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "open lsui's latest upload")),
 	}
 	if ctx.ReadOnly || !cycleAvailable {
 		m.keys.Upload.SetEnabled(false)
@@ -110,7 +114,7 @@ func columns(t *theme.Theme) []common.Col[row] {
 		// FILE sorts by name and AGE by time, so the sort line and the
 		// column its arrow marks always agree.
 		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }},
-		{Title: "STREAM", Width: 6, Text: func(r row) string { return r.stream() }},
+		{Title: "STREAM", Width: 8, Text: func(r row) string { return r.stream() }},
 		{Title: "OUTCOME", Width: 11, Text: func(r row) string { o, _ := r.outcome(t); return o },
 			Style: func(r row) *lipgloss.Style { _, st := r.outcome(t); return st }},
 		{Title: "SIZE", Width: 9, Right: true, Text: func(r row) string { return common.Bytes(r.size) },
@@ -247,7 +251,31 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.table.Capturing() {
 		return m.table.ShortHelp()
 	}
-	return append([]key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}, m.table.ShortHelp()...)
+	m.liveKeys()
+	var out []key.Binding
+	if m.table.Len() > 0 {
+		// Only keys that do something: an empty list has nothing to move
+		// to or open.
+		out = append(out, k.Down, open)
+	}
+	out = append(out, m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh)
+	if len(m.all) > 0 {
+		out = append(out, m.table.ShortHelp()...)
+	}
+	return out
+}
+
+// liveKeys enables O only while lsui has an upload on disk.
+func (m *Model) liveKeys() { m.keys.OpenOwn.SetEnabled(m.latestOwn() >= 0) }
+
+// latestOwn is the index in all of lsui's newest upload, -1 when none.
+func (m *Model) latestOwn() int {
+	for i, r := range m.all {
+		if !r.citrix {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -255,7 +283,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.payload.Help()}
 	}
 	k := m.ctx.Keys
-	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh})
+	m.liveKeys()
+	if len(m.all) == 0 {
+		return [][]key.Binding{{m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh}}
+	}
+	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh})
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -325,9 +357,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.ctx.Keys.Open):
 		r, ok := m.table.Selected()
 		if !ok {
-			return nil
+			return common.Status("nothing to open: the list is empty", false)
 		}
 		return m.open(r)
+	case key.Matches(msg, m.keys.OpenOwn):
+		i := m.latestOwn()
+		if i < 0 {
+			return common.Status("lsui has no upload on disk to open; u uploads now", false)
+		}
+		at := m.all[i]
+		m.table.SelectWhere(func(r row) bool { return r.path == at.path })
+		return m.open(at)
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.Upload):
