@@ -21,7 +21,7 @@ func TestInspectCitrixBundle(t *testing.T) {
 	if err != nil || len(list) == 0 {
 		t.Fatalf("demo has no Citrix uploads: %v", err)
 	}
-	zip := list[len(list)-1].Path
+	zip := list[0].Path // the older, scrambled from when anonymization was on
 	out, _, code := lsui(t, nil, "payload", "inspect", zip)
 	if code != exitOK || !strings.HasPrefix(out, "CITRIX: call-home bundle of ") || !strings.Contains(out, "\nidentities:") {
 		t.Errorf("exit %d:\n%s", code, out)

@@ -89,7 +89,7 @@ func TestSmokeTmux(t *testing.T) {
 	tm.waitFor("the confirm dialog", "Turn anonymization ON?", "once confirmed: pseudonyms")
 	tm.send("y")
 	screen := tm.waitFor("the setting written", "Anonymization [x] on", "created scramble key")
-	if !regexp.MustCompile(`(?m)^. [a-z.]+ +user +\S+( \*)? +[a-z2-7]{26}\b`).MatchString(screen) {
+	if !regexp.MustCompile(`(?m)^. [a-z.]+ +user +(!! )?\S+( \*)? +[a-z2-7]{26}\b`).MatchString(screen) {
 		t.Errorf("the preview does not show 26-character pseudonyms:\n%s", screen)
 	}
 	c, err := config.Read(layout.Config)

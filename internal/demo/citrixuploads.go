@@ -16,9 +16,11 @@ import (
 // The demo server's own past call-home uploads, as Citrix's server keeps
 // them in LS/resource/usage beside lsui's folder: built from the data
 // elements Citrix documents (DOMAIN.md §6) with the demo's invented values.
-// The older carries plain names, the newer Citrix's documented scramble,
-// so the Uploads tab, the payload viewer and the Privacy tab have both to
-// show. They are Citrix's: lsui never modifies or deletes them.
+// The older carries Citrix's documented scramble, from when anonymization
+// was on; the admin has since turned it off (the demo's setting is off), so
+// the newest carries plain names: the Privacy tab's story holds together
+// (setting off, latest upload plain) and the Uploads tab and the payload
+// viewer have both forms to show. They are Citrix's: lsui never modifies or deletes them.
 
 // The demo server as Citrix's report names it (invented).
 const (
@@ -35,8 +37,8 @@ var demoCitrixUploads = []struct {
 	daysAgo   int
 	scrambled bool
 }{
-	{daysAgo: 2, scrambled: false},
-	{daysAgo: 1, scrambled: true},
+	{daysAgo: 2, scrambled: true},  // anonymization was on
+	{daysAgo: 1, scrambled: false}, // turned off since: the setting the demo has now
 }
 
 // addCitrixUploads writes the demo's Citrix-format uploads, each from the

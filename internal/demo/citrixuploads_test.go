@@ -10,9 +10,10 @@ import (
 	"github.com/lsui/lsui/internal/payload"
 )
 
-// The demo's Citrix-format uploads read as Citrix bundles: the older with
-// plain names, the newer scrambled with Citrix's documented form of the
-// month's names; lsui's own payloads carry the GUID they name.
+// The demo's Citrix-format uploads read as Citrix bundles: the older
+// scrambled with Citrix's documented form of the month's names (from when
+// anonymization was on), the newer with plain names, as the demo's setting
+// (off) says; lsui's own payloads carry the GUID they name.
 func TestDemoCitrixUploads(t *testing.T) {
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	root := materialize(t, now, time.UTC)
@@ -30,7 +31,7 @@ func TestDemoCitrixUploads(t *testing.T) {
 		if c.Server.GUID != demoCitrixGUID || len(c.Features) == 0 || len(c.Serials) == 0 || c.Events == 0 || len(c.Nested) != 1 {
 			t.Errorf("%s: %+v", u.Name, c)
 		}
-		if scrambled := i == 1; scrambled != (c.Plain == 0 && c.Scrambled > 0) || !scrambled && c.Scrambled != 0 {
+		if scrambled := i == 0; scrambled != (c.Plain == 0 && c.Scrambled > 0) || !scrambled && c.Scrambled != 0 {
 			t.Errorf("%s: %d plain, %d scrambled", u.Name, c.Plain, c.Scrambled)
 		}
 	}
@@ -39,7 +40,9 @@ func TestDemoCitrixUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := payload.CheckPrivacy(context.Background(), s)
-	if p == nil || p.File != list[1].Name || p.Base64 == 0 || p.Plain != 0 || p.Form != payload.FormSHA256Base64 {
+	// The Privacy tab's story holds: the setting is off and the latest
+	// upload carries plain names, so nothing contradicts it.
+	if p == nil || p.File != list[1].Name || p.Scramble || p.Plain == 0 || p.Base64 != 0 || p.Form != payload.FormPlain || p.Finding() != nil {
 		t.Fatalf("privacy %+v", p)
 	}
 	for _, u := range s.Uploads {

@@ -193,14 +193,14 @@ func render(now time.Time, loc *time.Location) ([]staticFile, error) {
 	}
 	wg.Wait()
 	files = append(files, logs...)
+	// lmstat and udadmin read the same assignment table, as udadmin last
+	// refreshed it, so the two agree on what is assigned.
+	users, devices := udadminAssignments(pop, dates, months, wallOf(thisMonth), clock-udadminAge)
 	return append(files,
-		staticFile{
-			rel:  debugLogDir + "/" + udadminName,
-			data: renderUdadmin(pop, dates, months, wallOf(thisMonth), clock-udadminAge),
-		},
+		staticFile{rel: debugLogDir + "/" + udadminName, data: renderUdadmin(users, devices)},
 		staticFile{
 			rel:  debugLogDir + "/" + lmstatName,
-			data: renderLmstat(files, pop, dates, months, clock),
+			data: renderLmstat(files, pop, dates, months, clock, assignedPerFeature(users, devices)),
 		},
 	), nil
 }

@@ -51,8 +51,11 @@ func openAt(months [][]event, cutoff wall) []openCheckout {
 // totals ("Total of N licenses issued; Total of M licenses in use"), its
 // licence lines, and one row per checkout held. Issued is the sum of the
 // counts of the feature's lines as the licence parser reads the demo's
-// files; in use is the licences held per the log.
-func renderLmstat(files []staticFile, pop *population, dates licenceDates, months [][]event, cutoff wall) []byte {
+// files; in use is the licences held per the log, except for a user/device
+// feature, whose in use on a Citrix server is its licences assigned
+// (assigned, per feature name, as udadmin lists them); its rows are still
+// the sessions holding a checkout now.
+func renderLmstat(files []staticFile, pop *population, dates licenceDates, months [][]event, cutoff wall, assigned map[string]int) []byte {
 	type served struct {
 		name      string
 		lines     []*licfile.Line
@@ -105,6 +108,9 @@ func renderLmstat(files []staticFile, pop *population, dates licenceDates, month
 				rows = append(rows, o)
 				inUse += o.licences()
 			}
+		}
+		if licfile.KeyOf(licfile.DecodeFeature(s.name)).Assigned() {
+			inUse = assigned[strings.ToUpper(s.name)]
 		}
 		if s.uncounted {
 			b.WriteString("Users of " + s.name + ":  (Uncounted, node-locked)\n\n")

@@ -58,11 +58,19 @@ func TestLmstatAgreesWithLogs(t *testing.T) {
 				rows[h.feature] = append(rows[h.feature], user+" "+host+" "+lmstatStart(wallOf(h.at)))
 			}
 			issued := installed(t, root)
+			assigned := udadminRows(t, root)
 			var names []string
 			for _, feat := range l.Features {
 				names = append(names, feat.Name)
-				// An uncounted feature prints no totals, only its rows.
-				if !feat.Uncounted && feat.InUse != inUse[feat.Name] {
+				// An uncounted feature prints no totals, only its rows. A
+				// user/device feature's in use is its licences assigned,
+				// as udadmin lists them; its rows are the sessions open.
+				userDevice := strings.HasSuffix(feat.Name, "_UD")
+				switch {
+				case feat.Uncounted:
+				case userDevice && feat.InUse != assigned[feat.Name]:
+					t.Errorf("%s: lmstat in use %d, udadmin lists %d assigned", feat.Name, feat.InUse, assigned[feat.Name])
+				case !userDevice && feat.InUse != inUse[feat.Name]:
 					t.Errorf("%s: lmstat in use %d, the log holds %d", feat.Name, feat.InUse, inUse[feat.Name])
 				}
 				if want, counted := issued[feat.Name]; feat.Uncounted == counted || (counted && feat.Issued != want) {
@@ -80,7 +88,7 @@ func TestLmstatAgreesWithLogs(t *testing.T) {
 				if strings.Join(got, "\n") != strings.Join(rows[feat.Name], "\n") {
 					t.Errorf("%s rows:\n%s\nthe log holds:\n%s", feat.Name, strings.Join(got, "\n"), strings.Join(rows[feat.Name], "\n"))
 				}
-				if !feat.Uncounted && feat.CheckedOut() != feat.InUse {
+				if !feat.Uncounted && !userDevice && feat.CheckedOut() != feat.InUse {
 					t.Errorf("%s: rows hold %d, total %d (no reservations or lingering on the demo)", feat.Name, feat.CheckedOut(), feat.InUse)
 				}
 			}
@@ -94,6 +102,26 @@ func TestLmstatAgreesWithLogs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// udadminRows counts the demo's udadmin listing's rows per feature, read
+// with the tests' own reading of its " name FEATURE version (date)" rows.
+func udadminRows(t *testing.T, root *Root) map[string]int {
+	t.Helper()
+	data, err := os.ReadFile(root.UdadminFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, row := range strings.Split(string(data), "\n") {
+		if f := strings.Fields(row); strings.HasPrefix(row, " ") && len(f) >= 3 {
+			out[f[1]]++
+		}
+	}
+	if out["XDT_PLT_UD"] == 0 {
+		t.Fatalf("no XDT_PLT_UD rows in %s", root.UdadminFile)
+	}
+	return out
 }
 
 // installed is the count per counted feature over the demo's licence files,
@@ -172,6 +200,24 @@ func TestModelAgreesWithListing(t *testing.T) {
 		}
 		if len(s.Problems) != 0 {
 			t.Errorf("problems: %v", s.Problems)
+		}
+		if s.Lmstat != nil {
+			// `lsui checkouts` and `lsui entitlements` agree on user/device
+			// licences: lmstat's in use is udadmin's assignments.
+			assigned := map[string]int{}
+			for _, e := range s.Entitlements {
+				if e.InUseSource == model.InUseUdadmin {
+					assigned[e.Feature] += e.InUse
+				}
+			}
+			for _, f := range s.CheckoutsRecord().Features {
+				if n, ok := assigned[f.Feature]; ok && f.InUse != n {
+					t.Errorf("%s: lmstat in use %d, udadmin assigns %d", f.Feature, f.InUse, n)
+				}
+			}
+			if assigned["XDT_PLT_UD"] == 0 {
+				t.Errorf("no XDT_PLT_UD assignments: %v", assigned)
+			}
 		}
 		for _, e := range s.Entitlements {
 			if !strings.HasSuffix(e.Feature, "_CCU") && !strings.HasSuffix(e.Feature, "_CCS") {

@@ -28,7 +28,36 @@ type udadminEntry struct {
 // name (the server truncates domains). It adds what only udadmin knows: one
 // device that never appears in the logs. thisMonth is the current month's
 // first midnight.
-func renderUdadmin(pop *population, dates licenceDates, months [][]event, thisMonth, cutoff wall) []byte {
+func renderUdadmin(users, devices []udadminEntry) []byte {
+	var b strings.Builder
+	b.WriteString("Usage data is 3 minutes old. Next update in 12 minutes.\n")
+	b.WriteString("Users:\n")
+	for _, e := range users {
+		writeUdadminEntry(&b, e)
+	}
+	b.WriteString("Devices:\n")
+	for _, e := range devices {
+		writeUdadminEntry(&b, e)
+	}
+	return []byte(b.String())
+}
+
+// assignedPerFeature counts the assignments per feature name: what lmstat's
+// "Total of M licenses in use" says for a user/device feature, as the
+// server counts its assigned user/device licences in use.
+func assignedPerFeature(users, devices []udadminEntry) map[string]int {
+	out := map[string]int{}
+	for _, list := range [][]udadminEntry{users, devices} {
+		for _, e := range list {
+			out[e.feat.String()]++
+		}
+	}
+	return out
+}
+
+// udadminAssignments is the server's user/device assignment table at
+// cutoff (see renderUdadmin), users and devices sorted by name.
+func udadminAssignments(pop *population, dates licenceDates, months [][]event, thisMonth, cutoff wall) (users, devices []udadminEntry) {
 	lastOut := make([][numFeatures]wall, len(pop.ids))
 	for _, events := range months {
 		for _, e := range events {
@@ -50,7 +79,6 @@ func renderUdadmin(pop *population, dates licenceDates, months [][]event, thisMo
 		}
 		return dates.Retail.CSS.Version()
 	}
-	var users, devices []udadminEntry
 	for who := range pop.ids {
 		id := &pop.ids[who]
 		for f := range numFeatures {
@@ -79,18 +107,7 @@ func renderUdadmin(pop *population, dates licenceDates, months [][]event, thisMo
 	}
 	slices.SortFunc(users, byName)
 	slices.SortFunc(devices, byName)
-
-	var b strings.Builder
-	b.WriteString("Usage data is 3 minutes old. Next update in 12 minutes.\n")
-	b.WriteString("Users:\n")
-	for _, e := range users {
-		writeUdadminEntry(&b, e)
-	}
-	b.WriteString("Devices:\n")
-	for _, e := range devices {
-		writeUdadminEntry(&b, e)
-	}
-	return []byte(b.String())
+	return users, devices
 }
 
 func writeUdadminEntry(b *strings.Builder, e udadminEntry) {

@@ -36,9 +36,9 @@ type Entitlement struct {
 	// lists a feature in use.
 	InstalledUnknown bool
 
-	Expires   licfile.Date // earliest expiry among live lines; zero when Permanent
-	Permanent bool
-	Types     []string // licence types (LT) seen, sorted
+	Expires   licfile.Date // earliest expiry among live lines; zero when Permanent or InstalledUnknown
+	Permanent bool         // false when InstalledUnknown: no licence says it
+	Types     []string     // licence types (LT) seen, sorted
 	CSP       bool
 	Lines     []*licfile.Line
 }
@@ -163,7 +163,9 @@ type keyUsage struct {
 // countUsage applies DOMAIN.md §4.4 per entitlement key: this month's
 // distinct identities; in use as assigned now (UD, RN: udadmin, else last use
 // within the lease) or checked out now (CCU, CCS: lmstat, else the log's open
-// checkouts); the month's peak. Connections (the start-up licence, machine
+// checkouts); the month's peak. Other models (SERVER, unknown codes) are
+// neither assigned nor followed in the log: lmstat's in use when it lists
+// the feature, else this month's distinct identities, from the log. Connections (the start-up licence, machine
 // accounts) are not in the report's identities, leases, open checkouts or
 // peaks.
 func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now time.Time) map[licfile.EntitlementKey]*keyUsage {
@@ -206,7 +208,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	holders := map[licfile.EntitlementKey]map[string]bool{}
 	for _, lu := range rep.LastUses {
 		k := keyOf(lu.Feature)
-		if out[k] == nil || k.Concurrent() {
+		if out[k] == nil || !k.Assigned() {
 			continue
 		}
 		if rep.Udadmin {
@@ -255,10 +257,19 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 			u.inUse, u.source = liveUse[k], InUseLmstat
 		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
-		case rep.Udadmin:
+		case k.Assigned() && rep.Udadmin:
 			u.inUse, u.source = len(holders[k]), InUseUdadmin
-		default:
+		case k.Assigned():
 			u.inUse, u.source = len(holders[k]), InUseLog
+		case liveSeen[k]:
+			// SERVER and unknown models: the server's own count when
+			// lmstat lists the feature.
+			u.inUse, u.source = liveUse[k], InUseLmstat
+		default:
+			// The log is followed for open checkouts of concurrent
+			// features only, and udadmin assigns only UD and RN: the
+			// nearest the log says is who used the feature this month.
+			u.inUse, u.source = u.thisMonth, InUseLog
 		}
 	}
 	return out
@@ -276,7 +287,9 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 			return
 		}
 		index[k] = true
-		e := Entitlement{Feature: strings.ToUpper(feature), Name: n, Permanent: true, InstalledUnknown: true}
+		// No licence describes it: expiry, overdraft and licence type are
+		// unknown, not permanent or 0 (Expires zero, Permanent false).
+		e := Entitlement{Feature: strings.ToUpper(feature), Name: n, InstalledUnknown: true}
 		e.CSP = settings != nil && settings.IsCSPFeature(feature)
 		ents = append(ents, e)
 	}

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -172,5 +174,63 @@ func TestExpirationsSortedWithCSS(t *testing.T) {
 		if order[i] != want[i] {
 			t.Fatalf("got %v, want %v", order, want)
 		}
+	}
+}
+
+// TestInUseByModel: only user/device and named-user licences take
+// udadmin's assignments; a SERVER licence is not assigned, so with udadmin
+// read it counts from lmstat when listed, else this month's identities from
+// the log (DOMAIN.md §4.4 covers UD/RN and CCU/CCS only).
+func TestInUseByModel(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	month := usage.MonthOf(now, time.UTC)
+	day := now.Add(-time.Hour)
+	lines := []*licfile.Line{
+		line("XDT_PLT_UD", "Retail", 10, 0, licfile.Date{}, licfile.Date{Year: 2027, Month: 1, Day: 1}),
+		line("CNS_V1000_SERVER", "Retail", 2, 0, licfile.Date{}, licfile.Date{Year: 2027, Month: 1, Day: 1}),
+	}
+	rep := report(month, ident("a", day, "XDT_PLT_UD", "CNS_V1000_SERVER"))
+	rep.Udadmin = true
+	for i := range rep.LastUses {
+		rep.LastUses[i].Assigned = rep.LastUses[i].Feature == "XDT_PLT_UD"
+	}
+	got := map[string]Entitlement{}
+	for _, e := range Entitlements(lines, rep, nil, now, nil) {
+		got[e.Feature] = e
+	}
+	if e := got["XDT_PLT_UD"]; e.InUseSource != InUseUdadmin || e.InUse != 1 {
+		t.Errorf("XDT_PLT_UD in use %d from %q, want 1 from udadmin", e.InUse, e.InUseSource)
+	}
+	if e := got["CNS_V1000_SERVER"]; e.InUseSource != InUseLog || e.InUse != 1 {
+		t.Errorf("CNS_V1000_SERVER in use %d from %q, want 1 (this month) from the log", e.InUse, e.InUseSource)
+	}
+}
+
+// TestExpiredLineStillInUse: an expired line whose entitlement is in use
+// (the model's in use: udadmin's 12 assignments, not the 1 identity seen
+// this month) is CRITICAL and says how many.
+func TestExpiredLineStillInUse(t *testing.T) {
+	now := time.Date(2026, 12, 1, 8, 55, 0, 0, time.UTC)
+	month := usage.MonthOf(now, time.UTC)
+	expired := licfile.Date{Year: 2026, Month: 11, Day: 17}
+	l := line("XDT_ADV_UD", "Eval", 25, 0, expired, expired)
+	rep := report(month, ident("a", now.Add(-time.Hour), "XDT_ADV_UD"))
+	rep.Udadmin = true
+	rep.LastUses[0].Assigned = true
+	for i := range 11 {
+		rep.LastUses = append(rep.LastUses, usage.LastUse{Feature: "XDT_ADV_UD", Key: fmt.Sprint("old", i), Last: now.AddDate(0, 0, -40), Assigned: true})
+	}
+	s := &Snapshot{Now: now, Location: time.UTC, Lines: []*licfile.Line{l}, Usage: rep, licenceFolder: true}
+	s.Entitlements = Entitlements(s.Lines, rep, nil, now, nil)
+	s.Expirations = Expirations(s.Lines, now, 30)
+	h := s.Health()
+	if h.Status != Critical || len(h.Findings) == 0 || !strings.Contains(h.Findings[0].Message, "expired 2026-11-17 and is still in use by 12") {
+		t.Errorf("health %s %+v, want CRITICAL \"expired 2026-11-17 and is still in use by 12\"", h.Status, h.Findings)
+	}
+	// Nothing in use: a WARNING that it expired.
+	s.Usage = report(month)
+	s.Entitlements = Entitlements(s.Lines, s.Usage, nil, now, nil)
+	if h := s.Health(); h.Status != Warning {
+		t.Errorf("unused expired line: %s %+v, want WARNING", h.Status, h.Findings)
 	}
 }

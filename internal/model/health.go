@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/lsui/lsui/internal/model/licfile"
@@ -70,7 +70,9 @@ type Health struct {
 // use above installed, failed uploads lingering (UploadBacklogFinding),
 // anonymization off while a CSP licence is present, an unreadable
 // anonymization setting, anything else that did not load. CRITICAL: in use
-// above installed + overdraft, or an expired line still in use. A CSS date
+// above installed + overdraft, or an expired line still in use (its
+// entitlement, every line expired, has the model's in use above 0: udadmin's
+// assignments, lmstat's checkouts, not this month's identities). A CSS date
 // that has passed is not a finding: permanent licences keep working, and
 // most servers carry old CSS dates.
 func (s *Snapshot) Health() Health {
@@ -107,7 +109,7 @@ func (s *Snapshot) Health() Health {
 		target := Target{Kind: TargetLicenceLine, File: l.File, Line: l.LineNo, Feature: l.Feature}
 		switch {
 		case x.What == LicenceEnd && x.Urgency == Expired:
-			if n := s.usedSince(l); n > 0 {
+			if n := s.expiredInUse(l); n > 0 {
 				add(Critical, target, "%s (%s) expired %s and is still in use by %d", l.Feature, l.Pos(), x.Date, n)
 			} else {
 				add(Warning, target, "%s (%s) expired %s", l.Feature, l.Pos(), x.Date)
@@ -122,16 +124,7 @@ func (s *Snapshot) Health() Health {
 		add(Warning, Target{Kind: TargetLicenceLine, File: e.File, Line: e.Line}, "malformed licence line %s", e.Error())
 	}
 	if s.Lmstat != nil && s.Lmstat.Down() {
-		why := s.Lmstat.Error
-		for _, srv := range s.Lmstat.Servers {
-			if why == "" && srv.Message != "" {
-				why = srv.Message
-			}
-		}
-		if why == "" {
-			why = "no server answered"
-		}
-		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: the licence server is down (%s); concurrent in use is counted from the log", why)
+		add(Warning, Target{Kind: TargetFile, File: s.LmstatSource}, "lmstat: %s", s.LmstatDownReason())
 	}
 	if f, ok := UploadBacklogFinding(s.Uploads, s.Now); ok {
 		h.Findings = append(h.Findings, f)
@@ -157,6 +150,24 @@ func (s *Snapshot) Health() Health {
 	}
 	h.Findings = sorted
 	return h
+}
+
+// LmstatDownReason says, when the lmstat listing read shows the server
+// down, why and what is counted instead; "" when it is not down.
+func (s *Snapshot) LmstatDownReason() string {
+	if s.Lmstat == nil || !s.Lmstat.Down() {
+		return ""
+	}
+	why := s.Lmstat.Error
+	for _, srv := range s.Lmstat.Servers {
+		if why == "" && srv.Message != "" {
+			why = srv.Message
+		}
+	}
+	if why == "" {
+		why = "no server answered"
+	}
+	return fmt.Sprintf("the licence server is down (%s); concurrent in use is counted from the log", why)
 }
 
 // UploadBacklogFinding is the failed-upload backlog rule, the one the
@@ -215,28 +226,18 @@ func ageOf(now, t time.Time) string {
 	return fmt.Sprintf("%dd%s", int(d.Hours()/24), suffix)
 }
 
-// usedSince counts identities that checked out l's feature after l expired.
-func (s *Snapshot) usedSince(l *licfile.Line) int {
-	if s.Usage == nil {
-		return 0
-	}
-	end := l.Expires.In(s.Location).AddDate(0, 0, 1)
-	n := 0
-	for _, id := range s.Usage.Identities {
-		if !id.LastSeen.Before(end) && hasFold(id.Features, l.Feature) {
-			n++
+// expiredInUse is how many licences of the expired line l's entitlement
+// are in use (the model's in use, DOMAIN.md §4.4: udadmin's assignments,
+// lmstat's checkouts) when every line of that entitlement has expired, so
+// nothing live serves them. While live lines remain, the over-installed
+// and over-limit rules judge the use instead.
+func (s *Snapshot) expiredInUse(l *licfile.Line) int {
+	for _, e := range s.Entitlements {
+		if e.Installed == 0 && !e.InstalledUnknown && slices.Contains(e.Lines, l) {
+			return e.InUse
 		}
 	}
-	return n
-}
-
-func hasFold(list []string, s string) bool {
-	for _, x := range list {
-		if strings.EqualFold(x, s) {
-			return true
-		}
-	}
-	return false
+	return 0
 }
 
 func plural(n int, unit string) string {

@@ -42,10 +42,21 @@ func IsCSPLine(l *licfile.Line, settings *Settings) bool {
 
 // LineCSPState is IsCSPLine with "unknown" when nothing is configured.
 func (s *Snapshot) LineCSPState(l *licfile.Line) CSPState {
+	return cspState(IsCSPLine(l, s.Settings), s.Settings)
+}
+
+// EntitlementCSPState is the same rule for an entitlement: CSP when one of
+// its lines is (or, for an installed-unknown one, csp_features lists its
+// feature), not CSP only when csp_features is configured, else unknown.
+func EntitlementCSPState(e Entitlement, settings *Settings) CSPState {
+	return cspState(e.CSP, settings)
+}
+
+func cspState(csp bool, settings *Settings) CSPState {
 	switch {
-	case IsCSPLine(l, s.Settings):
+	case csp:
 		return CSPYes
-	case s.Settings.CSPConfigured():
+	case settings.CSPConfigured():
 		return CSPNo
 	}
 	return CSPUnknown

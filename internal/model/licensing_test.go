@@ -103,8 +103,12 @@ func TestLicenceState(t *testing.T) {
 			for _, e := range s.EntitlementRecords() {
 				if e.InstalledUnknown {
 					unknown++
-					if e.Installed != 0 || e.Available != 0 || e.InUse != 1 {
-						t.Errorf("%+v: want installed and available 0, in use 1", e)
+					if e.Installed != 0 || e.Available != 0 || e.Overdraft != 0 || e.InUse != 1 {
+						t.Errorf("%+v: want installed, overdraft and available 0, in use 1", e)
+					}
+					// No licence describes it: nothing derived from a licence is invented.
+					if e.Expires != "" || e.CSPState != "unknown" || len(e.Types) != 0 {
+						t.Errorf("%+v: want expires \"\", csp_state unknown, no licence types", e)
 					}
 				}
 			}
@@ -161,6 +165,9 @@ func TestCSPState(t *testing.T) {
 		}
 		if got := s.LicenceRecords()[0].CSPState; got != tt.want.String() {
 			t.Errorf("%s: record csp_state %s, want %s", tt.settings, got, tt.want)
+		}
+		if got := s.EntitlementRecords()[0]; got.CSPState != tt.want.String() || got.CSP != (tt.want == CSPYes) {
+			t.Errorf("%s: entitlement csp_state %s csp %v, want %s", tt.settings, got.CSPState, got.CSP, tt.want)
 		}
 	}
 }

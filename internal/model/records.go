@@ -59,7 +59,8 @@ type ErrorRecord struct {
 	Message string `json:"message"`
 }
 
-// ExpiresString is "permanent" or YYYY-MM-DD.
+// ExpiresString is "permanent" or YYYY-MM-DD; "" for a zero date that is
+// not permanent (unknown: an installed-unknown entitlement).
 func ExpiresString(d licfile.Date, permanent bool) string {
 	if permanent {
 		return "permanent"
@@ -118,9 +119,13 @@ type EntitlementRecord struct {
 	ThisMonth   int    `json:"this_month"` // distinct identities this month: the call-home figure
 	PeakMonth   int    `json:"peak_month"` // most checked out at once this month (concurrent models)
 	// InstalledUnknown: no licence file says how many are installed (the
-	// License Activation Service era); installed, overdraft and available
-	// are then 0 and mean nothing.
+	// License Activation Service era); installed, overdraft, expired and
+	// available are then 0 and mean nothing, expires is "" (unknown, not
+	// "permanent") and license_types is empty.
 	InstalledUnknown bool `json:"installed_unknown"`
+	// CSPState is "csp", "not_csp" or "unknown", the rule licenses --json's
+	// csp_state follows; csp stays for compatibility (false also when unknown).
+	CSPState string `json:"csp_state"`
 }
 
 // EntitlementRecords lists the entitlements.
@@ -138,6 +143,7 @@ func (s *Snapshot) EntitlementRecords() []EntitlementRecord {
 			InUse: e.InUse, Available: e.Available, Uncounted: e.Uncounted,
 			Expires: ExpiresString(e.Expires, e.Permanent), Types: types, CSP: e.CSP,
 			InUseSource: e.InUseSource, ThisMonth: e.ThisMonth, PeakMonth: e.PeakMonth, InstalledUnknown: e.InstalledUnknown,
+			CSPState: EntitlementCSPState(e, s.Settings).String(),
 		})
 	}
 	return out
@@ -335,6 +341,14 @@ func NewIdentityRecord(id usage.Identity, name string) IdentityRecord {
 type CheckoutsRecord struct {
 	Source   string                  `json:"source"` // "lmstat" or "log"
 	Features []CheckoutFeatureRecord `json:"features"`
+	// Listing names the lmstat listing that was read ("lmstat" for live
+	// output, else the file), "" when none.
+	Listing string `json:"listing"`
+	// Note says why the listing is not the source when one was read and
+	// the log is ("LS/x.txt: holds no feature usage: only lmutil's banner
+	// — server unreachable?; …", "lmstat: the licence server is down
+	// (…)"); "" otherwise.
+	Note string `json:"note"`
 }
 
 // CheckoutFeatureRecord is one feature's checkouts. For lmstat, in_use is
@@ -347,6 +361,9 @@ type CheckoutFeatureRecord struct {
 	Issued    int              `json:"issued"`
 	InUse     int              `json:"in_use"`
 	Checkouts []CheckoutRecord `json:"checkouts"`
+	// Uncounted: lmstat printed "(Uncounted, node-locked)" and no totals,
+	// so issued and in_use are 0 and mean nothing.
+	Uncounted bool `json:"uncounted"`
 }
 
 // CheckoutRecord is one checkout. start is RFC 3339 for the log; for
@@ -365,13 +382,13 @@ type CheckoutRecord struct {
 // checkouts of concurrent features (the only ones the log is followed for).
 func (s *Snapshot) CheckoutsRecord() CheckoutsRecord {
 	if s.Lmstat != nil && !s.Lmstat.Down() {
-		rec := CheckoutsRecord{Source: InUseLmstat, Features: []CheckoutFeatureRecord{}}
+		rec := CheckoutsRecord{Source: InUseLmstat, Features: []CheckoutFeatureRecord{}, Listing: s.LmstatSource}
 		taken, err := s.Lmstat.TakenTime(s.Location)
 		if err != nil {
 			taken = s.Now
 		}
 		for _, f := range s.Lmstat.Features {
-			fr := CheckoutFeatureRecord{Feature: f.Name, Issued: f.Issued, InUse: f.InUse, Checkouts: []CheckoutRecord{}}
+			fr := CheckoutFeatureRecord{Feature: f.Name, Issued: f.Issued, InUse: f.InUse, Checkouts: []CheckoutRecord{}, Uncounted: f.Uncounted}
 			for _, c := range f.Checkouts {
 				start := c.Start
 				if t, err := lmstat.StartTime(c.Start, taken, s.Location); err == nil {
@@ -384,6 +401,12 @@ func (s *Snapshot) CheckoutsRecord() CheckoutsRecord {
 		return rec
 	}
 	rec := CheckoutsRecord{Source: InUseLog, Features: []CheckoutFeatureRecord{}}
+	switch {
+	case s.LmstatRefused != nil:
+		rec.Listing, rec.Note = s.LmstatRefused.File, s.LmstatRefused.Error()
+	case s.Lmstat != nil:
+		rec.Listing, rec.Note = s.LmstatSource, "lmstat: "+s.LmstatDownReason()
+	}
 	if s.Usage == nil {
 		return rec
 	}

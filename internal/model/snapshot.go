@@ -48,6 +48,21 @@ type Options struct {
 	NoExec     bool
 	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
 	WarnDays int
+
+	// leaseSince is Now less the longest lease (LP) of the installed
+	// licences, set by Load: how far back the report's last uses must
+	// reach, so the logs are read from there (usage.ReadOptions.Since).
+	leaseSince time.Time
+}
+
+// leaseSince is how far back before now a report must reach for "in use"
+// (DOMAIN.md §4.4): the longest LP of lines, at least DefaultLeaseDays.
+func leaseSince(lines []*licfile.Line, now time.Time) time.Time {
+	days := DefaultLeaseDays
+	for _, l := range lines {
+		days = max(days, l.LeaseDays)
+	}
+	return now.AddDate(0, 0, -days)
 }
 
 // Server is what the snapshot knows of the licence server itself.
@@ -93,11 +108,15 @@ type Snapshot struct {
 	// read; LmstatSource names it ("lmstat" for live output, else the file).
 	Lmstat       *lmstat.Listing
 	LmstatSource string
-	Config       *config.Config // nil when ConfigErr is set
-	ConfigErr    error
-	Settings     *Settings
-	Uploads      []uploads.Upload
-	Problems     []Problem
+	// LmstatRefused is why a listing that was read is not used (an
+	// `lmstat -i` file, a listing with only lmutil's banner), naming its
+	// source; nil when none was refused. It is also in Problems.
+	LmstatRefused *Problem
+	Config        *config.Config // nil when ConfigErr is set
+	ConfigErr     error
+	Settings      *Settings
+	Uploads       []uploads.Upload
+	Problems      []Problem
 
 	licenceFolder    bool  // MyFiles exists and could be listed
 	licenceFolderErr error // why MyFiles could not be listed, when it exists
@@ -141,6 +160,7 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 		month = usage.MonthOf(s.Now, opt.Location)
 	}
 	opt.Now = s.Now
+	opt.leaseSince = leaseSince(s.Lines, s.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	s.Usage = report
 	s.Problems = append(s.Problems, problems...)
@@ -282,9 +302,20 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	if source == l.Udadmin {
 		source = "udadmin" // live output: its rows have no file to point at
 	}
+	since := opt.leaseSince
+	if since.IsZero() {
+		// Not from Load (the dashboard's month switch): the default lease.
+		// The Usage tab shows the month, whose start bounds the read anyway
+		// for any month but the last three.
+		now := opt.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		since = now.AddDate(0, 0, -DefaultLeaseDays)
+	}
 	rep, errs, err := usage.Read(usage.ReadOptions{
 		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
-		Location: month.Start.Location(), KeepDomains: keepDomains, Now: opt.Now,
+		Location: month.Start.Location(), KeepDomains: keepDomains, Now: opt.Now, Since: since,
 	})
 	if err != nil {
 		errs = append(errs, err)
@@ -368,6 +399,19 @@ func (s *Snapshot) loadLmstat(ctx context.Context, opt Options) {
 			return
 		}
 	}
+	refuse := func(why string) {
+		p := Problem{File: name, Message: why + "; concurrent in use is counted from the debug logs"}
+		s.Problems = append(s.Problems, p)
+		s.LmstatRefused = &p
+	}
+	switch {
+	case listing.Info:
+		refuse("an lmstat -i listing (the licence file summary), not lmstat -a: it says nothing of checkouts (capture `lmstat -a -c @localhost`)")
+		return
+	case listing.BannerOnly():
+		refuse("holds no feature usage: only lmutil's banner — server unreachable?")
+		return
+	}
 	for _, p := range listing.Problems {
 		s.Problems = append(s.Problems, Problem{File: p.File, Line: p.Line, Message: p.Message})
 	}
@@ -413,11 +457,12 @@ func (s *Snapshot) At(ctx context.Context, t time.Time, opt Options) *Snapshot {
 		month.End = end
 	}
 	opt.Now = past.Now
+	opt.leaseSince = leaseSince(past.Lines, past.Now)
 	report, problems := LoadUsage(ctx, s.Layout, month, opt)
 	past.Usage = report
 	past.Problems = append(append([]Problem(nil), s.Problems...), problems...)
 	// lmstat saw the server now, not at t: the past counts from the logs.
-	past.Lmstat, past.LmstatSource = nil, ""
+	past.Lmstat, past.LmstatSource, past.LmstatRefused = nil, "", nil
 	past.Entitlements = Entitlements(past.Lines, report, nil, past.Now, s.Settings)
 	past.Expirations = Expirations(past.Lines, past.Now, s.WarnDays)
 	return &past

@@ -97,6 +97,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		return nil, fmt.Errorf("build payload: server id: %w", err)
 	}
 	licences, err := licenceFiles(s.Layout.MyFiles)
+	if err == nil {
+		err = checkEntryCount(len(licences))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("build payload: %w", err)
 	}
@@ -172,6 +175,9 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 	}
 	if err == nil {
 		err = ctx.Err()
+	}
+	if err == nil {
+		err = checkEntrySizes(m.Files, len(s.Usage.Identities))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build payload %s: %w", out, err)

@@ -54,10 +54,15 @@ type Limits struct {
 	MaxRatio float64
 }
 
+// MaxEntries is the one cap on a payload's entries: Build refuses to write
+// more (licence files plus its three records) and Inspect and the receiver
+// refuse a zip with more. A real MyFiles holds a few hundred files.
+const MaxEntries = 20000
+
 // DefaultLimits fit any real payload many times over: a server with 100k
 // identities writes a usage.json of about 20 MB that deflates to 2.5 MB.
 var DefaultLimits = Limits{
-	MaxEntries: 20000,
+	MaxEntries: MaxEntries,
 	MaxTotal:   512 << 20,
 	MaxEntry:   256 << 20,
 	MaxRatio:   200,

@@ -53,7 +53,7 @@ func TestGoldenScreens(t *testing.T) {
 		{"usage", []string{"5"}, "users per day", false},
 		{"usage_filtered", []string{"5", "/", "a", "i", "s", "h", "a"}, "/aisha", false},
 		{"privacy", []string{"6"}, "verified against", false},
-		{"privacy_confirm", []string{"6", "space"}, "== *", false}, // the dialog, with the Citrix payload checked
+		{"privacy_confirm", []string{"6", "space"}, "!! aaron.garcia *", false}, // the dialog, with the Citrix payload checked (plain: the setting is off)
 		{"uploads", []string{"7"}, "FILE", false},
 		{"uploads_open_last", []string{"o"}, "VERDICT", false},
 		{"help", []string{"?"}, "redraw", false},

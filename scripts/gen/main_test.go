@@ -34,3 +34,24 @@ func TestUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestLongLogRoots(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "ll")
+	var out bytes.Buffer
+	if err := run([]string{"longlog", "-dir", dir, "-years", "0.5", "-per-day", "50", "-users", "40"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	long, err1 := os.ReadFile(filepath.Join(dir, "long", "LS", "lmgrd_debug.log"))
+	window, err2 := os.ReadFile(filepath.Join(dir, "window", "LS", "lmgrd_debug.log"))
+	if err1 != nil || err2 != nil || len(window) == 0 || len(window) >= len(long) || !bytes.HasSuffix(long, window) {
+		t.Fatalf("long %d bytes (%v), window %d bytes (%v): want the window a proper suffix", len(long), err1, len(window), err2)
+	}
+	for _, root := range []string{"long", "window"} {
+		if _, err := os.Stat(filepath.Join(dir, root, "MyFiles", "citrix_startup.lic")); err != nil {
+			t.Error(err)
+		}
+	}
+	if err := run([]string{"longlog", "-dir", dir}, &out); err == nil {
+		t.Error("a second longlog into the same folder: no error")
+	}
+}

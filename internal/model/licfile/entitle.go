@@ -31,8 +31,13 @@ type EntitlementKey struct {
 }
 
 // Concurrent reports a concurrent model (CCU, CCS): in use means checked
-// out now. Every other model counts assignments (DOMAIN.md §4.4).
+// out now (DOMAIN.md §4.4). See Assigned for the others.
 func (k EntitlementKey) Concurrent() bool { return k.Model == "CCU" || k.Model == "CCS" }
+
+// Assigned reports a model whose licences are assigned to a user or device
+// for a lease (UD, RN): in use means assigned now, which udadmin lists.
+// SERVER and unknown models are neither assigned nor concurrent.
+func (k EntitlementKey) Assigned() bool { return k.Model == "UD" || k.Model == "RN" }
 
 // KeyOf is the one owner of that rule.
 func KeyOf(n FeatureName) EntitlementKey {

@@ -165,6 +165,15 @@ func (l *Listing) Down() bool {
 	return true
 }
 
+// BannerOnly reports an `lmstat -a` listing that holds nothing but lmutil's
+// banner (and the "Flexible License Manager status" line): no server line,
+// no status error, no feature. lmutil prints that when it reached no
+// server it could name, so it says nothing of usage, not "0 in use".
+func (l *Listing) BannerOnly() bool {
+	return !l.Info && len(l.Servers) == 0 && len(l.Daemons) == 0 && len(l.Features) == 0 &&
+		len(l.LicenseFiles) == 0 && l.Error == "" && l.ServerSpec == ""
+}
+
 // Feature returns the block of a feature, compared case-insensitively (as
 // FlexNet does), or nil.
 func (l *Listing) Feature(name string) *Feature {

@@ -98,6 +98,9 @@ type eventSink interface {
 	logEvent(op Op, sec int64, feature, identity []byte, licenses, line int)
 	// restart is a server (re)start at sec: every open checkout ends.
 	restart(sec int64, line int)
+	// cutoff is the Unix second before which the scan's stats count
+	// nothing but undated lines (ReadOptions.Since); 0: no cutoff.
+	cutoff() int64
 }
 
 // eventFunc turns sink calls into Events for ScanLog's callback.
@@ -118,6 +121,8 @@ func (f *eventFunc) logEvent(op Op, sec int64, feature, identity []byte, license
 		Line:     line,
 	})
 }
+
+func (f *eventFunc) cutoff() int64 { return 0 }
 
 func (f *eventFunc) restart(sec int64, line int) {
 	f.fn(Event{Time: time.Unix(sec, 0).In(f.loc), Line: line})
@@ -141,7 +146,7 @@ func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogSt
 	if loc == nil {
 		loc = time.Local
 	}
-	s := logScanner{loc: loc, want: want, sink: sink}
+	s := logScanner{loc: loc, want: want, sink: sink, cutoff: sink.cutoff()}
 	lr := newLineReader(r)
 	for {
 		line, long, err := lr.next()
@@ -150,7 +155,7 @@ func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogSt
 		}
 		if long {
 			s.stats.Lines++
-			s.stats.Skipped++
+			s.skipped()
 		} else if line != nil || err == nil {
 			s.stats.Lines++
 			s.line(line, lr.n)
@@ -174,6 +179,24 @@ type logScanner struct {
 	prevTOD int   // seconds since midnight of the last dated timed line
 	want    uint8 // opMask of the events to hand out
 	sink    eventSink
+	// cutoff, when not 0, is the Unix second before which the stats count
+	// nothing but undated lines (ReadOptions.Since): what a windowed scan
+	// does not read, a full scan must not count either.
+	cutoff int64
+}
+
+// counts reports whether a line at tod (of the current date) is counted
+// in the stats: any line without a cutoff or before the first date, else
+// only those at or after the cutoff.
+func (s *logScanner) counts(tod int) bool {
+	return s.cutoff == 0 || !s.dated || s.day.instant(tod) >= s.cutoff
+}
+
+// skipped counts an over-long line, dated by the line before it.
+func (s *logScanner) skipped() {
+	if s.counts(s.prevTOD) {
+		s.stats.Skipped++
+	}
 }
 
 var (
@@ -213,7 +236,9 @@ func (s *logScanner) line(line []byte, n int) {
 		s.advance(c.tod)
 	}
 	if c.restart {
-		s.stats.Restarts++
+		if s.counts(c.tod) {
+			s.stats.Restarts++
+		}
 		s.sink.restart(s.day.instant(c.tod), n)
 		return
 	}
@@ -222,7 +247,9 @@ func (s *logScanner) line(line []byte, n int) {
 	}
 	feature, identity, ok := parseCheckout(c.msg, c.op)
 	if !ok {
-		s.stats.Malformed++
+		if s.counts(c.tod) {
+			s.stats.Malformed++
+		}
 		return
 	}
 	if s.want&(1<<c.op) == 0 {

@@ -35,9 +35,21 @@ const maxRanges = 8
 // when it was not empty; ranges outside the month (most of a long log) are
 // read once.
 func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (LogStats, error) {
+	return b.scanFrom(f, 0, size, loc)
+}
+
+// scanFrom is scanParallel for the lines from start, a date line (a
+// window's start, FindRestartBefore) or 0.
+func (b *Builder) scanFrom(f io.ReaderAt, start, size int64, loc *time.Location) (LogStats, error) {
 	n := min(runtime.GOMAXPROCS(0), maxRanges)
-	if size < parallelMinSize || n < 2 {
-		stats, err := scanLog(io.NewSectionReader(f, 0, size), loc, builderOps, b)
+	if size-start < parallelMinSize || n < 2 {
+		var stats LogStats
+		var err error
+		if start == 0 {
+			stats, err = scanLog(io.NewSectionReader(f, 0, size), loc, builderOps, b)
+		} else {
+			stats, err = scanRange(f, size, start, size, loc, b)
+		}
 		b.AddStats(stats)
 		return stats, err
 	}
@@ -53,7 +65,7 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 	results := make([]result, n)
 	var wg sync.WaitGroup
 	for k := range n {
-		from, to := size*int64(k)/int64(n), size*int64(k+1)/int64(n)
+		from, to := start+(size-start)*int64(k)/int64(n), start+(size-start)*int64(k+1)/int64(n)
 		results[k].from, results[k].to = from, to
 		if from == to {
 			results[k].b = b.fresh() // nothing starts here
@@ -111,7 +123,7 @@ func (b *Builder) scanParallel(f io.ReaderAt, size int64, loc *time.Location) (L
 // fresh is an empty Builder counting as b does.
 func (b *Builder) fresh() *Builder {
 	o := NewBuilder(b.month)
-	o.KeepDomains, o.until = b.KeepDomains, b.until
+	o.KeepDomains, o.until, o.cutoffSec = b.KeepDomains, b.until, b.cutoffSec
 	return o
 }
 
@@ -120,7 +132,7 @@ func (b *Builder) fresh() *Builder {
 // first date line that starts at or after to.
 func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eventSink) (LogStats, error) {
 	first := from == 0
-	s := logScanner{loc: loc, want: builderOps, sink: sink}
+	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
 	lr := newLineReader(io.NewSectionReader(f, from, size-from))
 	if !first {
 		lr.mid = true
@@ -154,7 +166,7 @@ func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eve
 		if started {
 			if long {
 				s.stats.Lines++
-				s.stats.Skipped++
+				s.skipped()
 			} else if line != nil || err == nil {
 				s.stats.Lines++
 				s.line(line, lr.n)
@@ -193,8 +205,10 @@ func (b *Builder) merge(o *Builder) {
 	for folded, ot := range o.byFold {
 		t, ok := b.byFold[folded]
 		if !ok {
-			t = &tally{folded: folded, name: ot.name}
+			t = &tally{folded: folded, name: ot.name, named: ot.named}
 			b.byFold[folded] = t
+		} else if !t.named && ot.named {
+			t.name, t.named = ot.name, true
 		}
 		t.device = t.device || ot.device
 		for _, l := range ot.leases {

@@ -1,7 +1,6 @@
 package common
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -43,7 +42,12 @@ type Col[T any] struct {
 	Draw func(t *theme.Theme, row T, width int) (plain, styled string)
 	// Compare sorts the column; nil compares Text, case-folded.
 	Compare func(a, b T) int
-	NoSort  bool
+	// Key, when set, orders rows as Compare does, coarser allowed (rows
+	// with equal keys go to Compare): the sort then compares numbers
+	// computed once per row instead of reaching into two rows per
+	// comparison (see sortRows).
+	Key    func(T) int64
+	NoSort bool
 	// Desc makes the first sort on this column descending (newest, most).
 	Desc bool
 	// Natural says the rows as given are already in this column's
@@ -346,18 +350,13 @@ func (t *Table[T]) order() []int32 {
 }
 
 func (t *Table[T]) sorted(col int) []int32 {
-	c := t.Cols[col]
-	cmpf := c.Compare
-	if cmpf == nil {
-		cmpf = func(a, b T) int { return cmp.Compare(strings.ToLower(c.Text(a)), strings.ToLower(c.Text(b))) }
-	}
 	o := make([]int32, 0, len(t.items))
 	for i, it := range t.items {
 		if !t.heading(it) {
 			o = append(o, int32(i))
 		}
 	}
-	slices.SortStableFunc(o, func(a, b int32) int { return cmpf(t.items[a], t.items[b]) })
+	sortRows(t.items, o, t.Cols[col])
 	return o
 }
 

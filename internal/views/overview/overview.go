@@ -138,9 +138,14 @@ func drawItem(t *theme.Theme, it Item, width int) (plain, styled string, ok bool
 	return mk + " " + text, style.Render(mk) + " " + reason + strings.Repeat(" ", pad) + t.Dim.Render(where), true
 }
 
+// marker says the finding's own status (model.Health owns it), so the
+// Overview and `lsui check` never disagree: UNKNOWN is not a WARNING.
 func marker(it Item) string {
-	if it.Status == model.Critical {
+	switch it.Status {
+	case model.Critical:
 		return "!! CRITICAL"
+	case model.Unknown:
+		return "?? UNKNOWN"
 	}
 	return "!  WARNING"
 }

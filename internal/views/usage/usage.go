@@ -68,9 +68,11 @@ func Columns() []common.Col[*modelusage.Identity] {
 			Text:    func(i id) string { return strings.Join(i.Features, ",") },
 			Compare: func(a, b id) int { return len(a.Features) - len(b.Features) }},
 		{Title: "FIRST SEEN", SortName: "first seen", Width: 12, Text: func(i id) string { return stamp(i.FirstSeen) },
-			Compare: func(a, b id) int { return a.FirstSeen.Compare(b.FirstSeen) }},
+			Compare: func(a, b id) int { return a.FirstSeen.Compare(b.FirstSeen) },
+			Key:     func(i id) int64 { return i.FirstSeen.Unix() }},
 		{Title: "LAST SEEN", SortName: "last seen", Width: 12, Desc: true, Text: func(i id) string { return stamp(i.LastSeen) },
-			Compare: func(a, b id) int { return a.LastSeen.Compare(b.LastSeen) }},
+			Compare: func(a, b id) int { return a.LastSeen.Compare(b.LastSeen) },
+			Key:     func(i id) int64 { return i.LastSeen.Unix() }},
 	}
 }
 
