@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/lsui/lsui/internal/model"
 )
@@ -121,5 +122,44 @@ func TestOnlyLiveKeysOffered(t *testing.T) {
 		if v := b.View(); !strings.Contains(v, k+" does nothing here") {
 			t.Errorf("%s in the summary says nothing:\n%s", k, v)
 		}
+	}
+}
+
+// TestZeroNowShowsLoadedTime: without --now (a zero Now in the load
+// options, as cmd/lsui passes) the header shows when the data was read,
+// and R's reload moves it forward: the clock is not frozen.
+func TestZeroNowShowsLoadedTime(t *testing.T) {
+	d := demoLoader(t)
+	calls := 0
+	at := []time.Time{time.Date(2026, 11, 27, 9, 5, 0, 0, time.UTC), time.Date(2026, 11, 27, 9, 47, 0, 0, time.UTC)}
+	load := func(ctx context.Context) (*model.Snapshot, model.Options, error) {
+		s, o, err := d(ctx)
+		o.Now = time.Time{}
+		if s != nil {
+			s.Now = at[0]
+		}
+		return s, o, err
+	}
+	reload := func(ctx context.Context, o model.Options) (*model.Snapshot, error) {
+		if !o.Now.IsZero() {
+			t.Errorf("reload got a fixed clock %v; without --now it must read the clock afresh", o.Now)
+		}
+		s, _, err := d(ctx)
+		calls++
+		if s != nil {
+			s.Now = at[1]
+		}
+		return s, err
+	}
+	a := readyApp(t, Options{Load: load, Reload: reload}, 100, 30)
+	if v := a.View(); !strings.Contains(v, "loaded 09:05") || strings.Contains(v, "(--now)") {
+		t.Errorf("header without --now:\n%s", v)
+	}
+	press(a, "R")
+	if calls != 1 {
+		t.Fatalf("R ran the reload %d times", calls)
+	}
+	if v := a.View(); !strings.Contains(v, "loaded 09:47") {
+		t.Errorf("the header's clock did not advance on reload:\n%s", v)
 	}
 }
