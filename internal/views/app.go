@@ -634,10 +634,21 @@ func (a *App) switchTo(t common.Tab) {
 // headerLines are the header, the tabs, the notice when there is one, and
 // the rule.
 func (a *App) headerLines() int {
-	if a.ctx.Notice != "" {
-		return 4
+	return 3 + len(a.noticeLines())
+}
+
+// noticeLines is the run's notice wrapped to two lines at most: "showing
+// the demo server" is its point, at its end.
+func (a *App) noticeLines() []string {
+	if a.ctx.Notice == "" {
+		return nil
 	}
-	return 3
+	w := max(a.frame.width, 1)
+	lines := strings.Split(ansi.Wrap(sanitize.Line("! "+a.ctx.Notice), w, " "), "\n")
+	if len(lines) > 2 {
+		lines = append(lines[:1], common.Truncate(strings.Join(lines[1:], " "), w))
+	}
+	return lines
 }
 
 func (a *App) bodyHeight() int {
@@ -745,8 +756,8 @@ func (a *App) view() string {
 	b.WriteByte('\n')
 	b.WriteString(a.tabsView())
 	b.WriteByte('\n')
-	if n := a.ctx.Notice; n != "" {
-		b.WriteString(t.Warn.Render(common.Truncate("! "+n, w)) + "\n")
+	for _, l := range a.noticeLines() {
+		b.WriteString(t.Warn.Render(l) + "\n")
 	}
 	b.WriteString(common.Rule(t, w))
 	b.WriteByte('\n')

@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
@@ -200,14 +201,26 @@ func (m *Model) SetSize(w, h int) {
 }
 
 func (m *Model) headLines() int {
-	n := 3 // backlog, the table's status line, column header
+	n := 2 + lipgloss.Height(m.backlogLine()) // backlog, the table's status line, column header
 	if m.cycle != nil {
 		n += cycleLines
 	}
 	return n
 }
 
-const detailLines = 2
+// detailLines is the file line and its note, wrapped to two lines: the
+// note's "kept until a later upload succeeds" is the retention rule.
+const detailLines = 3
+
+// wrap2 is s wrapped to two lines of w cells at most, the second cut.
+func wrap2(s string, w int) string {
+	w = max(w, 1)
+	lines := strings.Split(ansi.Wrap(s, w, " "), "\n")
+	if len(lines) > 2 {
+		lines = append(lines[:1], common.Truncate(strings.Join(lines[1:], " "), w))
+	}
+	return strings.Join(lines, "\n")
+}
 
 func (m *Model) Capturing() bool {
 	if m.opened {
@@ -441,10 +454,10 @@ func (m *Model) backlogLine() string {
 	head := fmt.Sprintf("%s on disk (%d Citrix's, %d lsui's)", common.Plural(len(m.all), "upload"), len(m.citrix), len(m.list))
 	b := modeluploads.FailedBacklog(m.list)
 	if b.Count == 0 {
-		return common.Fit(head+", no failed uploads lingering", m.width, false)
+		return wrap2(head+", no failed uploads lingering", m.width)
 	}
-	return t.Warn.Render(common.Fit(fmt.Sprintf("! %s, %d failed lingering (%s, oldest %s)",
-		head, b.Count, common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest)), m.width, false))
+	return t.Warn.Render(wrap2(fmt.Sprintf("! %s, %d failed lingering (%s, oldest %s)",
+		head, b.Count, common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest)), m.width))
 }
 
 func (m *Model) View() string {
@@ -479,7 +492,7 @@ func (m *Model) View() string {
 		} else {
 			note = uploadNote(*r.lsui)
 		}
-		b.WriteString(t.Dim.Render(common.Fit(note, w, false)))
+		b.WriteString(t.Dim.Render(wrap2(note, w)))
 	}
 	return b.String()
 }
