@@ -163,3 +163,31 @@ func TestZeroNowShowsLoadedTime(t *testing.T) {
 		t.Errorf("the header's clock did not advance on reload:\n%s", v)
 	}
 }
+
+// TestMeaningSurvivesAt80x24: what tells rows apart and what a sentence
+// is for stays on screen at 80x24, wrapped rather than cut.
+func TestMeaningSurvivesAt80x24(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
+	press(a, "4")
+	v := a.View()
+	if !strings.Contains(v, "CSS DATE") || !strings.Contains(v, "2027-10-27") || !strings.Contains(v, "2027-06-27") {
+		t.Errorf("the two XDT_PLT_UD rows are not told apart by their CSS dates:\n%s", v)
+	}
+	if !strings.Contains(flat(v), "(CSP unknown: set csp_features in lsui.json)") {
+		t.Errorf("the CSP hint is cut:\n%s", v)
+	}
+	for range 4 {
+		press(a, "down")
+	}
+	if v := flat(a.View()); !strings.Contains(v, "none installed") || !strings.Contains(v, "on expired lines not counted)") {
+		t.Errorf("the expired row's cell or detail is cut:\n%s", a.View())
+	}
+	press(a, "7")
+	if v := flat(a.View()); !strings.Contains(v, "kept until a later upload succeeds") || !strings.Contains(v, "oldest 34h ago)") {
+		t.Errorf("the Uploads backlog or retention note is cut:\n%s", a.View())
+	}
+	b := readyApp(t, Options{Load: demoLoader(t), Notice: "no licence server found (looked in C:\\Program Files (x86)\\Citrix\\Licensing); showing the demo server"}, 80, 24)
+	if v := flat(b.View()); !strings.Contains(v, "showing the demo server") {
+		t.Errorf("the notice is cut:\n%s", b.View())
+	}
+}
