@@ -33,7 +33,7 @@ func newRootCommand(e *env) *cobra.Command {
 			return err
 		}
 		if cmd != root && cmd.Annotations[annotationLongRunning] == "" {
-			tuneGCForOneShot(e.getenv)
+			collectFromFloor(e.getenv)
 		}
 		return nil
 	}

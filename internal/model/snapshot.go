@@ -291,13 +291,10 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	} // an unreadable lsui.json is Load's problem to report, once
 	logs, _ := filepath.Glob(filepath.Join(l.LS, "*.log"))
 	sort.Strings(logs)
-	listing, source, err := udadminListing(ctx, l, opt)
+	udadmin, source, closeListing, err := udadminListing(ctx, l, opt)
+	defer closeListing()
 	if err != nil {
 		problems = append(problems, Problem{File: l.Rel(source), Message: err.Error()})
-	}
-	var udadmin io.Reader
-	if listing != nil {
-		udadmin = bytes.NewReader(listing)
 	}
 	if source == l.Udadmin {
 		source = "udadmin" // live output: its rows have no file to point at
@@ -320,6 +317,10 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	if err != nil {
 		errs = append(errs, err)
 	}
+	if c, ok := udadmin.(*cappedListing); ok && c.over {
+		// Said first, as when the listing was read before it was parsed.
+		problems = append([]Problem{{File: l.Rel(source), Message: c.err().Error()}}, problems...)
+	}
 	for _, e := range errs {
 		problems = append(problems, Problem{Message: e.Error()})
 	}
@@ -330,9 +331,51 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 // assignments is about 8 MB.
 const maxListing = 256 << 20
 
-func udadminListing(ctx context.Context, l Layout, opt Options) ([]byte, string, error) {
-	return toolListing(ctx, l, opt.UdadminFile, opt.NoExec, l.Udadmin, "-list", "-times")
+// udadminListing is the udadmin listing as a stream. A captured file is
+// parsed as it is read, never held whole (a listing of 1M assignments is
+// 70 MB); live output is at most maxListing, held. closeListing is always
+// safe to call.
+func udadminListing(ctx context.Context, l Layout, opt Options) (listing io.Reader, source string, closeListing func(), err error) {
+	if file := opt.UdadminFile; file != "" {
+		f, err := regularfile.Open(file)
+		if err != nil {
+			return nil, file, func() {}, err
+		}
+		return &cappedListing{r: f}, file, func() { f.Close() }, nil
+	}
+	data, source, err := toolListing(ctx, l, "", opt.NoExec, l.Udadmin, "-list", "-times")
+	if data == nil {
+		return nil, source, func() {}, err
+	}
+	return bytes.NewReader(data), source, func() {}, err
 }
+
+// cappedListing reads a captured listing up to maxListing+1 bytes, as
+// toolListing does, and then ends it; over says it is larger than
+// maxListing.
+type cappedListing struct {
+	r    io.Reader
+	n    int64
+	over bool
+}
+
+func (c *cappedListing) Read(p []byte) (int, error) {
+	left := maxListing + 1 - c.n
+	if left <= 0 {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > left {
+		p = p[:left]
+	}
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > maxListing {
+		c.over = true
+	}
+	return n, err
+}
+
+func (c *cappedListing) err() error { return fmt.Errorf("larger than %d MiB", maxListing>>20) }
 
 // toolListing is a captured listing (file, when not "") or the output of
 // running tool with args in LS (unless noExec, or tool does not exist). The

@@ -7,12 +7,15 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"github.com/lsui/lsui/internal/model"
@@ -507,6 +510,34 @@ func TestZoneLabel(t *testing.T) {
 	for _, tc := range tests {
 		if got := zoneLabel(tc.t); got != tc.want {
 			t.Errorf("zoneLabel(%v) = %q, want %q", tc.t, got, tc.want)
+		}
+	}
+}
+
+// inventory.json streamed record by record is byte for byte what
+// json.Encoder writes for the whole inventory, nil and empty lists alike.
+func TestInventoryStreamEqualsEncoder(t *testing.T) {
+	recs := make([]model.LicenceRecord, 1000)
+	for i := range recs {
+		recs[i].File = fmt.Sprintf("MyFiles/f%04d<&>.lic", i)
+	}
+	for _, inv := range []inventory{
+		{},
+		{Licenses: []model.LicenceRecord{}, Errors: []model.ErrorRecord{}},
+		{Licenses: recs, Expirations: []model.ExpirationRecord{{}}, Entitlements: make([]model.EntitlementRecord, 3)},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(inv); err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(iotest.OneByteReader(newInventoryStream(inv)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("streamed %d bytes, encoder %d:\n%.200s\n%.200s", len(got), want.Len(), got, want.Bytes())
 		}
 	}
 }

@@ -3,6 +3,7 @@ package licfile
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -100,8 +101,12 @@ func (p *parser) licenceLine(kw string, lineNo int, words []word) {
 // the value with ";"; a value without it is split the same way. Parts with
 // no "=" are kept with an empty value. It returns the problems found.
 func (l *Line) setVendorString(v string) (problems []string) {
-	seen := map[string]bool{}
-	for _, part := range strings.Split(v, ";") {
+	// A dozen parts at most: a short list beats a map per line.
+	var seenBuf [16]string
+	seen := seenBuf[:0]
+	for rest, more := v, true; more; {
+		var part string
+		part, rest, more = strings.Cut(rest, ";")
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
@@ -110,10 +115,10 @@ func (l *Line) setVendorString(v string) (problems []string) {
 		k, val = strings.TrimSpace(k), strings.TrimSpace(val)
 		l.VendorString = append(l.VendorString, KV{Key: k, Value: val})
 		key := strings.ToUpper(k)
-		if seen[key] {
+		if slices.Contains(seen, key) {
 			continue
 		}
-		seen[key] = true
+		seen = append(seen, key)
 		var err error
 		switch key {
 		case "LT":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 )
 
@@ -18,7 +19,7 @@ var ErrTooLarge = errors.New("larger than 64 MiB, not a licence file")
 // Parse reads one licence file. The error is only for reading: malformed
 // content never fails the call, it lands in File.Errors.
 func Parse(name string, r io.Reader) (*File, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	data, err := readCapped(r)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -26,6 +27,33 @@ func Parse(name string, r io.Reader) (*File, error) {
 		return nil, fmt.Errorf("%s: %w", name, ErrTooLarge)
 	}
 	return ParseBytes(name, data), nil
+}
+
+// readCapped is io.ReadAll of at most MaxFileSize+1 bytes, into one buffer
+// sized from Stat when r is a file, so a file is not grown and copied
+// half a dozen times on its way in.
+func readCapped(r io.Reader) ([]byte, error) {
+	size := 512
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() {
+			size = int(min(max(fi.Size(), 0), MaxFileSize)) + 1 // +1: EOF needs no growing
+		}
+	}
+	lr := io.LimitReader(r, MaxFileSize+1)
+	b := make([]byte, 0, size)
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := lr.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 // ParseBytes parses a licence file held in memory. It never panics and
@@ -48,6 +76,7 @@ func ParseBytes(name string, data []byte) *File {
 type parser struct {
 	file  *File
 	lines physicalLines
+	words []word // scratch for splitWords: no line keeps it
 }
 
 func (p *parser) errorf(line int, format string, args ...any) {
@@ -133,6 +162,12 @@ func (p *parser) nextLogical() (logical, bool) {
 			continue
 		}
 		ll := logical{start: no}
+		if body, more := cutContinuation(line); !more {
+			// One physical line, the usual case: its text as it stands,
+			// no copy.
+			ll.text = body
+			return ll, true
+		}
 		var b strings.Builder
 		inQuote := false
 		for {
@@ -228,7 +263,11 @@ func (w word) kv() KV {
 // quoting anywhere in a word (KEY="a b" is one word, key KEY, value "a b");
 // FlexNet has no escapes inside quotes. openQuote is the offset of an
 // unterminated quote, -1 when all quotes are closed.
-func splitWords(s string) (words []word, openQuote int) {
+//
+// words is appended to (pass a scratch slice to reuse it). Each word is a
+// copy: a substring would keep the whole file's text, comments and all,
+// alive as long as the licence lines.
+func splitWords(s string, words []word) (_ []word, openQuote int) {
 	openQuote = -1
 	var buf []byte
 	i := 0
@@ -271,7 +310,8 @@ func splitWords(s string) (words []word, openQuote int) {
 func isBlank(c byte) bool { return c == ' ' || c == '\t' || c == '\v' || c == '\f' }
 
 func (p *parser) logicalLine(ll logical) {
-	words, openQuote := splitWords(ll.text)
+	words, openQuote := splitWords(ll.text, p.words[:0])
+	p.words = words
 	if len(words) == 0 {
 		return
 	}

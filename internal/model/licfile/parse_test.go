@@ -3,6 +3,7 @@ package licfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -511,5 +512,39 @@ func TestParseReadErrors(t *testing.T) {
 	f, _ = Parse("x.lic", strings.NewReader("\uFEFFVENDOR CITRIX\n"))
 	if f.Size != 17 || len(f.Vendors) != 1 {
 		t.Errorf("Size = %d (want 17, BOM included), vendors %v", f.Size, f.Vendors)
+	}
+}
+
+// statReader claims a size from Stat that need not be the content's, as a
+// file written to between Stat and the read would.
+type statReader struct {
+	io.Reader
+	size int64
+}
+
+func (s statReader) Stat() (fs.FileInfo, error) { return sizedInfo(s.size), nil }
+
+type sizedInfo int64
+
+func (s sizedInfo) Name() string       { return "x.lic" }
+func (s sizedInfo) Size() int64        { return int64(s) }
+func (s sizedInfo) Mode() fs.FileMode  { return 0 }
+func (s sizedInfo) ModTime() time.Time { return time.Time{} }
+func (s sizedInfo) IsDir() bool        { return false }
+func (s sizedInfo) Sys() any           { return nil }
+
+// The buffer is sized from Stat, but what is read is the content, however
+// it differs from the size Stat gave.
+func TestReadCappedReadsContentNotStatSize(t *testing.T) {
+	content := strings.Repeat("INCREMENT XDT_PLT_UD CITRIX 2025.0630 permanent 10 SIGN=AB\n", 100)
+	for _, size := range []int64{0, 10, int64(len(content)), int64(len(content)) * 3, -1} {
+		got, err := readCapped(statReader{strings.NewReader(content), size})
+		if err != nil || string(got) != content {
+			t.Errorf("Stat size %d: read %d bytes, %v; want %d", size, len(got), err, len(content))
+		}
+	}
+	got, err := readCapped(strings.NewReader(content)) // no Stat at all
+	if err != nil || string(got) != content {
+		t.Errorf("no Stat: read %d bytes, %v; want %d", len(got), err, len(content))
 	}
 }

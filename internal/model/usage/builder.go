@@ -8,8 +8,8 @@ import (
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
+	"math/bits"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,7 +33,12 @@ type Builder struct {
 	// until, when not zero, is "now" in Unix seconds (see SetUntil).
 	until int64
 
-	bySpelling map[string]*spelling // each log token seen, so splitting and folding run once per spelling
+	// bySpelling holds each log token seen, so splitting and folding run
+	// once per spelling, not per line. The lookup is a checkout's one hash
+	// of its identity: the value is in the map itself (no pointer to chase)
+	// and the tallies it points to are allocated in slabs.
+	bySpelling map[string]spelling
+	slab       []tally // the next tallies to hand out (see newTally)
 	byFold     map[string]*tally
 	coIDs      map[string]*coID // checkout identities by lower-case token
 	features   map[string]int32 // by spelling
@@ -58,6 +63,7 @@ type Builder struct {
 	// the month, so this stretch's peaks depend on the state it began in.
 	levelsInMonth bool
 	startup       int32 // the index of StartupFeature, -1 until seen
+	last          bool  // Report is the last call: it may drop the indexes
 }
 
 type connKey struct{ feature, host string }
@@ -70,6 +76,8 @@ type spelling struct {
 	host    string
 	machine bool  // the user part is a machine account
 	co      *coID // for matching IN to OUT
+	// via: host is in t.hosts already, so a use need not look for it.
+	via bool
 }
 
 // tally is one identity (canonical, folded). It exists for every identity
@@ -82,6 +90,7 @@ type tally struct {
 	device      bool
 	used        bool     // used in the month
 	features    []int32  // used in the month: indexes into Builder.featNames, distinct
+	featureSet  uint64   // bit i: feature i (< 64) is in features, so a use need not look
 	hosts       []string // hosts the month's uses came through, distinct, in order seen
 	first, last int64    // Unix seconds, the month's uses
 	days        uint32   // bit d set: used on day d+1
@@ -111,7 +120,7 @@ func NewBuilder(m Month) *Builder {
 		month:       m,
 		loc:         m.Start.Location(),
 		days:        m.Days(),
-		bySpelling:  make(map[string]*spelling),
+		bySpelling:  make(map[string]spelling),
 		byFold:      make(map[string]*tally),
 		coIDs:       make(map[string]*coID),
 		features:    make(map[string]int32),
@@ -180,7 +189,7 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 		return
 	}
 	fi := b.featureIndexBytes(feature)
-	sp, ok := b.bySpelling[string(identity)]
+	sp, ok := b.bySpelling[string(identity)] // no allocation: the compiler looks up the bytes
 	if !ok {
 		sp = b.spellingOf(string(identity))
 	}
@@ -209,7 +218,14 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 		sp.t.lease(fi, sec, false)
 	}
 	if inMonth {
-		b.use(sp.t, fi, sec, day, sp.host)
+		host := sp.host
+		if sp.via {
+			host = "" // listed already
+		} else if host != "" {
+			sp.via = true
+			b.bySpelling[sp.token] = sp
+		}
+		b.use(sp.t, fi, sec, day, host)
 	}
 }
 
@@ -217,10 +233,10 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 func (b *Builder) cutoff() int64 { return b.cutoffSec }
 
 // spellingOf indexes a log's user@host token.
-func (b *Builder) spellingOf(token string) *spelling {
+func (b *Builder) spellingOf(token string) spelling {
 	name, host := ident.UserName(token, true, b.KeepDomains)
 	user, _ := ident.SplitUserHost(token)
-	sp := &spelling{token: token, name: name, t: b.tallyOfName(name), host: host, machine: ident.IsMachineAccount(user), co: b.coIDOf(token)}
+	sp := spelling{token: token, name: name, t: b.tallyOfName(name), host: host, machine: ident.IsMachineAccount(user), co: b.coIDOf(token)}
 	b.bySpelling[token] = sp
 	return sp
 }
@@ -232,8 +248,10 @@ func (b *Builder) restart(sec int64, _ int) {
 	}
 	if day, inMonth := b.dayOf(sec); inMonth {
 		b.levelsInMonth = true
-		for fi, level := range b.co.levels() {
-			b.peakAt(fi, day, level, 0)
+		for fi, level := range b.co.level {
+			if level != 0 {
+				b.peakAt(int32(fi), day, level, 0)
+			}
 		}
 	}
 	b.co.restart()
@@ -309,9 +327,23 @@ func (b *Builder) tallyOfName(name string) *tally {
 	f := b.foldName(name)
 	t, ok := b.byFold[f]
 	if !ok {
-		t = &tally{folded: f, name: name}
+		t = b.newTally(f, name)
 		b.byFold[f] = t
 	}
+	return t
+}
+
+// tallySlab is how many tallies are allocated at once: one allocation per
+// slab instead of per identity, and neighbours in memory.
+const tallySlab = 256
+
+func (b *Builder) newTally(folded, name string) *tally {
+	if len(b.slab) == 0 {
+		b.slab = make([]tally, tallySlab)
+	}
+	t := &b.slab[0]
+	b.slab = b.slab[1:]
+	t.folded, t.name = folded, name
 	return t
 }
 
@@ -336,12 +368,23 @@ func (b *Builder) use(t *tally, feature int32, sec int64, day int, host string) 
 		t.first, t.last = min(t.first, sec), max(t.last, sec)
 	}
 	t.days |= 1 << day
-	if !slices.Contains(t.features, feature) {
-		t.features = append(t.features, feature)
-	}
+	t.addFeature(feature)
 	if host != "" && !slices.Contains(t.hosts, host) {
 		t.hosts = append(t.hosts, host)
 	}
+}
+
+// addFeature adds feature to the month's features unless it is there.
+func (t *tally) addFeature(feature int32) {
+	if feature < 64 {
+		if t.featureSet&(1<<feature) != 0 {
+			return
+		}
+		t.featureSet |= 1 << feature
+	} else if slices.Contains(t.features, feature) {
+		return
+	}
+	t.features = append(t.features, feature)
 }
 
 // lease records a use of feature at sec for the lease look-back.
@@ -433,19 +476,46 @@ func (b *Builder) Report() *Report {
 		used += btoi(t.used)
 		leases += len(t.leases)
 	}
-	sort.Slice(tallies, func(i, j int) bool { return tallies[i].folded < tallies[j].folded })
+	slices.SortFunc(tallies, func(x, y *tally) int { return strings.Compare(x.folded, y.folded) })
+	if b.last {
+		// Read's report is the Builder's last act: its indexes can go
+		// before the report's lists are made, not after (at 1M
+		// identities they are tens of MB of the peak).
+		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
+	}
 	r.Identities = make([]Identity, 0, used)
-	r.LastUses = make([]LastUse, 0, leases)
+	featureLists := featureLists{}
+	// LastUses are sorted by feature, then key: (Feature, Key) is unique
+	// (one lease per identity and feature, one name per feature index), so
+	// each feature gets a block in name order and fills it in key order as
+	// the sorted tallies come, with no sort of the whole list.
+	r.LastUses = make([]LastUse, leases)
+	next := make([]int, len(b.featNames))
+	for _, t := range tallies {
+		for _, l := range t.leases {
+			next[l.feature]++
+		}
+	}
+	byName := make([]int32, len(b.featNames))
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	slices.SortFunc(byName, func(x, y int32) int { return strings.Compare(b.featNames[x], b.featNames[y]) })
+	at := 0
+	for _, fi := range byName {
+		at, next[fi] = at+next[fi], at
+	}
 	for _, t := range tallies {
 		kind := User
 		if t.device {
 			kind = Device
 		}
 		for _, l := range t.leases {
-			r.LastUses = append(r.LastUses, LastUse{
+			r.LastUses[next[l.feature]] = LastUse{
 				Feature: b.featNames[l.feature], Key: t.folded, Kind: kind,
 				Last: time.Unix(l.last, 0).In(b.loc), Assigned: l.assigned,
-			})
+			}
+			next[l.feature]++
 		}
 		if !t.used {
 			continue
@@ -458,17 +528,15 @@ func (b *Builder) Report() *Report {
 			Name:      t.name,
 			Key:       t.folded,
 			Kind:      kind,
-			Features:  make([]string, len(t.features)),
 			Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
 			FirstSeen: time.Unix(t.first, 0).In(b.loc),
 			LastSeen:  time.Unix(t.last, 0).In(b.loc),
 		}
 		slices.Sort(id.Via)
-		for i, fi := range t.features {
-			id.Features[i] = b.featNames[fi]
+		for _, fi := range t.features {
 			count[fi]++
 		}
-		slices.Sort(id.Features)
+		id.Features = featureLists.of(b, t)
 		r.Identities = append(r.Identities, id)
 		for d := range r.Days {
 			if t.days&(1<<d) == 0 {
@@ -481,12 +549,6 @@ func (b *Builder) Report() *Report {
 			}
 		}
 	}
-	slices.SortStableFunc(r.LastUses, func(x, y LastUse) int {
-		if c := strings.Compare(x.Feature, y.Feature); c != 0 {
-			return c
-		}
-		return strings.Compare(x.Key, y.Key)
-	})
 	r.Features = make([]FeatureCount, 0, len(b.featNames))
 	for i, name := range b.featNames {
 		if users[i]+devices[i] == 0 {
@@ -507,6 +569,30 @@ func (b *Builder) Report() *Report {
 	r.Open = b.openList()
 	r.Peaks = b.peakReport()
 	return r
+}
+
+// featureLists shares Identity.Features between identities that used the
+// same features (most do: a server has a handful), one list per set
+// instead of one per identity. Shared lists have no spare capacity, so an
+// append by a reader copies.
+type featureLists map[uint64][]string
+
+func (fl featureLists) of(b *Builder, t *tally) []string {
+	shared := bits.OnesCount64(t.featureSet) == len(t.features) // every feature < 64
+	if shared {
+		if list, ok := fl[t.featureSet]; ok {
+			return list
+		}
+	}
+	list := make([]string, len(t.features))
+	for i, fi := range t.features {
+		list[i] = b.featNames[fi]
+	}
+	slices.Sort(list)
+	if shared {
+		fl[t.featureSet] = list
+	}
+	return list
 }
 
 // ReadOptions say what Read counts and how.
@@ -576,13 +662,15 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 		}
 	}
 	if o.Udadmin != nil {
-		as, errs := ParseUdadmin(o.Udadmin, o.UdadminSource, o.Location)
-		for _, a := range as {
+		rows := 0
+		// Streamed: the listing is counted row by row, never held.
+		errs := ScanUdadmin(o.Udadmin, o.UdadminSource, o.Location, func(a Assignment) {
+			rows++
 			b.AddAssignment(a)
-		}
+		})
 		problems = append(problems, errs...)
 		b.AddSource("udadmin")
-		b.udadmin = len(errs) == 0 || len(as) > 0
+		b.udadmin = len(errs) == 0 || rows > 0
 		if b.udadmin {
 			read++
 		}
@@ -590,6 +678,7 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	if read == 0 && (len(o.Logs) > 0 || o.Udadmin != nil) {
 		err = fmt.Errorf("usage for %s: none of the %d sources could be read", o.Month, len(o.Logs)+btoi(o.Udadmin != nil))
 	}
+	b.last = true
 	return b.Report(), problems, err
 }
 

@@ -36,15 +36,28 @@ type openCheckout struct {
 	token    string // as this OUT wrote it
 }
 
+// open keeps a key whose checkouts are all closed, with an empty list: the
+// next OUT of the same user@host reuses the list instead of allocating one
+// per checkout (a key per identity and feature, never per line). The map
+// holds the lists by pointer, so a checkout or checkin looks its key up
+// once and never writes the map.
 type checkouts struct {
-	open         map[coKey][]openCheckout
+	open         map[coKey]*[]openCheckout
 	closedBefore map[coKey]int
 	restarted    bool
-	level        map[int32]int // per feature, licences open now
+	level        []int // per feature index, licences open now
 }
 
 func newCheckouts() checkouts {
-	return checkouts{open: map[coKey][]openCheckout{}, closedBefore: map[coKey]int{}, level: map[int32]int{}}
+	return checkouts{open: map[coKey]*[]openCheckout{}, closedBefore: map[coKey]int{}}
+}
+
+// levelOf is the feature's slot in level, grown as features appear.
+func (c *checkouts) levelOf(feature int32) *int {
+	if int(feature) >= len(c.level) {
+		c.level = append(c.level, make([]int, int(feature)+1-len(c.level))...)
+	}
+	return &c.level[feature]
 }
 
 // isConcurrent is licfile's rule for a feature name.
@@ -55,25 +68,31 @@ func isConcurrent(feature string) bool {
 // apply opens (Out) or closes (In) n licences; before and after are the
 // feature's level around it.
 func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (before, after int) {
-	before = c.level[k.feature]
+	level := c.levelOf(k.feature)
+	before = *level
 	switch op {
 	case Out:
-		c.open[k] = append(c.open[k], openCheckout{start: sec, licenses: n, token: token})
-		c.level[k.feature] += n
+		list := c.list(k)
+		*list = append(*list, openCheckout{start: sec, licenses: n, token: token})
+		*level += n
 	case In:
 		left := c.close(k, n)
-		c.level[k.feature] -= n - left
+		*level -= n - left
 		if left > 0 && !c.restarted {
 			c.closedBefore[k] += left
 		}
 	}
-	return before, c.level[k.feature]
+	return before, *level
 }
 
 // close takes n licences from k's newest checkouts; it returns what it could
 // not find open.
 func (c *checkouts) close(k coKey, n int) int {
-	list := c.open[k]
+	lp := c.open[k]
+	if lp == nil {
+		return n
+	}
+	list := *lp
 	for n > 0 && len(list) > 0 {
 		last := &list[len(list)-1]
 		take := min(n, last.licenses)
@@ -83,12 +102,18 @@ func (c *checkouts) close(k coKey, n int) int {
 			list = list[:len(list)-1]
 		}
 	}
-	if len(list) == 0 {
-		delete(c.open, k)
-	} else {
-		c.open[k] = list
-	}
+	*lp = list // kept when empty: see checkouts
 	return n
+}
+
+// list is k's open checkouts, an empty list when it has none yet.
+func (c *checkouts) list(k coKey) *[]openCheckout {
+	lp := c.open[k]
+	if lp == nil {
+		lp = new([]openCheckout)
+		c.open[k] = lp
+	}
+	return lp
 }
 
 func (c *checkouts) restart() {
@@ -98,18 +123,14 @@ func (c *checkouts) restart() {
 	c.restarted = true
 }
 
-// levels is the features with licences open now.
-func (c *checkouts) levels() map[int32]int {
-	out := make(map[int32]int, len(c.level))
-	for k, v := range c.level {
-		if v != 0 {
-			out[k] = v
+func (c *checkouts) empty() bool {
+	for _, lp := range c.open {
+		if len(*lp) > 0 {
+			return false
 		}
 	}
-	return out
+	return true
 }
-
-func (c *checkouts) empty() bool { return len(c.open) == 0 }
 
 // coIDOf is the checkout identity of a token.
 func (b *Builder) coIDOf(token string) *coID {
@@ -143,9 +164,12 @@ func (b *Builder) compose(o *Builder) {
 			}
 		}
 	}
-	for ok, list := range o.co.open {
-		k := b.remapKey(o, ok)
-		c.open[k] = append(c.open[k], list...)
+	for ok, lp := range o.co.open {
+		if len(*lp) == 0 {
+			continue
+		}
+		list := c.list(b.remapKey(o, ok))
+		*list = append(*list, *lp...)
 	}
 	b.relevel()
 }
@@ -153,9 +177,9 @@ func (b *Builder) compose(o *Builder) {
 // relevel recomputes the levels from the open checkouts.
 func (b *Builder) relevel() {
 	clear(b.co.level)
-	for k, list := range b.co.open {
-		for _, o := range list {
-			b.co.level[k.feature] += o.licenses
+	for k, lp := range b.co.open {
+		for _, o := range *lp {
+			*b.co.levelOf(k.feature) += o.licenses
 		}
 	}
 }
@@ -163,8 +187,11 @@ func (b *Builder) relevel() {
 // startFrom sets b's checkouts to a copy of o's (a state in o's terms).
 func (b *Builder) startFrom(o *Builder, state *checkouts) {
 	b.co = newCheckouts()
-	for ok, list := range state.open {
-		b.co.open[b.remapKey(o, ok)] = slices.Clone(list)
+	for ok, lp := range state.open {
+		if len(*lp) > 0 {
+			list := slices.Clone(*lp)
+			b.co.open[b.remapKey(o, ok)] = &list
+		}
 	}
 	b.relevel()
 }
@@ -173,8 +200,11 @@ func (b *Builder) startFrom(o *Builder, state *checkouts) {
 // startFrom read).
 func (b *Builder) cloneCheckouts() checkouts {
 	out := newCheckouts()
-	for k, list := range b.co.open {
-		out.open[k] = slices.Clone(list)
+	for k, lp := range b.co.open {
+		if len(*lp) > 0 {
+			list := slices.Clone(*lp)
+			out.open[k] = &list
+		}
 	}
 	return out
 }
@@ -191,12 +221,12 @@ type Checkout struct {
 
 func (b *Builder) openList() []Checkout {
 	n := 0
-	for _, list := range b.co.open {
-		n += len(list)
+	for _, lp := range b.co.open {
+		n += len(*lp)
 	}
 	out := make([]Checkout, 0, n)
-	for k, list := range b.co.open {
-		for _, o := range list {
+	for k, lp := range b.co.open {
+		for _, o := range *lp {
 			user, host := ident.SplitUserHost(o.token)
 			out = append(out, Checkout{
 				Feature: b.featNames[k.feature], Identity: o.token, User: user, Host: host,

@@ -489,20 +489,22 @@ func intern(m map[string]string, b []byte) string {
 
 // parseTimeOfDay reads "H:MM:SS" or "HH:MM:SS" followed by a blank or the end.
 func parseTimeOfDay(b []byte) (tod int, rest []byte, ok bool) {
-	i := 0
-	h := 0
-	for i < len(b) && i < 2 && isDigit(b[i]) {
-		h = h*10 + int(b[i]-'0')
-		i++
-	}
-	if i == 0 || len(b) < i+6 || b[i] != ':' || b[i+3] != ':' {
+	if len(b) < 7 || !isDigit(b[0]) {
 		return 0, nil, false
 	}
-	if !isDigit(b[i+1]) || !isDigit(b[i+2]) || !isDigit(b[i+4]) || !isDigit(b[i+5]) {
+	h, i := int(b[0]-'0'), 1
+	if isDigit(b[1]) {
+		h, i = h*10+int(b[1]-'0'), 2
+	}
+	if len(b) < i+6 {
 		return 0, nil, false
 	}
-	m := int(b[i+1]-'0')*10 + int(b[i+2]-'0')
-	sec := int(b[i+4]-'0')*10 + int(b[i+5]-'0')
+	t := b[i : i+6 : i+6] // ":MM:SS", one bounds check for all six
+	if t[0] != ':' || t[3] != ':' || !isDigit(t[1]) || !isDigit(t[2]) || !isDigit(t[4]) || !isDigit(t[5]) {
+		return 0, nil, false
+	}
+	m := int(t[1]-'0')*10 + int(t[2]-'0')
+	sec := int(t[4]-'0')*10 + int(t[5]-'0')
 	rest = b[i+6:]
 	if h > 23 || m > 59 || sec > 59 || (len(rest) > 0 && !isBlank(rest[0])) {
 		return 0, nil, false

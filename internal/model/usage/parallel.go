@@ -205,7 +205,8 @@ func (b *Builder) merge(o *Builder) {
 	for folded, ot := range o.byFold {
 		t, ok := b.byFold[folded]
 		if !ok {
-			t = &tally{folded: folded, name: ot.name, named: ot.named}
+			t = b.newTally(folded, ot.name)
+			t.named = ot.named
 			b.byFold[folded] = t
 		} else if !t.named && ot.named {
 			t.name, t.named = ot.name, true
@@ -224,9 +225,7 @@ func (b *Builder) merge(o *Builder) {
 		}
 		t.days |= ot.days
 		for _, fi := range ot.features {
-			if f := remap[fi]; !slices.Contains(t.features, f) {
-				t.features = append(t.features, f)
-			}
+			t.addFeature(remap[fi])
 		}
 		for _, h := range ot.hosts {
 			if !slices.Contains(t.hosts, h) {

@@ -3,6 +3,7 @@ package usage
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -120,5 +121,76 @@ func TestParseUdadminReadError(t *testing.T) {
 	as, errs := ParseUdadmin(r, "udadmin", time.UTC)
 	if len(as) != 1 || len(errs) != 1 || !errors.Is(errs[0], boom) {
 		t.Errorf("got %d assignments and errors %v; want 1 and the read error", len(as), errs)
+	}
+}
+
+// rowSource writes a listing of n rows as it is read, so the test never
+// holds it whole; every 1000th row is malformed.
+type rowSource struct {
+	n, next int
+	buf     []byte
+}
+
+func (r *rowSource) Read(p []byte) (int, error) {
+	for len(r.buf) == 0 {
+		switch {
+		case r.next == 0:
+			r.buf = []byte("Usage data is 3 minutes old.\r\nUsers:\r\n")
+		case r.next > r.n:
+			return 0, io.EOF
+		case r.next%1000 == 0:
+			r.buf = fmt.Appendf(nil, " broken%07d XDT_PLT_UD 2025.0630\r\n", r.next)
+		default:
+			r.buf = fmt.Appendf(nil, " user%07d@corp XDT_PLT_UD 2025.0630 (Mon Nov 02 08:14:51 2026)\r\n", r.next)
+		}
+		r.next++
+	}
+	n := copy(p, r.buf)
+	r.buf = r.buf[n:]
+	return n, nil
+}
+
+// A listing many times larger than the line reader's buffer streams row by
+// row: every good row is handed out once, in order, with its line, and
+// each malformed row is reported with source:line while the rest loads.
+func TestScanUdadminStreamsLargeListing(t *testing.T) {
+	const rows = 60_000 // about 4 MB, 16× readBufSize
+	var got, errs int
+	prev := 0
+	problems := ScanUdadmin(&rowSource{n: rows}, "udadmin.txt", time.UTC, func(a Assignment) {
+		got++
+		want := fmt.Sprintf("user%07d@corp", a.Line-2)
+		if a.Identity != want || a.Feature != "XDT_PLT_UD" || a.Version != "2025.0630" || a.Line <= prev {
+			t.Fatalf("row %d: %s, want %s after line %d", got, assignmentString(a), want, prev)
+		}
+		prev = a.Line
+	})
+	for _, e := range problems {
+		var le *LineError
+		if !errors.As(e, &le) {
+			t.Fatalf("not a line error: %v", e)
+		}
+		if want := fmt.Sprintf("udadmin.txt:%d: %v", (errs+1)*1000+2, errNoTime); e.Error() != want {
+			t.Fatalf("error %d: %q, want %q", errs, e.Error(), want)
+		}
+		errs++
+	}
+	if got != rows-rows/1000 || errs != rows/1000 {
+		t.Errorf("%d rows and %d errors, want %d and %d", got, errs, rows-rows/1000, rows/1000)
+	}
+}
+
+// ParseUdadmin is ScanUdadmin collected: the same rows and errors.
+func TestParseUdadminIsScanUdadmin(t *testing.T) {
+	as, errs := ParseUdadmin(&rowSource{n: 5000}, "u", time.UTC)
+	var scanned []Assignment
+	serrs := ScanUdadmin(&rowSource{n: 5000}, "u", time.UTC, func(a Assignment) { scanned = append(scanned, a) })
+	if len(as) != len(scanned) || strings.Join(errorStrings(errs), "\n") != strings.Join(errorStrings(serrs), "\n") {
+		t.Fatalf("%d rows %d errors, scanned %d rows %d errors", len(as), len(errs), len(scanned), len(serrs))
+	}
+	for i := range as {
+		if assignmentString(as[i]) != assignmentString(scanned[i]) {
+			t.Fatalf("row %d: %s vs %s", i, assignmentString(as[i]), assignmentString(scanned[i]))
+		}
 	}
 }
