@@ -103,6 +103,10 @@ type App struct {
 	// quitAsk is true while prompt is the quit question, which goes away
 	// by itself when its cause ends.
 	quitAsk bool
+	// jumpFrom is the tab a screen's jump left (jumped): esc returns
+	// there. Switching tabs by hand forgets it.
+	jumpFrom common.Tab
+	jumped   bool
 }
 
 // New returns the dashboard; run it with tea.NewProgram.
@@ -196,7 +200,13 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		a.resize()
 		return a, nil
 	case common.SwitchTabMsg:
+		// A screen's jump (enter on a date, on an urgent item): esc on the
+		// tab it lands on goes back where it came from.
+		from := a.active
 		a.switchTo(msg.Tab)
+		if from != msg.Tab {
+			a.jumpFrom, a.jumped = from, true
+		}
 		return a, nil
 	case common.ChangeSnapshotMsg:
 		if a.ctx.Snapshot != nil && msg.Apply != nil {
@@ -381,6 +391,11 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, k.Quit) || (a.phase != StateReady && msg.String() == "esc") {
 			return a.askQuit()
 		}
+		if a.phase == StateReady && a.screenQuestion() != "" {
+			// The too-small screen shows the screen's question: its
+			// answer keys still reach it.
+			return a.send(a.active, msg)
+		}
 		return nil
 	}
 	if a.frame.page != pageNone {
@@ -394,12 +409,19 @@ func (a *App) key(msg tea.KeyMsg) tea.Cmd {
 	}
 	switch {
 	case key.Matches(msg, k.Quit), msg.String() == "esc":
-		// q and esc close what a screen has open inside it first.
+		// q and esc close what a screen has open inside it first, then
+		// esc goes back to the tab a jump came from.
 		if n, ok := screen.(common.Nested); ok && n.CloseNested() {
+			if msg.String() == "esc" {
+				a.jumpBack()
+			}
 			return nil
 		}
 		if key.Matches(msg, k.Quit) {
 			return a.askQuit()
+		}
+		if a.jumpBack() {
+			return nil
 		}
 	case key.Matches(msg, k.Redraw):
 		return tea.ClearScreen
@@ -582,10 +604,28 @@ func (a *App) mouse(msg tea.MouseMsg) tea.Cmd {
 	return a.send(a.active, msg)
 }
 
+// screenQuestion is the active screen's open question, "" when none.
+func (a *App) screenQuestion() string {
+	if q, ok := a.screens[a.active].(common.Asking); ok {
+		return q.Question()
+	}
+	return ""
+}
+
+// jumpBack returns to the tab the last jump came from, if one did.
+func (a *App) jumpBack() bool {
+	if !a.jumped {
+		return false
+	}
+	a.switchTo(a.jumpFrom)
+	return true
+}
+
 func (a *App) switchTo(t common.Tab) {
 	if t < 0 || t >= common.NumTabs {
 		return
 	}
+	a.jumped = false
 	a.active = t
 	a.frame.status = ""
 	a.resize()
@@ -594,10 +634,21 @@ func (a *App) switchTo(t common.Tab) {
 // headerLines are the header, the tabs, the notice when there is one, and
 // the rule.
 func (a *App) headerLines() int {
-	if a.ctx.Notice != "" {
-		return 4
+	return 3 + len(a.noticeLines())
+}
+
+// noticeLines is the run's notice wrapped to two lines at most: "showing
+// the demo server" is its point, at its end.
+func (a *App) noticeLines() []string {
+	if a.ctx.Notice == "" {
+		return nil
 	}
-	return 3
+	w := max(a.frame.width, 1)
+	lines := strings.Split(ansi.Wrap(sanitize.Line("! "+a.ctx.Notice), w, " "), "\n")
+	if len(lines) > 2 {
+		lines = append(lines[:1], common.Truncate(strings.Join(lines[1:], " "), w))
+	}
+	return lines
 }
 
 func (a *App) bodyHeight() int {
@@ -626,8 +677,31 @@ func (a *App) helpSections() []helpSection {
 		}
 		out = append(out, helpSection{"This tab (" + a.active.String() + ")", ks})
 	}
-	global := []key.Binding{k.NextTab, k.PrevTab, k.Tabs, k.OpenLast, k.Reload, k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}
+	global := []key.Binding{k.NextTab, k.PrevTab, k.Tabs, k.OpenLast, k.Reload, k.Messages, k.Help, k.Redraw,
+		quitBinding(k, a.nestedOpen()), k.Interrupt}
+	if a.jumped {
+		back := k.Back
+		back.SetHelp("esc", "back to "+a.jumpFrom.String())
+		global = append([]key.Binding{back}, global...)
+	}
 	return append(out, helpSection{"Everywhere", global})
+}
+
+// nestedOpen reports whether the active screen shows something inside
+// itself, which q and esc close before anything else.
+func (a *App) nestedOpen() bool {
+	n, ok := a.screens[a.active].(common.Nested)
+	return ok && n.NestedOpen()
+}
+
+// quitBinding is q as it acts now: it closes what is open before it quits.
+func quitBinding(k *keys.KeyMap, nested bool) key.Binding {
+	if !nested {
+		return k.Quit
+	}
+	q := k.Quit
+	q.SetHelp("q", "close this view")
+	return q
 }
 
 func (a *App) shortKeys() ([]key.Binding, bool) {
@@ -642,7 +716,17 @@ func (a *App) shortKeys() ([]key.Binding, bool) {
 	return out, s.Capturing()
 }
 
+// View draws the frame; in ASCII mode through the theme's one folding
+// step, so no byte of it is outside ASCII whatever the data holds.
 func (a *App) View() string {
+	v := a.view()
+	if !a.ctx.Theme.ASCII {
+		return v
+	}
+	return common.Block(a.ctx.Theme.Text(v), max(a.frame.width, 1), max(a.frame.height, 1))
+}
+
+func (a *App) view() string {
 	t := a.ctx.Theme
 	w, h := a.frame.width, a.frame.height
 	if w == 0 {
@@ -651,7 +735,15 @@ func (a *App) View() string {
 	}
 	switch a.State() {
 	case StateTooSmall:
-		return a.frame.tooSmall(a.prompt)
+		if a.prompt == "" && a.phase == StateReady {
+			if q := a.screenQuestion(); q != "" {
+				return a.frame.tooSmall(q, "y/n answers, q quits")
+			}
+		}
+		if a.prompt != "" {
+			return a.frame.tooSmall(a.prompt, "y/n answers")
+		}
+		return a.frame.tooSmall("", "")
 	case StateLoading:
 		return common.Block(a.spinner.View()+" opening the licence server…", w, h)
 	case StateError:
@@ -664,8 +756,8 @@ func (a *App) View() string {
 	b.WriteByte('\n')
 	b.WriteString(a.tabsView())
 	b.WriteByte('\n')
-	if n := a.ctx.Notice; n != "" {
-		b.WriteString(t.Warn.Render(common.Truncate("! "+n, w)) + "\n")
+	for _, l := range a.noticeLines() {
+		b.WriteString(t.Warn.Render(l) + "\n")
 	}
 	b.WriteString(common.Rule(t, w))
 	b.WriteByte('\n')
@@ -687,7 +779,7 @@ func (a *App) View() string {
 	b.WriteString(a.frame.statusView(a.prompt))
 	b.WriteByte('\n')
 	short, capturing := a.shortKeys()
-	b.WriteString(a.frame.shortHelp(short, capturing))
+	b.WriteString(a.frame.shortHelp(short, capturing, a.nestedOpen()))
 	return common.Block(b.String(), w, h)
 }
 

@@ -139,8 +139,34 @@ func TestExpirationOpensTheLineInItsFile(t *testing.T) {
 		t.Errorf("the expired line is not highlighted in its file:\n%s", v)
 	}
 	press(a, "esc")
+	if a.Active() != common.TabExpirations {
+		t.Errorf("esc after the jump: tab %v, want Expirations, where it came from", a.Active())
+	}
+	// Back on Licences by hand, the jump is forgotten: the list shows,
+	// and esc stays.
+	press(a, "2")
 	if v := a.View(); !strings.Contains(v, "LINE FEATURE") {
-		t.Errorf("esc does not return to the list:\n%s", v)
+		t.Errorf("the licence viewer is still open after going back:\n%s", v)
+	}
+	press(a, "esc")
+	if a.Active() != common.TabLicences {
+		t.Errorf("esc with no jump behind it moved to %v", a.Active())
+	}
+}
+
+func TestOverviewJumpReturnsOnEsc(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t)}, 80, 24)
+	press(a, "1", "enter")
+	if a.Active() != common.TabExpirations {
+		t.Fatalf("enter on the most urgent item: tab %v, want Expirations", a.Active())
+	}
+	press(a, "?")
+	if v := a.View(); !strings.Contains(v, "back to Overview") {
+		t.Errorf("the help does not offer the way back:\n%s", v)
+	}
+	press(a, "esc", "esc")
+	if a.Active() != common.TabOverview {
+		t.Errorf("esc after the Overview's jump: tab %v, want Overview", a.Active())
 	}
 }
 

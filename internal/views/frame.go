@@ -117,7 +117,7 @@ func (f *frame) statusHeight(prompt string) int {
 // shortHelp draws the screen's keys in one line, always ending with the
 // way to the help and out: "? help • q quit", or while a field has the
 // keyboard (when ? and q are letters) "ctrl+c quit".
-func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
+func (f *frame) shortHelp(screen []key.Binding, capturing, nested bool) string {
 	t := f.theme
 	sep := " • "
 	if f.ascii {
@@ -130,7 +130,8 @@ func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
 	var tail []key.Binding
 	switch {
 	case f.page != pageNone:
-		tail = []key.Binding{f.closeBinding(), f.keys.Quit}
+		// q closes a page, as esc does; ctrl+c is the way out.
+		tail = []key.Binding{f.closeBinding(), f.keys.Interrupt}
 		screen = nil
 		if f.pageCount() > 1 {
 			screen = []key.Binding{f.keys.PageDown, f.keys.PageUp}
@@ -138,7 +139,7 @@ func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
 	case capturing:
 		tail = []key.Binding{f.keys.Interrupt}
 	default:
-		tail = []key.Binding{f.keys.Help, f.keys.Quit}
+		tail = []key.Binding{f.keys.Help, quitBinding(f.keys, nested)}
 	}
 	var tailParts []string
 	for _, b := range tail {
@@ -165,7 +166,7 @@ func (f *frame) shortHelp(screen []key.Binding, capturing bool) string {
 }
 
 func (f *frame) closeBinding() key.Binding {
-	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "close"))
+	return key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc/q", "close"))
 }
 
 // pageKey handles a key while a page (help, messages) is shown: esc, q,
@@ -238,17 +239,38 @@ func (f *frame) helpPage(sections []helpSection, h int) string {
 			entries = append(entries, entry{key: hk.Key, desc: hk.Desc})
 		}
 	}
-	colW := 0
+	widths := make([]int, 0, len(entries))
 	for i, e := range entries {
 		w := ansi.StringWidth(e.key)
 		if !e.heading {
 			w = keyW + 2 + ansi.StringWidth(e.desc)
 		}
 		entries[i].plainWidth = w
-		colW = max(colW, w)
+		widths = append(widths, w)
+	}
+	// The columns are as wide as the widest entry that still lets two
+	// fit side by side, so one long description does not make every
+	// column (and the page count) follow it.
+	const gap = 3
+	half := (f.width - gap) / 2
+	colW := keyW + 2 + 12
+	for _, w := range widths {
+		if w <= half {
+			colW = max(colW, w)
+		}
 	}
 	colW = min(colW, f.width)
-	const gap = 3
+	// A key whose description is wider gets a line of its own, the
+	// width of the page, after the columns.
+	var fitted, wide []entry
+	for _, e := range entries {
+		if e.heading || e.plainWidth <= colW {
+			fitted = append(fitted, e)
+		} else {
+			wide = append(wide, e)
+		}
+	}
+	entries = fitted
 	cols := max((f.width+gap)/(colW+gap), 1)
 	rowsPerCol := max(h, 1)
 	// Fewer rows per column when the entries fit in fewer, so the columns
@@ -278,6 +300,13 @@ func (f *frame) helpPage(sections []helpSection, h int) string {
 				parts = append(parts, cell(page[i]))
 			}
 			lines = append(lines, strings.Join(parts, strings.Repeat(" ", gap)))
+		}
+	}
+	for _, e := range wide {
+		k := common.Fit(e.key, keyW, false)
+		for _, d := range strings.Split(ansi.Wrap(e.desc, max(f.width-keyW-2, 1), " "), "\n") {
+			lines = append(lines, t.HelpKey.Render(k)+"  "+t.HelpDesc.Render(d))
+			k = strings.Repeat(" ", keyW)
 		}
 	}
 	return f.pageView(lines, h)
@@ -325,19 +354,44 @@ func (f *frame) pageView(lines []string, h int) string {
 }
 
 // tooSmall is the screen below the minimum: the size it has, the size it
-// needs, and whatever it is asking.
-func (f *frame) tooSmall(prompt string) string {
+// needs, whatever it is asking (cut to fit, never dropped) and the keys
+// that answer it.
+func (f *frame) tooSmall(prompt, answer string) string {
 	x := "×"
 	if f.ascii {
 		x = "x"
 	}
-	msg := fmt.Sprintf("terminal too small: %d%s%d (need %d%s%d)", f.width, x, f.height, MinWidth, x, MinHeight)
-	text := msg + "\n\n"
-	if prompt != "" {
-		text += prompt + "\n\n"
-	} else if f.status != "" {
-		text += f.status + "\n\n"
+	w, h := max(f.width, 1), max(f.height, 1)
+	wrapped := func(s string) []string { return strings.Split(ansi.Wrap(s, w, " "), "\n") }
+	head := wrapped(fmt.Sprintf("terminal too small: %d%s%d (need %d%s%d)", f.width, x, f.height, MinWidth, x, MinHeight))
+	tail := "press q to quit"
+	if answer != "" {
+		tail = answer
 	}
-	text += "press q to quit"
-	return common.Block(ansi.Wrap(text, max(f.width, 1), " "), f.width, f.height)
+	foot := wrapped(tail)
+	body := prompt
+	if body == "" {
+		body = f.status
+	}
+	var mid []string
+	if body != "" {
+		mid = wrapped(body)
+		// The question keeps what room is left between the size and the
+		// keys; its last line shown ends with an ellipsis when cut.
+		room := h - len(head) - len(foot) - 2
+		if room < 1 {
+			head, room = head[:1], max(h-len(foot)-2, 1)
+		}
+		if len(mid) > room {
+			mid = append(mid[:room-1:room-1], common.Truncate(strings.Join(mid[room-1:], " "), w))
+		}
+	}
+	lines := append([]string(nil), head...)
+	if len(mid) > 0 {
+		lines = append(append(append(lines, ""), mid...), "")
+	} else {
+		lines = append(lines, "")
+	}
+	lines = append(lines, foot...)
+	return common.Block(strings.Join(lines, "\n"), f.width, f.height)
 }

@@ -40,6 +40,7 @@ func NewPayloadApp(path, label string, opts Options) *PayloadApp {
 	// Messages come back tagged for the Uploads slot; this app has one
 	// screen and takes them all.
 	a.view = payloadview.New(c, common.TabUploads)
+	a.view.Standalone = true
 	return a
 }
 
@@ -115,14 +116,23 @@ func (a *PayloadApp) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	return a, cmd
 }
 
+// View draws the frame, folded to ASCII in ASCII mode like the dashboard's.
 func (a *PayloadApp) View() string {
+	v := a.frameView()
+	if !a.ctx.Theme.ASCII {
+		return v
+	}
+	return common.Block(a.ctx.Theme.Text(v), max(a.frame.width, 1), max(a.frame.height, 1))
+}
+
+func (a *PayloadApp) frameView() string {
 	t := a.ctx.Theme
 	w, h := a.frame.width, a.frame.height
 	if w == 0 {
 		return "lsui: opening " + sanitize.Line(a.label) + "…"
 	}
 	if w < MinWidth || h < MinHeight {
-		return a.frame.tooSmall("")
+		return a.frame.tooSmall("", "")
 	}
 	bodyH := a.bodyHeight()
 	var b strings.Builder
@@ -134,7 +144,7 @@ func (a *PayloadApp) View() string {
 		k := a.ctx.Keys
 		body = a.frame.helpPage([]helpSection{
 			{"This payload", append(a.view.Help(), k.PageUp, k.PageDown, k.Home, k.End)},
-			{"Everywhere", []key.Binding{k.Messages, k.Help, k.Redraw, k.Quit, k.Interrupt}},
+			{"Everywhere", []key.Binding{k.Messages, k.Help, k.Redraw, quitBinding(k, a.view.Viewing()), k.Interrupt}},
 		}, bodyH)
 	case pageMessages:
 		body = a.frame.messagesPage(bodyH)
@@ -143,6 +153,6 @@ func (a *PayloadApp) View() string {
 	}
 	b.WriteString(common.Block(body, w, max(bodyH, 0)) + "\n")
 	b.WriteString(a.frame.statusView("") + "\n")
-	b.WriteString(a.frame.shortHelp(a.view.Help(), false))
+	b.WriteString(a.frame.shortHelp(a.view.Help(), false, a.view.Viewing()))
 	return common.Block(b.String(), w, h)
 }

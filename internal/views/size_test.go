@@ -126,3 +126,39 @@ func TestStates(t *testing.T) {
 type errTest string
 
 func (e errTest) Error() string { return string(e) }
+
+// TestTooSmallKeepsTheOpenQuestion: a confirm dialog open when the
+// terminal shrinks below the minimum stays on the too-small screen, cut to
+// fit, and its answer keys still work there.
+func TestTooSmallKeepsTheOpenQuestion(t *testing.T) {
+	a := readyApp(t, Options{Load: demoLoader(t), PreviewKey: fixedPreviewKey, ASCII: true,
+		Endpoint: "http://127.0.0.1:9/"}, 80, 24)
+	press(a, "6", "space")
+	a.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+	v := a.View()
+	flat := strings.Join(strings.Fields(v), " ")
+	for _, want := range []string{"terminal too small: 40x10", "Turn anonymization ON?", "y/n answers"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("too-small screen lacks %q:\n%s", want, v)
+		}
+	}
+	checkFrame(t, v, 40, 10)
+	press(a, "n")
+	if v := a.View(); strings.Contains(v, "Turn anonymization") {
+		t.Errorf("n does not answer the question on the too-small screen:\n%s", v)
+	}
+	a.Update(tea.WindowSizeMsg{Width: 80, Height: 24})
+	if v := a.View(); !strings.Contains(v, "Anonymization [ ] off") || strings.Contains(v, "Turn anonymization") {
+		t.Errorf("back at 80x24 after n: the setting changed or the dialog is still open:\n%s", v)
+	}
+	// The root's own question (upload now?) shows the same way.
+	press(a, "7", "u")
+	a.Update(tea.WindowSizeMsg{Width: 40, Height: 10})
+	if v := strings.Join(strings.Fields(a.View()), " "); !strings.Contains(v, "Upload to http://127.0.0.1:9/?") {
+		t.Errorf("the upload question is not on the too-small screen: %s", v)
+	}
+	press(a, "n")
+	if v := a.View(); strings.Contains(v, "Upload to") {
+		t.Errorf("n does not answer the upload question on the too-small screen:\n%s", v)
+	}
+}

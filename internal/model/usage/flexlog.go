@@ -153,18 +153,25 @@ func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogSt
 		if err == io.EOF {
 			break
 		}
-		if long {
-			s.stats.Lines++
-			s.skipped()
-		} else if line != nil || err == nil {
-			s.stats.Lines++
-			s.line(line, lr.n)
-		}
+		s.take(line, long, err, lr.n)
 		if err != nil {
 			return s.stats, err
 		}
 	}
 	return s.stats, nil
+}
+
+// take counts one line from the line reader and scans it: a line too long
+// to hold is counted and skipped; a final line without its newline is
+// scanned; nothing is scanned when the reader returned no line.
+func (s *logScanner) take(line []byte, long bool, err error, n int) {
+	if long {
+		s.stats.Lines++
+		s.skipped()
+	} else if line != nil || err == nil {
+		s.stats.Lines++
+		s.line(line, n)
+	}
 }
 
 // logScanner's dating state (dated, day, prevTOD) is set whole by every date

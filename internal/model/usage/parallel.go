@@ -164,13 +164,7 @@ func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eve
 			}
 		}
 		if started {
-			if long {
-				s.stats.Lines++
-				s.skipped()
-			} else if line != nil || err == nil {
-				s.stats.Lines++
-				s.line(line, lr.n)
-			}
+			s.take(line, long, err, lr.n)
 		}
 		if err != nil {
 			return s.stats, err

@@ -409,13 +409,7 @@ func (b *Builder) scanPrefix(f io.ReaderAt, end int64, loc *time.Location) (LogS
 		if err == io.EOF {
 			break
 		}
-		if long {
-			s.stats.Lines++
-			s.skipped()
-		} else if line != nil || err == nil {
-			s.stats.Lines++
-			s.line(line, lr.n)
-		}
+		s.take(line, long, err, lr.n)
 		if err != nil {
 			return s.stats, err
 		}

@@ -246,4 +246,15 @@ func ChangeSnapshot(f func(*model.Snapshot)) tea.Cmd {
 type Nested interface {
 	// CloseNested closes what is open and reports whether anything was.
 	CloseNested() bool
+	// NestedOpen reports whether anything is open, so the help says
+	// what q does now.
+	NestedOpen() bool
+}
+
+// Asking is a screen that can hold an open question (a confirm dialog).
+// Where the dialog cannot be drawn (the too-small screen) the root shows
+// Question and still hands the screen the keys that answer it.
+type Asking interface {
+	// Question is the open question in one line, "" when none is open.
+	Question() string
 }

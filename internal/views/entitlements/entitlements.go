@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/licfile"
@@ -66,10 +67,10 @@ func Columns(ctx *common.Context) []common.Col[model.Entitlement] {
 		{Title: "", Width: 2, Text: Marker, Style: style, SortName: "state",
 			Compare: func(a, b e) int { return len(Marker(a)) - len(Marker(b)) }, Desc: true},
 		{Title: "FEATURE", Width: 12, Grow: 1, Natural: true, Text: func(x e) string { return x.Feature }},
-		{Title: "CSS DATE", Width: 10, MinScreen: 100, Text: func(x e) string { return x.CSSDate.String() }},
+		{Title: "CSS DATE", Width: 10, MinScreen: 80, Text: func(x e) string { return x.CSSDate.String() }},
 		{Title: "INST", Width: 5, Right: true, Desc: true, Text: installedText,
 			Compare: num(func(x e) int { return x.Installed })},
-		{Title: "OVER", Width: 4, Right: true, Desc: true, MinScreen: 70, Text: func(x e) string { return strconv.Itoa(x.Overdraft) },
+		{Title: "OVER", Width: 4, Right: true, Desc: true, MinScreen: 100, Text: func(x e) string { return strconv.Itoa(x.Overdraft) },
 			Compare: num(func(x e) int { return x.Overdraft })},
 		// In use now and this month side by side, and apart: the first is
 		// what the Licensing Manager shows, the second what call-home
@@ -79,7 +80,7 @@ func Columns(ctx *common.Context) []common.Col[model.Entitlement] {
 		{Title: "FROM", SortName: "source", Width: 7, MinScreen: 80, Text: func(x e) string { return x.InUseSource }},
 		{Title: "MONTH", SortName: "this month", Width: 5, Right: true, Desc: true, Text: func(x e) string { return strconv.Itoa(x.ThisMonth) },
 			Compare: num(func(x e) int { return x.ThisMonth })},
-		{Title: "PEAK", Width: 4, Right: true, Desc: true, Text: peakText, Compare: num(func(x e) int { return x.PeakMonth })},
+		{Title: "PEAK", Width: 4, Right: true, Desc: true, MinScreen: 100, Text: peakText, Compare: num(func(x e) int { return x.PeakMonth })},
 		{Title: "AVAIL", SortName: "available", Width: 5, Right: true, Text: func(x e) string { return availText(x) },
 			Compare: num(func(x e) int { return x.Available })},
 		{Title: "EXPIRES", Width: 10, MinScreen: 110, Text: func(x e) string { return model.ExpiresString(x.Expires, x.Permanent) }},
@@ -143,12 +144,20 @@ func New(ctx *common.Context) *Model {
 // Table is the entitlement list, for tests.
 func (m *Model) Table() *common.Table[model.Entitlement] { return m.table }
 
-const detailLines = 3
-
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.table.SetWidth(w)
-	m.table.SetHeight(max(h-3-detailLines-m.noticeLines(), 1))
+	m.table.SetHeight(max(h-3-m.detailLines()-m.noticeLines(), 1))
+}
+
+// detailLines is the detail's height: its tallest for any row at this
+// width, so the table does not jump as the selection moves.
+func (m *Model) detailLines() int {
+	n := 3
+	for _, e := range m.ctx.Snapshot.Entitlements {
+		n = max(n, len(m.detailOf(e)))
+	}
+	return n
 }
 
 // noticeLines is the line saying the licence files cannot tell what is
@@ -206,7 +215,11 @@ func Bar(t *theme.Theme, e model.Entitlement, width int) (plain, styled string) 
 	case e.InstalledUnknown:
 		return note("installed unknown", t.Dim)
 	case capacity <= 0 && e.InUse > 0:
-		return note(fmt.Sprintf("%d in use, none installed", e.InUse), t.Crit)
+		if text := fmt.Sprintf("%d in use, none installed", e.InUse); len(text) <= width {
+			return note(text, t.Crit)
+		}
+		// Narrow: the IN USE column has the count.
+		return note("none installed", t.Crit)
 	case capacity <= 0:
 		return note("none installed", t.Dim)
 	}
@@ -265,11 +278,18 @@ func (m *Model) View() string {
 // detail spells out the selected row's sum, since "available" confuses:
 // it counts the overdraft in.
 func (m *Model) detail() string {
-	t := m.ctx.Theme
 	e, ok := m.table.Selected()
 	if !ok {
 		return ""
 	}
+	return strings.Join(m.detailOf(e), "\n")
+}
+
+// detailOf is e's detail lines, each sentence wrapped to two lines rather
+// than cut: "(25 on expired lines not counted)" and the CSP hint carry
+// the meaning.
+func (m *Model) detailOf(e model.Entitlement) []string {
+	t := m.ctx.Theme
 	one := fmt.Sprintf("%s: %s %s %s, CSS date %s, expires %s", e.Feature, e.Name.Product, e.Name.Edition, e.Name.Model,
 		e.CSSDate, model.ExpiresString(e.Expires, e.Permanent))
 	switch {
@@ -303,8 +323,21 @@ func (m *Model) detail() string {
 	if licfile.KeyOf(e.Name).Concurrent() {
 		three += fmt.Sprintf(" | peak %d", e.PeakMonth)
 	}
-	return common.Fit(one, m.width, false) + "\n" + style.Render(common.Fit(two, m.width, false)) + "\n" +
-		t.Dim.Render(common.Fit(three, m.width, false))
+	var out []string
+	add := func(s string, style lipgloss.Style) {
+		w := max(m.width, 1)
+		lines := strings.Split(ansi.Wrap(s, w, " "), "\n")
+		if len(lines) > 2 {
+			lines = append(lines[:1], strings.Join(lines[1:], " "))
+		}
+		for _, l := range lines {
+			out = append(out, style.Render(common.Fit(l, w, false)))
+		}
+	}
+	add(one, lipgloss.NewStyle())
+	add(two, style)
+	add(three, t.Dim)
+	return out
 }
 
 // SourceText says what "in use" counted, so it is not mistaken for this

@@ -51,7 +51,7 @@ func New() *KeyMap {
 			Quit:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
 			Interrupt: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 			Redraw:    key.NewBinding(key.WithKeys("ctrl+l"), key.WithHelp("ctrl+l", "redraw")),
-			OpenLast:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open last upload")),
+			OpenLast:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "open the latest upload: Citrix's when there is one")),
 			Reload:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "reload from disk")),
 			Messages:  key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "messages")),
 		},

@@ -19,6 +19,7 @@ import (
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/licfile"
+	"github.com/lsui/lsui/internal/textfmt"
 	"github.com/lsui/lsui/internal/views/common"
 	"github.com/lsui/lsui/internal/views/theme"
 	"github.com/lsui/lsui/internal/views/viewer"
@@ -231,6 +232,8 @@ func (m *Model) SetSize(w, h int) {
 
 func (m *Model) Capturing() bool { return !m.viewing && m.table.Capturing() }
 
+func (m *Model) NestedOpen() bool { return m.viewing }
+
 // CloseNested closes the file viewer; the root calls it for q and esc.
 func (m *Model) CloseNested() bool {
 	if !m.viewing {
@@ -389,12 +392,7 @@ func continuationEnd(text string, from int) int {
 	return to
 }
 
-func countText(l *licfile.Line) string {
-	if l.Uncounted {
-		return "uncounted"
-	}
-	return strconv.Itoa(l.Count)
-}
+func countText(l *licfile.Line) string { return textfmt.Count(l.Count, l.Uncounted) }
 
 func (m *Model) View() string {
 	if m.viewing {

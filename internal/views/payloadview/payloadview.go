@@ -38,6 +38,10 @@ const MaxEntryView = 4 << 20
 
 // Model is one open payload.
 type Model struct {
+	// Standalone is `lsui view`: nothing is behind the listing, so esc
+	// is not offered there.
+	Standalone bool
+
 	ctx    *common.Context
 	target common.Tab // the screen whose messages these are
 
@@ -231,10 +235,14 @@ func (m *Model) Help() []key.Binding {
 	}
 	open := k.Open
 	open.SetHelp("enter", "view entry")
+	out := []key.Binding{k.Up, k.Down, open}
 	if m.report != nil && m.report.Citrix != nil {
-		return append([]key.Binding{k.Up, k.Down, open, m.summary, k.Back}, m.table.ShortHelp()...)
+		out = append(out, m.summary)
 	}
-	return append([]key.Binding{k.Up, k.Down, open, k.Back}, m.table.ShortHelp()...)
+	if !m.Standalone {
+		out = append(out, k.Back)
+	}
+	return append(out, m.table.ShortHelp()...)
 }
 
 // Update handles the viewer's messages and keys. It reports back=true when
@@ -305,6 +313,9 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 				m.viewing = false
 				return nil, false
 			}
+			if !m.viewer.Handles(msg) {
+				return common.Unhandled(msg), false
+			}
 			return m.viewer.Update(msg), false
 		}
 		if m.table.Capturing() {
@@ -317,7 +328,7 @@ func (m *Model) Update(msg tea.Msg) (cmd tea.Cmd, back bool) {
 		case key.Matches(msg, k.Open):
 			return m.openEntry(), false
 		case key.Matches(msg, m.summary) && m.report != nil && m.report.Citrix != nil:
-			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix), 0, 0)
+			m.viewer.SetContent(m.label+": Citrix bundle summary", SummaryText(m.report.Citrix, m.ctx.Theme.Glyphs.Rule), 0, 0)
 			m.viewing = true
 			return nil, false
 		}
@@ -382,7 +393,7 @@ func (m *Model) openEntry() tea.Cmd {
 		return common.Status("a folder entry has no content", false)
 	}
 	m.busy = "reading"
-	seq, target, ctx, zip, name := m.seq, m.target, m.ctx.Ctx, m.path, e.Name
+	seq, target, ctx, zip, name, rule := m.seq, m.target, m.ctx.Ctx, m.path, e.Name, m.ctx.Theme.Glyphs.Rule
 	nested := false
 	if c := m.report.Citrix; c != nil {
 		for _, n := range c.Nested {
@@ -395,7 +406,7 @@ func (m *Model) openEntry() tea.Cmd {
 			if err != nil {
 				return entryMsg{target: target, seq: seq, name: name, err: err}
 			}
-			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files)}
+			return entryMsg{target: target, seq: seq, name: name, text: nestedText(files, rule)}
 		}
 		data, err := payload.ReadEntry(ctx, zip, name, MaxEntryView)
 		return entryMsg{target: target, seq: seq, name: name, data: data, err: err}
@@ -405,10 +416,11 @@ func (m *Model) openEntry() tea.Cmd {
 
 // nestedText is a nested zip's entries one after the other, each under a
 // rule with its name.
-func nestedText(files []payload.NestedFile) string {
+func nestedText(files []payload.NestedFile, rule string) string {
 	var b strings.Builder
+	r := strings.Repeat(rule, 2)
 	for _, f := range files {
-		b.WriteString("── " + f.Name + " ──\n")
+		b.WriteString(r + " " + f.Name + " " + r + "\n")
 		switch {
 		case f.Err != nil && !errors.Is(f.Err, payload.ErrTruncated):
 			b.WriteString("(not read: " + f.Err.Error() + ")\n")
@@ -435,10 +447,11 @@ func Pretty(name string, data []byte) string {
 
 // SummaryText is a Citrix bundle's summary, then each document as a tree:
 // documented elements labelled, the others raw.
-func SummaryText(c *payload.CitrixSummary) string {
+func SummaryText(c *payload.CitrixSummary, rule string) string {
 	lines := c.Lines()
+	r := strings.Repeat(rule, 2)
 	for _, d := range c.Documents {
-		head := "── " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") ──"
+		head := r + " " + d.Entry + " (" + d.Kind + ", " + d.Encoding + ") " + r
 		lines = append(lines, "", head)
 		if d.Error != "" {
 			lines = append(lines, "does not parse whole: "+d.Error)

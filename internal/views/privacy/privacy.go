@@ -18,6 +18,8 @@ import (
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/config"
@@ -147,15 +149,27 @@ func (m *Model) SetSize(w, h int) {
 
 // headLines are the lines above the preview's rows.
 func (m *Model) headLines() int {
-	n := 9 // setting, explanation, key, try, blank, Citrix's payload (two), title, column header
+	n := 5 // setting, key, identities line, title, column header
+	if !m.compact() {
+		n += 2 + lipgloss.Height(m.citrixLines()) // explanation, try, Citrix's column
+	}
 	if m.pending != nil {
-		n += dialogLines
+		n += lipgloss.Height(m.dialog())
 	}
 	return n
 }
 
-// dialogLines is the confirm dialog's height, border included.
-const dialogLines = 5
+// compact drops the explanation, the try hint and the Citrix column's
+// lines while the confirm dialog is open and they would leave no row of
+// the preview: the dialog says what the explanation says, and is read
+// whole.
+func (m *Model) compact() bool {
+	if m.pending == nil {
+		return false
+	}
+	full := 7 + lipgloss.Height(m.citrixLines()) + lipgloss.Height(m.dialog())
+	return m.height-full < 1
+}
 
 func (m *Model) Capturing() bool { return m.try.Focused() || m.pending != nil || m.table.Capturing() }
 
@@ -396,7 +410,10 @@ func (m *Model) View() string {
 	if m.ctx.ReadOnly {
 		explain += "; read-only: not changeable here"
 	}
-	b.WriteString(common.Fit(explain, w, false) + "\n")
+	compact := m.compact()
+	if !compact {
+		b.WriteString(common.Fit(explain, w, false) + "\n")
+	}
 
 	// The key.
 	b.WriteString(t.Label.Render("Key  ") + common.Fit(m.keyLine(), max(w-5, 1), false) + "\n")
@@ -409,10 +426,14 @@ func (m *Model) View() string {
 	} else {
 		tryLine += t.Dim.Render("press t and type a name to see its pseudonym")
 	}
-	b.WriteString(tryLine + "\n")
+	if !compact {
+		b.WriteString(tryLine + "\n")
+	}
 	b.WriteString(m.table.StatusView(t, "Identities", w) + "\n")
 
-	b.WriteString(m.citrixLines() + "\n")
+	if !compact {
+		b.WriteString(m.citrixLines() + "\n")
+	}
 
 	if m.pending != nil {
 		b.WriteString(m.dialog() + "\n")
@@ -471,15 +492,22 @@ func (m *Model) citrixSends(name string) string {
 }
 
 // citrixLines say whether the Citrix column is verified, and what the
-// latest Citrix payload shows: two lines.
+// latest Citrix payload shows, each wrapped to two lines at most: "anyone
+// with a name list can reverse them" is the point of the sentence.
 func (m *Model) citrixLines() string {
 	t := m.ctx.Theme
-	fit := func(s string) string { return common.Fit(s, m.width, false) }
+	fit := func(s string) string {
+		lines := strings.Split(ansi.Wrap(s, max(m.width, 1), " "), "\n")
+		if len(lines) > 2 {
+			lines = append(lines[:1], common.Truncate(strings.Join(lines[1:], " "), m.width))
+		}
+		return strings.Join(lines, "\n")
+	}
 	switch {
 	case !m.checked:
-		return t.Dim.Render(fit("Citrix's call-home column: looking into the latest Citrix payload…")) + "\n"
+		return t.Dim.Render(fit("Citrix's call-home column: looking into the latest Citrix payload…"))
 	case m.citrix == nil:
-		return t.Dim.Render(fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)")) + "\n"
+		return t.Dim.Render(fit("Citrix's call-home column: as documented, not verified (no Citrix payload on disk)"))
 	}
 	head := fit("Citrix's call-home column: * verified against " + m.citrix.File + "; unmarked: as documented, not verified")
 	text := m.citrix.Summary()
@@ -529,12 +557,40 @@ func (m *Model) tryResult() string {
 	return out
 }
 
-// dialog asks before the write, saying what will happen, in three lines
-// so the preview stays in view below it.
+// Question is the confirm dialog's question in one line, "" when none is
+// open: the root shows it on the too-small screen, where the dialog does
+// not fit, and hands this screen the answer.
+func (m *Model) Question() string {
+	if m.pending == nil {
+		return ""
+	}
+	var parts []string
+	for _, l := range m.dialogText() {
+		if l != "" {
+			parts = append(parts, l)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// dialog asks before the write, saying what will happen, each sentence
+// wrapped rather than cut: "keep it" and "y: write it" carry the meaning.
 func (m *Model) dialog() string {
-	t := m.ctx.Theme
+	inner := max(m.width-4, 10)
+	var lines []string
+	for _, l := range m.dialogText() {
+		if l != "" {
+			for _, w := range strings.Split(ansi.Wrap(l, inner, " "), "\n") {
+				lines = append(lines, common.Fit(w, inner, false))
+			}
+		}
+	}
+	return m.ctx.Theme.Dialog.Render(strings.Join(lines, "\n"))
+}
+
+func (m *Model) dialogText() [4]string {
 	on := *m.pending
-	var lines [3]string
+	var lines [4]string
 	if on {
 		lines[0] = "Turn anonymization ON? Uploads will carry keyed pseudonyms, not usernames."
 		if m.serverKey == nil {
@@ -549,13 +605,10 @@ func (m *Model) dialog() string {
 		}
 	}
 	if m.cfg != nil {
-		lines[2] = "Writes " + m.cfg.Location().String() + " (keeps a .bak).   y: write it   n: cancel"
+		lines[2] = "Writes " + m.cfg.Location().String() + " (keeps a .bak)."
 	} else {
-		lines[2] = "Creates " + model.ConfigFileName + ".   y: write it   n: cancel"
+		lines[2] = "Creates " + model.ConfigFileName + "."
 	}
-	inner := max(m.width-4, 10)
-	for i, l := range lines {
-		lines[i] = common.Fit(l, inner, false)
-	}
-	return t.Dialog.Render(strings.Join(lines[:], "\n"))
+	lines[3] = "y: write it   n: cancel"
+	return lines
 }

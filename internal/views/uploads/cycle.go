@@ -207,7 +207,7 @@ func (c *cycleState) summary() string {
 	case c.err != nil:
 		return "upload cycle stopped: " + c.err.Error()
 	case c.result.OK():
-		return "upload cycle done: delivered"
+		return "upload cycle done: delivered; O opens the payload just sent (o: Citrix's latest)"
 	}
 	return "upload cycle done: not delivered; the payload stays on disk for the next cycle"
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/lsui/lsui/internal/model"
 	modeluploads "github.com/lsui/lsui/internal/model/uploads"
@@ -33,6 +34,9 @@ type Keys struct {
 	Upload  key.Binding
 	Cancel  key.Binding
 	Refresh key.Binding
+	// OpenOwn opens lsui's latest upload: after a cycle, the payload just
+	// sent (the global o opens Citrix's when there is one).
+	OpenOwn key.Binding
 }
 
 // Model is the Uploads screen.
@@ -60,6 +64,7 @@ func New(ctx *common.Context) *Model {
 		Upload:  key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "upload now")),
 		Cancel:  key.NewBinding(key.WithKeys("x"), key.WithHelp("x", "cancel upload")),
 		Refresh: key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "refresh")),
+		OpenOwn: key.NewBinding(key.WithKeys("O"), key.WithHelp("O", "open lsui's latest upload")),
 	}
 	if ctx.ReadOnly || !cycleAvailable {
 		m.keys.Upload.SetEnabled(false)
@@ -106,15 +111,17 @@ func (m *Model) setList(list []modeluploads.Upload, citrix []payload.CitrixUploa
 
 // columns are the Uploads table's columns.
 func columns(t *theme.Theme) []common.Col[row] {
-	byTime := func(a, b row) int { return a.time.Compare(b.time) }
 	return []common.Col[row]{
-		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }, Compare: byTime, SortName: "time"},
-		{Title: "STREAM", Width: 6, Text: func(r row) string { return r.stream() }},
+		// FILE sorts by name and AGE by time, so the sort line and the
+		// column its arrow marks always agree.
+		{Title: "FILE", Width: 22, Text: func(r row) string { return r.name }},
+		{Title: "STREAM", Width: 8, Text: func(r row) string { return r.stream() }},
 		{Title: "OUTCOME", Width: 11, Text: func(r row) string { o, _ := r.outcome(t); return o },
 			Style: func(r row) *lipgloss.Style { _, st := r.outcome(t); return st }},
 		{Title: "SIZE", Width: 9, Right: true, Text: func(r row) string { return common.Bytes(r.size) },
 			Compare: func(a, b row) int { return cmp.Compare(a.size, b.size) }, Desc: true},
-		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age }, Compare: byTime, Desc: true, NoSort: true},
+		{Title: "AGE", Width: 9, Right: true, Text: func(r row) string { return r.age },
+			Compare: func(a, b row) int { return b.time.Compare(a.time) }},
 		{Title: "ATTEMPTS", Grow: 1, Text: func(r row) string { return r.attempts() }},
 	}
 }
@@ -194,14 +201,26 @@ func (m *Model) SetSize(w, h int) {
 }
 
 func (m *Model) headLines() int {
-	n := 3 // backlog, the table's status line, column header
+	n := 2 + lipgloss.Height(m.backlogLine()) // backlog, the table's status line, column header
 	if m.cycle != nil {
 		n += cycleLines
 	}
 	return n
 }
 
-const detailLines = 2
+// detailLines is the file line and its note, wrapped to two lines: the
+// note's "kept until a later upload succeeds" is the retention rule.
+const detailLines = 3
+
+// wrap2 is s wrapped to two lines of w cells at most, the second cut.
+func wrap2(s string, w int) string {
+	w = max(w, 1)
+	lines := strings.Split(ansi.Wrap(s, w, " "), "\n")
+	if len(lines) > 2 {
+		lines = append(lines[:1], common.Truncate(strings.Join(lines[1:], " "), w))
+	}
+	return strings.Join(lines, "\n")
+}
 
 func (m *Model) Capturing() bool {
 	if m.opened {
@@ -209,6 +228,8 @@ func (m *Model) Capturing() bool {
 	}
 	return m.table.Capturing()
 }
+
+func (m *Model) NestedOpen() bool { return m.opened }
 
 // CloseNested closes the payload opened in place, an entry of it first;
 // the root calls it for q and esc, so q never quits from inside a payload.
@@ -243,7 +264,31 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.table.Capturing() {
 		return m.table.ShortHelp()
 	}
-	return append([]key.Binding{k.Down, open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh}, m.table.ShortHelp()...)
+	m.liveKeys()
+	var out []key.Binding
+	if m.table.Len() > 0 {
+		// Only keys that do something: an empty list has nothing to move
+		// to or open.
+		out = append(out, k.Down, open)
+	}
+	out = append(out, m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh)
+	if len(m.all) > 0 {
+		out = append(out, m.table.ShortHelp()...)
+	}
+	return out
+}
+
+// liveKeys enables O only while lsui has an upload on disk.
+func (m *Model) liveKeys() { m.keys.OpenOwn.SetEnabled(m.latestOwn() >= 0) }
+
+// latestOwn is the index in all of lsui's newest upload, -1 when none.
+func (m *Model) latestOwn() int {
+	for i, r := range m.all {
+		if !r.citrix {
+			return i
+		}
+	}
+	return -1
 }
 
 func (m *Model) FullHelp() [][]key.Binding {
@@ -251,7 +296,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.payload.Help()}
 	}
 	k := m.ctx.Keys
-	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.Refresh})
+	m.liveKeys()
+	if len(m.all) == 0 {
+		return [][]key.Binding{{m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh}}
+	}
+	return append(m.table.FullHelp(k), []key.Binding{k.Open, m.keys.Upload, m.keys.Cancel, m.keys.OpenOwn, m.keys.Refresh})
 }
 
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -321,9 +370,17 @@ func (m *Model) handleKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, m.ctx.Keys.Open):
 		r, ok := m.table.Selected()
 		if !ok {
-			return nil
+			return common.Status("nothing to open: the list is empty", false)
 		}
 		return m.open(r)
+	case key.Matches(msg, m.keys.OpenOwn):
+		i := m.latestOwn()
+		if i < 0 {
+			return common.Status("lsui has no upload on disk to open; u uploads now", false)
+		}
+		at := m.all[i]
+		m.table.SelectWhere(func(r row) bool { return r.path == at.path })
+		return m.open(at)
 	case key.Matches(msg, m.keys.Refresh):
 		return m.refresh()
 	case key.Matches(msg, m.keys.Upload):
@@ -397,10 +454,10 @@ func (m *Model) backlogLine() string {
 	head := fmt.Sprintf("%s on disk (%d Citrix's, %d lsui's)", common.Plural(len(m.all), "upload"), len(m.citrix), len(m.list))
 	b := modeluploads.FailedBacklog(m.list)
 	if b.Count == 0 {
-		return common.Fit(head+", no failed uploads lingering", m.width, false)
+		return wrap2(head+", no failed uploads lingering", m.width)
 	}
-	return t.Warn.Render(common.Fit(fmt.Sprintf("! %s, %d failed lingering (%s, oldest %s)",
-		head, b.Count, common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest)), m.width, false))
+	return t.Warn.Render(wrap2(fmt.Sprintf("! %s, %d failed lingering (%s, oldest %s)",
+		head, b.Count, common.Bytes(b.Bytes), common.Age(m.ctx.Now(), b.Oldest)), m.width))
 }
 
 func (m *Model) View() string {
@@ -435,7 +492,7 @@ func (m *Model) View() string {
 		} else {
 			note = uploadNote(*r.lsui)
 		}
-		b.WriteString(t.Dim.Render(common.Fit(note, w, false)))
+		b.WriteString(t.Dim.Render(wrap2(note, w)))
 	}
 	return b.String()
 }

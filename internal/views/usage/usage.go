@@ -381,9 +381,18 @@ func stamp(t time.Time) string { return t.Format("01-02 15:04") }
 // featureLines is the per-feature table, n lines of w cells.
 func (m *Model) featureLines(w, n int) []string {
 	t := m.ctx.Theme
-	cols := []common.Column{{Title: "FEATURE", Width: w - 14}, {Title: "USERS", Width: 6, Right: true}, {Title: "DEV", Width: 6, Right: true}}
-	lines := []string{t.ColumnHead.Render(common.Cells(cols, "FEATURE", "USERS", "DEV"))}
 	fs := m.report.Features
+	longest := 0
+	for _, f := range fs {
+		longest = max(longest, len(f.Feature))
+	}
+	// The feature's name is what a row is: when the three columns leave
+	// it too little, DEV gives way (d shows devices).
+	cols := []common.Column{{Title: "FEATURE", Width: w - 14}, {Title: "USERS", Width: 6, Right: true}, {Title: "DEV", Width: 6, Right: true}}
+	if w-14 < longest {
+		cols = []common.Column{{Title: "FEATURE", Width: w - 7}, cols[1]}
+	}
+	lines := []string{t.ColumnHead.Render(common.Cells(cols, "FEATURE", "USERS", "DEV"))}
 	for i, f := range fs {
 		if len(lines) == n-1 && i < len(fs)-1 {
 			lines = append(lines, t.Dim.Render(common.Fit(fmt.Sprintf("+%d more", len(fs)-i), w, false)))

@@ -153,6 +153,19 @@ func (m *Model) View() string {
 }
 
 // Help lists the viewer's keys.
+// Handles reports whether the viewer (or its owner's esc) answers k: the
+// owner says so in the status line when it does not.
+func (m *Model) Handles(k tea.KeyMsg) bool {
+	vk := m.vp.KeyMap
+	for _, b := range []key.Binding{m.keys.Home, m.keys.End, m.keys.Back, vk.Up, vk.Down, vk.Left, vk.Right,
+		vk.PageUp, vk.PageDown, vk.HalfPageUp, vk.HalfPageDown} {
+		if key.Matches(k, b) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m *Model) Help() []key.Binding {
 	return []key.Binding{m.keys.Up, m.keys.Down, m.keys.PageDown, m.keys.Back}
 }
