@@ -85,10 +85,14 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 
 	results := make([]readResult, len(rep.Entries))
 	var (
-		budget           atomic.Int64 // uncompressed bytes still allowed in all
-		next             atomic.Int64 // the next job to take
-		doneN, doneBytes atomic.Int64
-		wg               sync.WaitGroup
+		budget atomic.Int64 // uncompressed bytes still allowed in all
+		next   atomic.Int64 // the next job to take
+		wg     sync.WaitGroup
+		// mu orders the progress values: two readers finishing at once
+		// must not send the later count first, or the dashboard's count
+		// would go back.
+		mu               sync.Mutex
+		doneN, doneBytes int64
 	)
 	budget.Store(in.lim.MaxTotal)
 	for range min(runtime.GOMAXPROCS(0), maxReaders, len(jobs)) {
@@ -101,14 +105,15 @@ func (in *inspection) readEntries(ctx context.Context, sr *io.SectionReader, pro
 				}
 				j := jobs[k]
 				results[j.idx] = in.readOne(ctx, j, &budget, buf)
-				p := VerifyProgress{
-					Entries: int(doneN.Add(1)), TotalEntries: len(jobs),
-					Bytes: doneBytes.Add(rep.Entries[j.idx].Compressed), TotalBytes: totalBytes,
-				}
+				mu.Lock()
+				doneN++
+				doneBytes += rep.Entries[j.idx].Compressed
+				p := VerifyProgress{Entries: int(doneN), TotalEntries: len(jobs), Bytes: doneBytes, TotalBytes: totalBytes}
 				select {
 				case progress <- p: // a nil channel never takes it
 				default:
 				}
+				mu.Unlock()
 			}
 		})
 	}
