@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -137,22 +136,15 @@ func checkOutTarget(path string, force bool) error {
 	if !st.Mode().IsRegular() {
 		return errors.New("exists and is not a regular file; choose another name")
 	}
-	if force || isLSUIPayload(path) {
+	if force {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
+	defer cancel()
+	if payload.IsLSUIPayload(ctx, path) {
 		return nil
 	}
 	return errors.New("exists and is not an lsui payload; choose another name, or add --force to replace it")
-}
-
-// isLSUIPayload says whether path is a zip holding lsui's manifest.
-func isLSUIPayload(path string) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), inspectTimeout)
-	defer cancel()
-	data, err := payload.ReadEntry(ctx, path, payload.ManifestName, 1<<20)
-	if err != nil {
-		return false
-	}
-	var m payload.Manifest
-	return json.Unmarshal(data, &m) == nil && m.Schema >= 1 && m.Server.ID != ""
 }
 
 // payloadInspectOptions are `lsui payload inspect`'s own flags.

@@ -48,7 +48,7 @@ func MigrateLegacy(ctx context.Context, usageDir string) ([]string, error) {
 			return lines, err
 		}
 		path := filepath.Join(usageDir, f.name)
-		if !isLsuiPayload(ctx, path) {
+		if !IsLSUIPayload(ctx, path) {
 			continue
 		}
 		target := filepath.Join(dir, f.name)
@@ -67,8 +67,10 @@ func MigrateLegacy(ctx context.Context, usageDir string) ([]string, error) {
 	return lines, nil
 }
 
-// isLsuiPayload says the zip at path carries lsui's manifest.
-func isLsuiPayload(ctx context.Context, path string) bool {
+// IsLSUIPayload says the zip at path carries lsui's manifest: the one test of
+// "lsui wrote this zip" (the folder move, and `payload build --out` before it
+// replaces a file).
+func IsLSUIPayload(ctx context.Context, path string) bool {
 	data, err := ReadEntry(ctx, path, ManifestName, maxManifest)
 	if err != nil {
 		return false

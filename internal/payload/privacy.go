@@ -49,7 +49,7 @@ func ListCitrix(usageDir string) ([]CitrixUpload, error) {
 	for _, f := range files {
 		u := CitrixUpload{Name: f.name, Path: filepath.Join(usageDir, f.name), Time: f.time, Outcome: CitrixFailed}
 		switch {
-		case isLsuiPayload(context.Background(), u.Path):
+		case IsLSUIPayload(context.Background(), u.Path):
 			u.Legacy, u.Outcome = true, CitrixLegacy
 		case first:
 			// Every success deletes the older uploads: only the oldest of
