@@ -452,10 +452,10 @@ const (
 	licenceDir  = "/opt/citrix/licensing/MyFiles"
 )
 
-// lmgrdNotice is the banner lmgrd writes before anything else at every
-// start. At the top of a log it comes before any date: informational lines
+// LmgrdNotice is the banner lmgrd writes before anything else at every
+// start (scripts/gen writes it too). At the top of a log it comes before any date: informational lines
 // a reader must not count as undated usage.
-var lmgrdNotice = []string{
+var LmgrdNotice = []string{
 	"-----------------------------------------------",
 	"  Please Note:",
 	"",
@@ -604,7 +604,7 @@ func renderLog(events []event, pop *population, cutoff wall, zone func(wall) str
 // block. The system date, the start line and the SLOG Start-Date lines
 // carry the date.
 func (w *logWriter) startBlock(at wall) {
-	for _, l := range lmgrdNotice {
+	for _, l := range LmgrdNotice {
 		w.line(at, "(lmgrd) "+l)
 	}
 	lmgrd := []string{

@@ -175,8 +175,8 @@ func TestLogsAcrossClocks(t *testing.T) {
 				}
 				// The notice lmgrd writes first is informational; no usage
 				// comes before the first date.
-				if l.undatedEvents != 0 || l.undatedInfo != len(lmgrdNotice) {
-					t.Errorf("%s: %d undated events, %d undated other lines; want 0 and %d", l.name, l.undatedEvents, l.undatedInfo, len(lmgrdNotice))
+				if l.undatedEvents != 0 || l.undatedInfo != len(LmgrdNotice) {
+					t.Errorf("%s: %d undated events, %d undated other lines; want 0 and %d", l.name, l.undatedEvents, l.undatedInfo, len(LmgrdNotice))
 				}
 				for _, v := range l.startVersions {
 					if v != "v11.19.8.0 build 310455 x64_n6" {

@@ -3,6 +3,7 @@ package synth
 import (
 	"bufio"
 	"fmt"
+	"github.com/lsui/lsui/internal/demo"
 	"io"
 	"math/rand/v2"
 	"strconv"
@@ -158,31 +159,10 @@ func WriteLongLog(w io.Writer, l LongLog) (windowAt int64, err error) {
 
 // writeBanner writes a server start as lmgrd 11.19 writes it.
 func writeBanner(put func(time.Time, string, string), t time.Time) {
-	for _, s := range []string{
-		"-----------------------------------------------",
-		"  Please Note:",
-		"",
-		"  This log is intended for debug purposes only.",
-		"  In order to capture accurate license",
-		"  usage data into an organized repository,",
-		"  please enable report logging. Use Flexera's",
-		"  software license administration  solution,",
-		"  FlexNet Manager, to  readily gain visibility",
-		"  into license usage data and to create",
-		"  insightful reports on critical information like",
-		"  license availability and usage. FlexNet Manager",
-		"  can be fully automated to run these reports on",
-		"  schedule and can be used to track license",
-		"  servers and usage across a heterogeneous",
-		"  network of servers including Windows NT, Linux",
-		"  and UNIX.",
-		"",
-		"-----------------------------------------------",
-		"",
-		"",
-		"Server's System Date and Time: " + t.Format("Mon Jan 02 2006 15:04:05") + " Coordinated Universal Time",
+	for _, s := range append(demo.LmgrdNotice[:len(demo.LmgrdNotice):len(demo.LmgrdNotice)],
+		"Server's System Date and Time: "+t.Format("Mon Jan 02 2006 15:04:05")+" Coordinated Universal Time",
 		"SLOG: Summary LOG statistics is enabled.",
-		"FlexNet Licensing (v11.19.8.0 build 310455 x64_n6) started on ctxlic01 (IBM PC) (" + mdy(t) + ")",
+		"FlexNet Licensing (v11.19.8.0 build 310455 x64_n6) started on ctxlic01 (IBM PC) ("+mdy(t)+")",
 		"Copyright (c) 1988-2026 Flexera Software LLC. All Rights Reserved.",
 		"World Wide Web:  http://www.flexerasoftware.com",
 		"License file(s): C:\\Program Files (x86)\\Citrix\\Licensing\\MyFiles\\citrix_startup.lic",
@@ -190,7 +170,7 @@ func writeBanner(put func(time.Time, string, string), t time.Time) {
 		"Starting vendor daemons ... ",
 		"Using vendor daemon port 7279 specified in license file",
 		"Started CITRIX (pid 4242)",
-	} {
+	) {
 		put(t, "lmgrd", s)
 	}
 	t = t.Add(time.Second)
