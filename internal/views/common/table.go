@@ -660,6 +660,19 @@ func (t *Table[T]) EmptyText() string {
 	return fmt.Sprintf("no %s match %q: 0 of %d (esc clears)", t.Label, t.Input.Value(), t.total)
 }
 
+// BodyView is the list's body, exactly List.Height lines: the rows, else
+// the filter's "0 of N", else empty (the screen's reason its list is empty,
+// already styled).
+func (t *Table[T]) BodyView(th *theme.Theme, empty string) string {
+	switch {
+	case t.Len() > 0:
+		return t.RowsView(th)
+	case t.Filtered():
+		empty = t.EmptyText()
+	}
+	return "  " + empty + strings.Repeat("\n", max(t.List.Height-1, 0))
+}
+
 // RowsView draws the rows in the window, exactly List.Height lines (blank
 // ones below the last row), each the table's width.
 func (t *Table[T]) RowsView(th *theme.Theme) string {

@@ -262,14 +262,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.table.StatusView(t, "Entitlements", m.width) + "\n")
 	b.WriteString(m.table.HeaderView(t) + "\n")
-	switch {
-	case m.table.Len() > 0:
-		b.WriteString(m.table.RowsView(t))
-	case m.table.Filtered():
-		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
-	default:
-		b.WriteString("  no entitlements: no licence lines that count" + strings.Repeat("\n", m.table.List.Height-1))
-	}
+	b.WriteString(m.table.BodyView(t, "no entitlements: no licence lines that count"))
 	b.WriteString("\n" + common.Rule(t, m.width) + "\n")
 	b.WriteString(m.detail())
 	return b.String()

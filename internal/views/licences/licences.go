@@ -405,15 +405,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.table.StatusView(t, "Licence lines", m.width) + "\n")
 	b.WriteString(m.table.HeaderView(t) + "\n")
-	switch {
-	case m.table.Len() > 0:
-		b.WriteString(m.table.RowsView(t))
-	case m.table.Filtered():
-		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
-	default:
-		b.WriteString("  no licence files in " + m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.MyFiles))
-		b.WriteString(strings.Repeat("\n", m.table.List.Height-1))
-	}
+	b.WriteString(m.table.BodyView(t, "no licence files in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.MyFiles)))
 	b.WriteString("\n" + common.Rule(t, m.width) + "\n")
 	b.WriteString(m.detail())
 	return b.String()

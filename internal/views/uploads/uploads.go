@@ -473,14 +473,7 @@ func (m *Model) View() string {
 	}
 	b.WriteString(m.table.StatusView(t, "Uploads", w) + "\n")
 	b.WriteString(m.table.HeaderView(t) + "\n")
-	switch {
-	case m.table.Len() > 0:
-		b.WriteString(m.table.RowsView(t))
-	case m.table.Filtered():
-		b.WriteString("  " + m.table.EmptyText() + strings.Repeat("\n", m.table.List.Height-1))
-	default:
-		b.WriteString("  " + t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir)) + strings.Repeat("\n", m.table.List.Height-1))
-	}
+	b.WriteString(m.table.BodyView(t, t.Dim.Render("nothing in "+m.ctx.Snapshot.Layout.Rel(m.ctx.Snapshot.Layout.UsageDir))))
 	b.WriteString("\n")
 	b.WriteString(common.Rule(t, w) + "\n")
 	if r, ok := m.table.Selected(); ok {
