@@ -372,17 +372,7 @@ func readCentral(r io.Reader, maxName int) (Entry, error) {
 	d.CompressedSize, d.UncompressedSize, d.HeaderOffset = uint64(csize), uint64(usize), int64(offset)
 	needU, needC, needO := usize == math.MaxUint32, csize == math.MaxUint32, offset == math.MaxUint32
 	extra := rest[nameLen : nameLen+extraLen]
-	for len(extra) >= 4 {
-		tag, n := le.Uint16(extra), int(le.Uint16(extra[2:]))
-		extra = extra[4:]
-		if len(extra) < n {
-			break
-		}
-		field := extra[:n]
-		extra = extra[n:]
-		if tag != zip64ExtraID {
-			continue
-		}
+	if field, ok := zip64Extra(extra); ok {
 		d.Zip64 = true
 		for _, need := range []*bool{&needU, &needC, &needO} {
 			if !*need {
@@ -558,26 +548,33 @@ func overlaps(dir *Directory, order []int, problems *[]Problem) {
 // field is all ones.
 func localZip64(extra []byte, usize, csize uint64) (uint64, uint64) {
 	le := binary.LittleEndian
-	for len(extra) >= 4 {
-		tag, n := le.Uint16(extra), int(le.Uint16(extra[2:]))
-		extra = extra[4:]
-		if len(extra) < n {
-			break
-		}
-		field := extra[:n]
-		extra = extra[n:]
-		if tag != zip64ExtraID {
-			continue
-		}
+	if field, ok := zip64Extra(extra); ok {
 		if usize == math.MaxUint32 && len(field) >= 8 {
 			usize, field = le.Uint64(field), field[8:]
 		}
 		if csize == math.MaxUint32 && len(field) >= 8 {
 			csize = le.Uint64(field)
 		}
-		break
 	}
 	return usize, csize
+}
+
+// zip64Extra is the data of the first zip64 field among a header's extra
+// fields; the rest are skipped, and a field cut short ends the walk.
+func zip64Extra(extra []byte) ([]byte, bool) {
+	le := binary.LittleEndian
+	for len(extra) >= 4 {
+		tag, n := le.Uint16(extra), int(le.Uint16(extra[2:]))
+		extra = extra[4:]
+		if len(extra) < n {
+			return nil, false
+		}
+		if tag == zip64ExtraID {
+			return extra[:n], true
+		}
+		extra = extra[n:]
+	}
+	return nil, false
 }
 
 // readDescriptor reads the data descriptor after d's data and checks it
