@@ -194,7 +194,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	}
 	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one licence.
 	var seen []licfile.EntitlementKey
-	for _, id := range rep.Identities {
+	for id := range rep.AllIdentities() {
 		seen = seen[:0]
 		for _, f := range id.Features {
 			k := keyOf(f)
@@ -206,7 +206,7 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	}
 	// Assigned now.
 	holders := map[licfile.EntitlementKey]map[string]bool{}
-	for _, lu := range rep.LastUses {
+	for lu := range rep.AllLastUses() {
 		k := keyOf(lu.Feature)
 		if out[k] == nil || !k.Assigned() {
 			continue
@@ -297,7 +297,7 @@ func unknownInstalled(rep *usage.Report, live *lmstat.Listing, settings *Setting
 		for _, f := range rep.Features {
 			add(f.Feature)
 		}
-		for _, lu := range rep.LastUses {
+		for lu := range rep.AllLastUses() {
 			add(lu.Feature)
 		}
 		for _, c := range rep.Open {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -142,5 +144,51 @@ func TestUdadminRowErrorsNameTheListing(t *testing.T) {
 	}
 	if len(got) != 1 || !strings.HasPrefix(got[0], "captured/udadmin.txt:3: ") {
 		t.Errorf("problems %q, want one at captured/udadmin.txt:3", got)
+	}
+}
+
+// TestLoadIdentitiesOnDemand: a snapshot whose report makes its identities
+// on demand (what payload build loads) has the same entitlements — this
+// month's users, assigned now, in use — and identities as one that holds
+// them, with and without a udadmin listing.
+func TestLoadIdentitiesOnDemand(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	for _, tc := range []struct{ name, root, udadmin string }{
+		{"fixture root with udadmin", "testdata/root", "udadmin.txt"},
+		{"real shapes with udadmin", "testdata/realshapes", "udadmin-list.txt"},
+		{"real shapes, log only", "testdata/realshapes", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			root, _ := filepath.Abs(tc.root)
+			load := func(onDemand bool) *Snapshot {
+				o := Options{Root: root, Now: now, Location: time.UTC, NoExec: true, IdentitiesOnDemand: onDemand}
+				if tc.udadmin != "" {
+					o.UdadminFile = filepath.Join(root, tc.udadmin)
+				}
+				s, err := Load(context.Background(), o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			held, lazy := load(false), load(true)
+			if lazy.Usage.Identities != nil || held.Usage.IdentityCount() == 0 {
+				t.Fatalf("on demand holds %d identities; held: %d (the root should have some)",
+					len(lazy.Usage.Identities), held.Usage.IdentityCount())
+			}
+			if !reflect.DeepEqual(slices.Collect(lazy.Usage.AllIdentities()), held.Usage.Identities) {
+				t.Error("the identities differ")
+			}
+			if !reflect.DeepEqual(lazy.Entitlements, held.Entitlements) {
+				t.Errorf("entitlements differ:\non demand %+v\nheld      %+v", lazy.Entitlements, held.Entitlements)
+			}
+			inUse := 0
+			for _, e := range held.Entitlements {
+				inUse += e.InUse + e.ThisMonth
+			}
+			if inUse == 0 {
+				t.Error("no entitlement in use: the root tests nothing")
+			}
+		})
 	}
 }

@@ -48,6 +48,11 @@ type Options struct {
 	NoExec     bool
 	// WarnDays is the "expiring soon" window; 0 takes the settings' value or 30.
 	WarnDays int
+	// IdentitiesOnDemand reads the usage report with
+	// usage.ReadOptions.IdentitiesOnDemand: its Identities and LastUses
+	// stay nil, for a caller that reads them through the report's
+	// IdentityAt and All* methods only (a payload build).
+	IdentitiesOnDemand bool
 
 	// leaseSince is Now less the longest lease (LP) of the installed
 	// licences, set by Load: how far back the report's last uses must
@@ -313,6 +318,7 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 	rep, errs, err := usage.Read(usage.ReadOptions{
 		Month: month, Logs: logs, Udadmin: udadmin, UdadminSource: l.Rel(source),
 		Location: month.Start.Location(), KeepDomains: keepDomains, Now: opt.Now, Since: since,
+		IdentitiesOnDemand: opt.IdentitiesOnDemand,
 	})
 	if err != nil {
 		errs = append(errs, err)

@@ -8,7 +8,7 @@ import (
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -64,6 +64,7 @@ type Builder struct {
 	levelsInMonth bool
 	startup       int32 // the index of StartupFeature, -1 until seen
 	last          bool  // Report is the last call: it may drop the indexes
+	onDemand      bool  // and its report keeps the tallies (ReadOptions.IdentitiesOnDemand)
 }
 
 type connKey struct{ feature, host string }
@@ -446,7 +447,9 @@ func (b *Builder) addFeature(spelling string) int32 {
 }
 
 // Report builds the month's report from what was added so far; the Builder
-// stays usable.
+// stays usable, unless it was Read's with IdentitiesOnDemand: then the
+// report keeps the Builder's per-identity state as its identities and last
+// uses (see identityStore), and the Builder is done.
 func (b *Builder) Report() *Report {
 	r := &Report{
 		Month:       b.month,
@@ -482,14 +485,23 @@ func (b *Builder) Report() *Report {
 		// before the report's lists are made, not after (at 1M
 		// identities they are tens of MB of the peak).
 		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
+		if b.onDemand {
+			// The report keeps the rest of the scan's state: collect
+			// the indexes now (52 MB at 1M identities), so that what
+			// comes next (Entitlements' maps, the payload's writing)
+			// reuses their memory instead of adding to the peak the
+			// collector would let grow to twice the live heap. One
+			// collection, with the heap at its largest anyway.
+			runtime.GC()
+		}
 	}
-	r.Identities = make([]Identity, 0, used)
-	featureLists := featureLists{}
+	st := &identityStore{loc: b.loc, featNames: b.featNames, tallies: tallies,
+		used: make([]storedIdentity, 0, used), lastUses: make([]storedLastUse, leases)}
+	lists := featureLists{}
 	// LastUses are sorted by feature, then key: (Feature, Key) is unique
 	// (one lease per identity and feature, one name per feature index), so
 	// each feature gets a block in name order and fills it in key order as
 	// the sorted tallies come, with no sort of the whole list.
-	r.LastUses = make([]LastUse, leases)
 	next := make([]int, len(b.featNames))
 	for _, t := range tallies {
 		for _, l := range t.leases {
@@ -505,48 +517,44 @@ func (b *Builder) Report() *Report {
 	for _, fi := range byName {
 		at, next[fi] = at+next[fi], at
 	}
-	for _, t := range tallies {
-		kind := User
-		if t.device {
-			kind = Device
-		}
-		for _, l := range t.leases {
-			r.LastUses[next[l.feature]] = LastUse{
-				Feature: b.featNames[l.feature], Key: t.folded, Kind: kind,
-				Last: time.Unix(l.last, 0).In(b.loc), Assigned: l.assigned,
-			}
+	for ti, t := range tallies {
+		for li, l := range t.leases {
+			st.lastUses[next[l.feature]] = storedLastUse{tally: int32(ti), lease: int32(li)}
 			next[l.feature]++
 		}
 		if !t.used {
 			continue
 		}
 		count := users
-		if kind == Device {
+		if t.device {
 			count = devices
 		}
-		id := Identity{
-			Name:      t.name,
-			Key:       t.folded,
-			Kind:      kind,
-			Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
-			FirstSeen: time.Unix(t.first, 0).In(b.loc),
-			LastSeen:  time.Unix(t.last, 0).In(b.loc),
-		}
-		slices.Sort(id.Via)
+		slices.Sort(t.hosts) // in place: every Identity.Via of t shares it
 		for _, fi := range t.features {
 			count[fi]++
 		}
-		id.Features = featureLists.of(b, t)
-		r.Identities = append(r.Identities, id)
+		st.used = append(st.used, storedIdentity{tally: int32(ti), features: st.listOf(lists, t)})
 		for d := range r.Days {
 			if t.days&(1<<d) == 0 {
 				continue
 			}
-			if kind == Device {
+			if t.device {
 				r.Days[d].Devices++
 			} else {
 				r.Days[d].Users++
 			}
+		}
+	}
+	if b.last && b.onDemand {
+		r.store = st
+	} else {
+		r.Identities = make([]Identity, len(st.used))
+		for i := range r.Identities {
+			r.Identities[i] = st.identity(i)
+		}
+		r.LastUses = make([]LastUse, len(st.lastUses))
+		for i := range r.LastUses {
+			r.LastUses[i] = st.lastUse(i)
 		}
 	}
 	r.Features = make([]FeatureCount, 0, len(b.featNames))
@@ -569,30 +577,6 @@ func (b *Builder) Report() *Report {
 	r.Open = b.openList()
 	r.Peaks = b.peakReport()
 	return r
-}
-
-// featureLists shares Identity.Features between identities that used the
-// same features (most do: a server has a handful), one list per set
-// instead of one per identity. Shared lists have no spare capacity, so an
-// append by a reader copies.
-type featureLists map[uint64][]string
-
-func (fl featureLists) of(b *Builder, t *tally) []string {
-	shared := bits.OnesCount64(t.featureSet) == len(t.features) // every feature < 64
-	if shared {
-		if list, ok := fl[t.featureSet]; ok {
-			return list
-		}
-	}
-	list := make([]string, len(t.features))
-	for i, fi := range t.features {
-		list[i] = b.featNames[fi]
-	}
-	slices.Sort(list)
-	if shared {
-		fl[t.featureSet] = list
-	}
-	return list
 }
 
 // ReadOptions say what Read counts and how.
@@ -624,6 +608,12 @@ type ReadOptions struct {
 	// which gives the same report (TestWindowedReadEqualsFull), unless its
 	// dates go backwards.
 	Since time.Time
+	// IdentitiesOnDemand leaves Report.Identities and Report.LastUses nil:
+	// the report keeps what the scan built instead and hands each out as
+	// it is asked for (Report.IdentityAt, AllIdentities, AllLastUses), so
+	// a million identities are not held twice. For a reader that goes
+	// through them once or twice, in order: a payload's usage.json.
+	IdentitiesOnDemand bool
 }
 
 // ReadMonth is Read with domains removed and no clock.
@@ -678,7 +668,7 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	if read == 0 && (len(o.Logs) > 0 || o.Udadmin != nil) {
 		err = fmt.Errorf("usage for %s: none of the %d sources could be read", o.Month, len(o.Logs)+btoi(o.Udadmin != nil))
 	}
-	b.last = true
+	b.last, b.onDemand = true, o.IdentitiesOnDemand
 	return b.Report(), problems, err
 }
 

@@ -90,11 +90,14 @@ type Day struct {
 
 // Report is one month's usage.
 type Report struct {
-	Month      Month
-	Features   []FeatureCount // sorted by feature
-	Identities []Identity     // sorted by case-folded name
-	Days       []Day          // one per day of the month, in order
-	Denied     int            // DENIED lines in the month (not usage)
+	Month    Month
+	Features []FeatureCount // sorted by feature
+	// Identities are sorted by case-folded name; nil in a report read with
+	// IdentitiesOnDemand (IdentityCount, IdentityAt and AllIdentities
+	// serve every report).
+	Identities []Identity
+	Days       []Day // one per day of the month, in order
+	Denied     int   // DENIED lines in the month (not usage)
 	// Unsupported is UNSUPPORTED lines in the month: checkouts of a feature
 	// the server does not serve. Not usage.
 	Unsupported int
@@ -111,9 +114,13 @@ type Report struct {
 	LogsFrom time.Time
 	// Udadmin says a udadmin listing was read: its rows (LastUse.Assigned)
 	// are the user/device licences assigned now.
-	Udadmin     bool
-	LastUses    []LastUse    // sorted by feature, then key
+	Udadmin bool
+	// LastUses are sorted by feature, then key; nil in a report read with
+	// IdentitiesOnDemand (AllLastUses serves every report).
+	LastUses    []LastUse
 	Connections []Connection // sorted by feature, then host
 	Open        []Checkout   // open at the end of the logs, sorted by feature, start
 	Peaks       []Peak       // licences checked out at once, per feature, sorted
+
+	store *identityStore // Identities and LastUses, made on demand
 }

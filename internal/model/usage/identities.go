@@ -1,0 +1,142 @@
+package usage
+
+import (
+	"iter"
+	"math/bits"
+	"slices"
+	"time"
+)
+
+// identityStore is a report's identities and last uses as the Builder
+// counted them: its tallies, sorted, with an index of the ones used in the
+// month and of the leases in LastUses' order. An Identity or LastUse is
+// made from them when asked for, so a report read with IdentitiesOnDemand
+// costs the scan's state and 16 bytes an identity, not the 136 of an
+// Identity and 72 of a LastUse beside it. The tallies are the Builder's
+// last state: nothing adds to them once a report holds them.
+type identityStore struct {
+	loc       *time.Location
+	featNames []string
+	tallies   []*tally // by folded name
+	used      []storedIdentity
+	lastUses  []storedLastUse // by feature name, then folded name
+	lists     [][]string      // Identity.Features, shared (see listOf)
+}
+
+type storedIdentity struct {
+	tally    int32 // into tallies
+	features int32 // into lists
+}
+
+type storedLastUse struct {
+	tally int32 // into tallies
+	lease int32 // into its leases
+}
+
+// featureLists indexes the shared lists by feature set.
+type featureLists map[uint64]int32
+
+// listOf is t's Identity.Features, shared between identities that used the
+// same features (most do: a server has a handful), one list per set
+// instead of one per identity. Shared lists have no spare capacity, so an
+// append by a reader copies.
+func (st *identityStore) listOf(fl featureLists, t *tally) int32 {
+	shared := bits.OnesCount64(t.featureSet) == len(t.features) // every feature < 64
+	if shared {
+		if i, ok := fl[t.featureSet]; ok {
+			return i
+		}
+	}
+	list := make([]string, len(t.features))
+	for i, fi := range t.features {
+		list[i] = st.featNames[fi]
+	}
+	slices.Sort(list)
+	i := int32(len(st.lists))
+	st.lists = append(st.lists, list)
+	if shared {
+		fl[t.featureSet] = i
+	}
+	return i
+}
+
+func kindOf(t *tally) Kind {
+	if t.device {
+		return Device
+	}
+	return User
+}
+
+func (st *identityStore) identity(i int) Identity {
+	u := st.used[i]
+	t := st.tallies[u.tally]
+	return Identity{
+		Name:      t.name,
+		Key:       t.folded,
+		Kind:      kindOf(t),
+		Features:  st.lists[u.features],
+		Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
+		FirstSeen: time.Unix(t.first, 0).In(st.loc),
+		LastSeen:  time.Unix(t.last, 0).In(st.loc),
+	}
+}
+
+func (st *identityStore) lastUse(i int) LastUse {
+	lu := st.lastUses[i]
+	t := st.tallies[lu.tally]
+	l := t.leases[lu.lease]
+	return LastUse{
+		Feature: st.featNames[l.feature], Key: t.folded, Kind: kindOf(t),
+		Last: time.Unix(l.last, 0).In(st.loc), Assigned: l.assigned,
+	}
+}
+
+// IdentityCount is the number of identities: len(Identities), or of a
+// report read with IdentitiesOnDemand.
+func (r *Report) IdentityCount() int {
+	if r.store != nil {
+		return len(r.store.used)
+	}
+	return len(r.Identities)
+}
+
+// IdentityAt is identity i of IdentityCount, in Identities' order, whether
+// the report holds them or makes them on demand.
+func (r *Report) IdentityAt(i int) Identity {
+	if r.store != nil {
+		return r.store.identity(i)
+	}
+	return r.Identities[i]
+}
+
+// AllIdentities yields the identities in Identities' order, whether the
+// report holds them or makes them on demand.
+func (r *Report) AllIdentities() iter.Seq[Identity] {
+	return func(yield func(Identity) bool) {
+		for i := range r.IdentityCount() {
+			if !yield(r.IdentityAt(i)) {
+				return
+			}
+		}
+	}
+}
+
+// AllLastUses yields the last uses in LastUses' order, whether the report
+// holds them or makes them on demand.
+func (r *Report) AllLastUses() iter.Seq[LastUse] {
+	return func(yield func(LastUse) bool) {
+		if r.store == nil {
+			for _, lu := range r.LastUses {
+				if !yield(lu) {
+					return
+				}
+			}
+			return
+		}
+		for i := range r.store.lastUses {
+			if !yield(r.store.lastUse(i)) {
+				return
+			}
+		}
+	}
+}
