@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/payload"
 	"github.com/lsui/lsui/internal/sanitize"
 	"github.com/lsui/lsui/internal/scramble"
@@ -68,7 +69,9 @@ func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {
 			return exitFail
 		}
 	}
-	s, cleanup, err := load(e, g, nil)
+	// Build reads the report's identities once, in order: a million of
+	// them need not be held twice (model.Options.IdentitiesOnDemand).
+	s, cleanup, err := load(e, g, func(o *model.Options) { o.IdentitiesOnDemand = true })
 	if err != nil {
 		return fail(e, cmd, err)
 	}

@@ -177,7 +177,7 @@ func Build(ctx context.Context, s *model.Snapshot, opt BuildOptions) (*Built, er
 		err = ctx.Err()
 	}
 	if err == nil {
-		err = checkEntrySizes(m.Files, len(s.Usage.Identities))
+		err = checkEntrySizes(m.Files, s.Usage.IdentityCount())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build payload %s: %w", out, err)
@@ -536,7 +536,7 @@ func editionsOf(r *usage.Report) []EditionRecord {
 		byFeature[f.Feature] = i
 	}
 	var seen []int
-	for _, id := range r.Identities {
+	for id := range r.AllIdentities() {
 		seen = seen[:0]
 		for _, f := range id.Features {
 			i, ok := byFeature[f]
@@ -579,7 +579,10 @@ type usageStream struct {
 	step int // 0 header, 1 identities, 2 done
 	next int // next identity
 	name []byte
-	err  error
+	// records writes each identity into rec, with no garbage per identity.
+	records *identityJSON
+	rec     []byte
+	err     error
 }
 
 // identityBatch is how many identities are encoded per refill: large
@@ -588,7 +591,7 @@ type usageStream struct {
 const identityBatch = 128
 
 func newUsageStream(ctx context.Context, r *usage.Report, scr *scramble.Scrambler) *usageStream {
-	u := &usageStream{ctx: ctx, r: r, scr: scr}
+	u := &usageStream{ctx: ctx, r: r, scr: scr, records: newIdentityJSON()}
 	u.enc = json.NewEncoder(&u.buf)
 	u.enc.SetEscapeHTML(false)
 	return u
@@ -626,14 +629,15 @@ func (u *usageStream) fill() error {
 		u.step = 1
 		return nil
 	case 1:
-		end := min(u.next+identityBatch, len(u.r.Identities))
+		n := u.r.IdentityCount()
+		end := min(u.next+identityBatch, n)
 		for ; u.next < end; u.next++ {
-			if err := u.identity(u.r.Identities[u.next]); err != nil {
+			if err := u.identity(u.r.IdentityAt(u.next)); err != nil {
 				return err
 			}
 		}
-		if u.next == len(u.r.Identities) {
-			if len(u.r.Identities) > 0 {
+		if u.next == n {
+			if n > 0 {
 				u.buf.WriteString("\n  ")
 			}
 			u.buf.WriteString("]\n}\n")
@@ -645,7 +649,6 @@ func (u *usageStream) fill() error {
 }
 
 func (u *usageStream) identity(id usage.Identity) error {
-	name := id.Name
 	if u.scr != nil {
 		var err error
 		u.name, err = u.scr.AppendPseudonym(u.name[:0], id.Name)
@@ -653,15 +656,13 @@ func (u *usageStream) identity(id usage.Identity) error {
 			// Never fall back to the plain name.
 			return fmt.Errorf("%s: identity %d: %w", UsageName, u.next+1, err)
 		}
-		name = string(u.name)
 	}
 	if u.next > 0 {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	if err := u.enc.Encode(model.NewIdentityRecord(id, name)); err != nil {
-		return err
-	}
-	u.buf.Truncate(u.buf.Len() - 1) // Encode's newline
-	return nil
+	var err error
+	u.rec, err = u.records.append(u.rec[:0], id, u.scr != nil, u.name)
+	u.buf.Write(u.rec)
+	return err
 }

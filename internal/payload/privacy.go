@@ -139,7 +139,7 @@ func CheckPrivacy(ctx context.Context, s *model.Snapshot) *Privacy {
 	if s.Usage == nil {
 		return p
 	}
-	for _, id := range s.Usage.Identities {
+	for id := range s.Usage.AllIdentities() {
 		p.Names++
 		if k, err := plainKey(id.Name); err == nil && plain[k] {
 			p.Plain++

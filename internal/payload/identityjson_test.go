@@ -1,0 +1,93 @@
+package payload
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/usage"
+)
+
+// TestIdentityJSONIsEncoders: identityJSON writes, byte for byte, what
+// json.Encoder (SetEscapeHTML(false)) writes for model.NewIdentityRecord:
+// names that need escaping or are not UTF-8, no features or hosts, zones
+// with offsets, pseudonyms; so a field added to IdentityRecord, or a
+// change in its encoding, fails here before a payload changes.
+func TestIdentityJSONIsEncoders(t *testing.T) {
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := time.Date(2026, 11, 2, 8, 14, 51, 0, berlin)
+	base := usage.Identity{Name: "alice", Key: "alice", Features: []string{"MPS_ADV_CCU", "XDT_PLT_UD"},
+		Via: []string{"ddc01", "ddc02"}, FirstSeen: first, LastSeen: first.Add(30 * time.Hour)}
+	with := func(f func(*usage.Identity)) usage.Identity {
+		id := base
+		f(&id)
+		return id
+	}
+	for _, tc := range []struct {
+		name      string
+		id        usage.Identity
+		pseudonym string // "" for the plain name
+	}{
+		{"plain", base, ""},
+		{"device, no features or hosts", with(func(id *usage.Identity) {
+			id.Name, id.Kind, id.Features, id.Via = "KIOSK-07", usage.Device, nil, nil
+		}), ""},
+		{"empty lists", with(func(id *usage.Identity) { id.Features, id.Via = []string{}, []string{} }), ""},
+		{"quote, backslash, HTML", with(func(id *usage.Identity) { id.Name = `CORP\a"b <c>&d` }), ""},
+		{"control characters", with(func(id *usage.Identity) { id.Name = "a\x00b\x01\b\f\n\r\t\x1f\x7fz" }), ""},
+		{"not UTF-8", with(func(id *usage.Identity) { id.Name = "bad\xff\xfe\xc3" }), ""},
+		{"line and paragraph separators", with(func(id *usage.Identity) { id.Name = "a\u2028b\u2029c" }), ""},
+		{"non-ASCII", with(func(id *usage.Identity) { id.Name = "jürgen 山田 ａｌｉｃｅ" }), ""},
+		{"odd feature and host", with(func(id *usage.Identity) {
+			id.Features, id.Via = []string{"X\"Y", "Z\u2028"}, []string{"host\n2", ""}
+		}), ""},
+		{"empty name", with(func(id *usage.Identity) { id.Name = "" }), ""},
+		{"UTC, a minute before midnight", with(func(id *usage.Identity) {
+			id.FirstSeen, id.LastSeen = time.Date(2026, 11, 30, 23, 59, 0, 0, time.UTC), time.Date(2026, 11, 30, 23, 59, 59, 0, time.UTC)
+		}), ""},
+		{"negative offset", with(func(id *usage.Identity) {
+			id.FirstSeen = id.FirstSeen.In(time.FixedZone("", -(3*3600 + 30*60)))
+		}), ""},
+		{"pseudonym", base, "u-3f9a0c"},
+		{"pseudonym that needs escaping", base, "u\"\\\x01"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			name := tc.id.Name
+			if tc.pseudonym != "" {
+				name = tc.pseudonym
+			}
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(model.NewIdentityRecord(tc.id, name)); err != nil {
+				t.Fatal(err)
+			}
+			got, err := newIdentityJSON().append([]byte("prefix"), tc.id, tc.pseudonym != "", []byte(tc.pseudonym))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if w := "prefix" + string(bytes.TrimSuffix(want.Bytes(), []byte("\n"))); string(got) != w {
+				t.Errorf("got  %s\nwant %s", got, w)
+			}
+		})
+	}
+}
+
+// TestIdentityJSONAllocations: a record costs no allocation once the
+// buffer has grown, which is what keeps a million of them from piling up
+// garbage while the report is live.
+func TestIdentityJSONAllocations(t *testing.T) {
+	first := time.Date(2026, 11, 2, 8, 14, 51, 0, time.UTC)
+	id := usage.Identity{Name: "user000123", Key: "user000123", Features: []string{"XDT_PLT_UD"}, Via: []string{"ddc01"},
+		FirstSeen: first, LastSeen: first.Add(time.Hour)}
+	ij := newIdentityJSON()
+	buf := make([]byte, 0, 512)
+	if n := testing.AllocsPerRun(100, func() { buf, _ = ij.append(buf[:0], id, false, nil) }); n != 0 {
+		t.Errorf("%v allocations a record, want 0", n)
+	}
+}
