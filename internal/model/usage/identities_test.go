@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -123,5 +124,36 @@ func TestAllIdentitiesStops(t *testing.T) {
 	}
 	if n != 2 {
 		t.Errorf("%d yields before the breaks, want 2", n)
+	}
+}
+
+// TestOnDemandReportAllocates: Read's report with IdentitiesOnDemand costs
+// its index, about 24 bytes an identity, where holding the identities and
+// last uses costs over 200: what keeps a 1M-identity payload build from
+// holding every identity twice.
+func TestOnDemandReportAllocates(t *testing.T) {
+	const n = 20_000
+	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
+	perIdentity := func(onDemand bool) float64 {
+		b := NewBuilder(nov)
+		for i := range n {
+			b.AddAssignment(Assignment{Identity: fmt.Sprintf("user%06d@corp.example", i), Feature: "XDT_PLT_UD",
+				LastUse: nov.Start.Add(time.Duration(i) * time.Minute)})
+		}
+		b.last, b.onDemand = true, onDemand
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		rep := b.Report()
+		runtime.ReadMemStats(&after)
+		if rep.IdentityCount() != n {
+			t.Fatalf("%d identities, want %d", rep.IdentityCount(), n)
+		}
+		return float64(after.TotalAlloc-before.TotalAlloc) / n
+	}
+	if got := perIdentity(true); got > 40 {
+		t.Errorf("on demand: %.0f bytes an identity, want at most 40", got)
+	}
+	if got := perIdentity(false); got < 200 {
+		t.Errorf("held: %.0f bytes an identity; the test no longer tells the two apart", got)
 	}
 }
