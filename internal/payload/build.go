@@ -579,9 +579,8 @@ type usageStream struct {
 	step int // 0 header, 1 identities, 2 done
 	next int // next identity
 	name []byte
-	// records writes each identity into rec, with no garbage per identity.
+	// records writes each identity into buf, with no garbage per identity.
 	records *identityJSON
-	rec     []byte
 	err     error
 }
 
@@ -661,8 +660,7 @@ func (u *usageStream) identity(id usage.Identity) error {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	var err error
-	u.rec, err = u.records.append(u.rec[:0], id, u.scr != nil, u.name)
-	u.buf.Write(u.rec)
+	rec, err := u.records.append(u.buf.AvailableBuffer(), id, u.scr != nil, u.name)
+	u.buf.Write(rec) // rec is buf's own spare room, unless it outgrew it
 	return err
 }
