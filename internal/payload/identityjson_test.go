@@ -2,12 +2,16 @@ package payload
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/scramble"
 )
 
 // TestIdentityJSONIsEncoders: identityJSON writes, byte for byte, what
@@ -89,5 +93,48 @@ func TestIdentityJSONAllocations(t *testing.T) {
 	buf := make([]byte, 0, 512)
 	if n := testing.AllocsPerRun(100, func() { buf, _ = ij.append(buf[:0], id, false, nil) }); n != 0 {
 		t.Errorf("%v allocations a record, want 0", n)
+	}
+}
+
+// TestBuildOnDemandEqualsHeld: the payload of a snapshot whose report
+// makes its identities on demand (what payload build loads) is the
+// payload of one that holds them, byte for byte, plain and scrambled.
+func TestBuildOnDemandEqualsHeld(t *testing.T) {
+	for _, scrambled := range []bool{false, true} {
+		t.Run(fmt.Sprintf("scrambled=%v", scrambled), func(t *testing.T) {
+			root := copyFixture(t)
+			var key *scramble.Key
+			if scrambled {
+				setScramble(t, root, true)
+				var err error
+				if key, _, err = scramble.EnsureKey(filepath.Join(root, "WebServicesForLicensing"), fixtureNow); err != nil {
+					t.Fatal(err)
+				}
+			}
+			udadmin, _ := filepath.Abs("testdata/udadmin.txt")
+			var sums []string
+			// Held first: its build writes the server id the second load reads.
+			for _, onDemand := range []bool{false, true} {
+				s, err := model.Load(context.Background(), model.Options{
+					Root: root, Now: fixtureNow, Location: time.UTC, UdadminFile: udadmin, NoExec: true,
+					IdentitiesOnDemand: onDemand,
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := s.Usage.IdentityCount(); n < 5 || (s.Usage.Identities == nil) != onDemand {
+					t.Fatalf("on demand %v: %d identities, %d held", onDemand, n, len(s.Usage.Identities))
+				}
+				b, err := Build(context.Background(), s, BuildOptions{Now: fixtureNow, Key: key,
+					Out: filepath.Join(t.TempDir(), "p.zip")})
+				if err != nil {
+					t.Fatal(err)
+				}
+				sums = append(sums, b.SHA256)
+			}
+			if sums[0] != sums[1] {
+				t.Errorf("held %s, on demand %s", sums[0], sums[1])
+			}
+		})
 	}
 }
