@@ -8,7 +8,7 @@ import (
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
-	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -487,12 +487,15 @@ func (b *Builder) Report() *Report {
 		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
 		if b.onDemand {
 			// The report keeps the rest of the scan's state: collect
-			// the indexes now (52 MB at 1M identities), so that what
-			// comes next (Entitlements' maps, the payload's writing)
-			// reuses their memory instead of adding to the peak the
-			// collector would let grow to twice the live heap. One
-			// collection, with the heap at its largest anyway.
-			runtime.GC()
+			// the indexes now (52 MB at 1M identities) and hand their
+			// pages back, so that what comes next (the report's index,
+			// Entitlements' maps, the payload's writing) is not added
+			// to them: the collector would let the heap grow to twice
+			// the live one first, and the freed pages are too scattered
+			// for the index's few large slices. One collection, with
+			// the heap at its largest anyway: 328 -> 311 MB of peak RSS
+			// at 1M identities.
+			debug.FreeOSMemory()
 		}
 	}
 	st := &identityStore{loc: b.loc, featNames: b.featNames, tallies: tallies,
