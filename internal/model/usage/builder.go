@@ -498,8 +498,16 @@ func (b *Builder) Report() *Report {
 			debug.FreeOSMemory()
 		}
 	}
-	st := &identityStore{loc: b.loc, featNames: b.featNames, tallies: tallies,
-		used: make([]storedIdentity, 0, used), lastUses: make([]storedLastUse, leases)}
+	// The report holds its identities and last uses, or keeps the tallies
+	// and an index to make them from (IdentitiesOnDemand).
+	st := &identityStore{loc: b.loc, featNames: b.featNames}
+	onDemand := b.last && b.onDemand
+	if onDemand {
+		st.tallies = tallies
+		st.used, st.lastUses = make([]storedIdentity, 0, used), make([]storedLastUse, leases)
+	} else {
+		r.Identities, r.LastUses = make([]Identity, 0, used), make([]LastUse, leases)
+	}
 	lists := featureLists{}
 	// LastUses are sorted by feature, then key: (Feature, Key) is unique
 	// (one lease per identity and feature, one name per feature index), so
@@ -522,7 +530,11 @@ func (b *Builder) Report() *Report {
 	}
 	for ti, t := range tallies {
 		for li, l := range t.leases {
-			st.lastUses[next[l.feature]] = storedLastUse{tally: int32(ti), lease: int32(li)}
+			if onDemand {
+				st.lastUses[next[l.feature]] = storedLastUse{tally: int32(ti), lease: int32(li)}
+			} else {
+				st.setLastUse(&r.LastUses[next[l.feature]], t, l)
+			}
 			next[l.feature]++
 		}
 		if !t.used {
@@ -536,7 +548,12 @@ func (b *Builder) Report() *Report {
 		for _, fi := range t.features {
 			count[fi]++
 		}
-		st.used = append(st.used, storedIdentity{tally: int32(ti), features: st.listOf(lists, t)})
+		if list := st.listOf(lists, t); onDemand {
+			st.used = append(st.used, storedIdentity{tally: int32(ti), features: list})
+		} else {
+			r.Identities = r.Identities[:len(r.Identities)+1]
+			st.setIdentity(&r.Identities[len(r.Identities)-1], t, list)
+		}
 		for d := range r.Days {
 			if t.days&(1<<d) == 0 {
 				continue
@@ -548,17 +565,8 @@ func (b *Builder) Report() *Report {
 			}
 		}
 	}
-	if b.last && b.onDemand {
+	if onDemand {
 		r.store = st
-	} else {
-		r.Identities = make([]Identity, len(st.used))
-		for i := range r.Identities {
-			r.Identities[i] = st.identity(i)
-		}
-		r.LastUses = make([]LastUse, len(st.lastUses))
-		for i := range r.LastUses {
-			r.LastUses[i] = st.lastUse(i)
-		}
 	}
 	r.Features = make([]FeatureCount, 0, len(b.featNames))
 	for i, name := range b.featNames {
