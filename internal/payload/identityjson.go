@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"time"
+	"unicode/utf8"
 
 	"github.com/lsui/lsui/internal/model/usage"
 )
@@ -15,9 +16,8 @@ import (
 // IdentityRecord gains a field). A million identities encoded through
 // reflection and time.Format leave a few hundred MB of garbage behind them
 // while the report is live, which the collector lets grow to twice the
-// live heap: the build's peak. Strings that need escaping, which no real
-// name or feature does, go through encoding/json itself, so escaping has
-// one owner.
+// live heap: the build's peak. The few strings that need escaping
+// (plainJSON) go through encoding/json itself, so escaping has one owner.
 type identityJSON struct {
 	str bytes.Buffer  // an escaped string, from esc
 	esc *json.Encoder // for strings that need escaping
@@ -90,13 +90,24 @@ func appendJSONString[S string | []byte](ij *identityJSON, dst []byte, s S) ([]b
 	return append(dst, bytes.TrimSuffix(ij.str.Bytes(), []byte("\n"))...), nil
 }
 
-// plainJSON says s is printable ASCII without a quote or backslash: JSON
-// writes it as is.
+// plainJSON says JSON writes s as is: valid UTF-8 without a control
+// character, quote, backslash, DEL or U+2028/U+2029 (which encoding/json
+// escapes for JavaScript).
 func plainJSON[S string | []byte](s S) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c < 0x20 || c == 0x7f || c == '"' || c == '\\' {
+				return false
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))]))
+		if (r == utf8.RuneError && size == 1) || r == '\u2028' || r == '\u2029' {
 			return false
 		}
+		i += size
 	}
 	return true
 }

@@ -46,7 +46,9 @@ func TestIdentityJSONIsEncoders(t *testing.T) {
 		{"control characters", with(func(id *usage.Identity) { id.Name = "a\x00b\x01\b\f\n\r\t\x1f\x7fz" }), ""},
 		{"not UTF-8", with(func(id *usage.Identity) { id.Name = "bad\xff\xfe\xc3" }), ""},
 		{"line and paragraph separators", with(func(id *usage.Identity) { id.Name = "a\u2028b\u2029c" }), ""},
-		{"non-ASCII", with(func(id *usage.Identity) { id.Name = "jürgen 山田 ａｌｉｃｅ" }), ""},
+		{"non-ASCII", with(func(id *usage.Identity) { id.Name = "jürgen 山田 ａｌｉｃｅ 🙂" }), ""},
+		{"non-ASCII, then not UTF-8", with(func(id *usage.Identity) { id.Name = "zoë\xe2\x80" }), ""},
+		{"a surrogate's encoding", with(func(id *usage.Identity) { id.Name = "a\xed\xa0\x80b" }), ""},
 		{"odd feature and host", with(func(id *usage.Identity) {
 			id.Features, id.Via = []string{"X\"Y", "Z\u2028"}, []string{"host\n2", ""}
 		}), ""},
@@ -91,8 +93,11 @@ func TestIdentityJSONAllocations(t *testing.T) {
 		FirstSeen: first, LastSeen: first.Add(time.Hour)}
 	ij := newIdentityJSON()
 	buf := make([]byte, 0, 512)
-	if n := testing.AllocsPerRun(100, func() { buf, _ = ij.append(buf[:0], id, false, nil) }); n != 0 {
-		t.Errorf("%v allocations a record, want 0", n)
+	for _, name := range []string{"user000123", "Zoë.Müller"} {
+		id.Name = name
+		if n := testing.AllocsPerRun(100, func() { buf, _ = ij.append(buf[:0], id, false, nil) }); n != 0 {
+			t.Errorf("%s: %v allocations a record, want 0", name, n)
+		}
 	}
 }
 
