@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"testing"
 	"time"
@@ -81,6 +82,36 @@ func TestIdentityJSONIsEncoders(t *testing.T) {
 				t.Errorf("got  %s\nwant %s", got, w)
 			}
 		})
+	}
+}
+
+// TestIdentityJSONRandomNames: the same on names drawn from the bytes
+// that matter: ASCII, controls, quotes, UTF-8 leads and continuations.
+func TestIdentityJSONRandomNames(t *testing.T) {
+	alphabet := []byte("a\"\\\x00\x1f\x7f <>&\xc3\xa9\xe2\x80\xa8\xa9\xf0\x9f\x99\x82\xed\xa0\xff")
+	rng := rand.New(rand.NewPCG(15, 3))
+	first := time.Date(2026, 11, 2, 8, 14, 51, 0, time.UTC)
+	ij := newIdentityJSON()
+	var want bytes.Buffer
+	enc := json.NewEncoder(&want)
+	enc.SetEscapeHTML(false)
+	for range 5000 {
+		name := make([]byte, rng.IntN(12))
+		for i := range name {
+			name[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		id := usage.Identity{Name: string(name), Features: []string{string(name)}, FirstSeen: first, LastSeen: first}
+		want.Reset()
+		if err := enc.Encode(model.NewIdentityRecord(id, id.Name)); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ij.append(nil, id, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := bytes.TrimSuffix(want.Bytes(), []byte("\n")); !bytes.Equal(got, w) {
+			t.Fatalf("name %q:\ngot  %s\nwant %s", name, got, w)
+		}
 	}
 }
 
