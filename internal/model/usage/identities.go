@@ -136,20 +136,31 @@ func (r *Report) AllIdentities() iter.Seq[Identity] {
 	}
 }
 
+// LastUseCount is the number of last uses: len(LastUses), or of a report
+// read with IdentitiesOnDemand.
+func (r *Report) LastUseCount() int {
+	if r.store != nil {
+		return len(r.store.lastUses)
+	}
+	return len(r.LastUses)
+}
+
+// LastUseAt is last use i of LastUseCount, in LastUses' order (by feature,
+// then key: a reader can walk one feature's run, or merge two, by index),
+// whether the report holds them or makes them on demand.
+func (r *Report) LastUseAt(i int) LastUse {
+	if r.store != nil {
+		return r.store.lastUse(i)
+	}
+	return r.LastUses[i]
+}
+
 // AllLastUses yields the last uses in LastUses' order, whether the report
 // holds them or makes them on demand.
 func (r *Report) AllLastUses() iter.Seq[LastUse] {
 	return func(yield func(LastUse) bool) {
-		if r.store == nil {
-			for _, lu := range r.LastUses {
-				if !yield(lu) {
-					return
-				}
-			}
-			return
-		}
-		for i := range r.store.lastUses {
-			if !yield(r.store.lastUse(i)) {
+		for i := range r.LastUseCount() {
+			if !yield(r.LastUseAt(i)) {
 				return
 			}
 		}

@@ -14,11 +14,11 @@ import (
 
 // TestIdentitiesOnDemand: a report read with IdentitiesOnDemand holds no
 // Identities or LastUses, and hands out through IdentityCount, IdentityAt,
-// AllIdentities and AllLastUses exactly the lists the same read holds
-// without it (which those serve too), with every other field equal: on
-// the test logs with the udadmin listing, and on a log of over 64
-// features (lists not shared), hosts, devices and identities with leases
-// only.
+// AllIdentities, LastUseCount, LastUseAt and AllLastUses exactly the lists
+// the same read holds without it (which those serve too), with every other
+// field equal: on the test logs with the udadmin listing, and on a log of
+// over 64 features (lists not shared), hosts, devices and identities with
+// leases only.
 func TestIdentitiesOnDemand(t *testing.T) {
 	berlin := mustZone(t, "Europe/Berlin")
 	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, berlin), berlin)
@@ -75,6 +75,14 @@ func TestIdentitiesOnDemand(t *testing.T) {
 			for i, want := range held.Identities {
 				if got := lazy.IdentityAt(i); !reflect.DeepEqual(got, want) {
 					t.Fatalf("IdentityAt(%d) = %+v, want %+v", i, got, want)
+				}
+			}
+			if held.LastUseCount() != len(held.LastUses) || lazy.LastUseCount() != len(held.LastUses) {
+				t.Fatalf("LastUseCount: held %d, lazy %d; want %d", held.LastUseCount(), lazy.LastUseCount(), len(held.LastUses))
+			}
+			for i, want := range held.LastUses {
+				if got := lazy.LastUseAt(i); !reflect.DeepEqual(got, want) {
+					t.Fatalf("LastUseAt(%d) = %+v, want %+v", i, got, want)
 				}
 			}
 			for _, r := range []*Report{held, lazy} {
