@@ -529,9 +529,9 @@ func (b *Builder) Report() *Report {
 		at, next[fi] = at+next[fi], at
 	}
 	for ti, t := range tallies {
-		for li, l := range t.leases {
+		for _, l := range t.leases {
 			if onDemand {
-				st.lastUses[next[l.feature]] = storedLastUse{tally: int32(ti), lease: int32(li)}
+				st.lastUses[next[l.feature]] = storedLastUse{tally: int32(ti), feature: l.feature}
 			} else {
 				st.setLastUse(&r.LastUses[next[l.feature]], t, l)
 			}

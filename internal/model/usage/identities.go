@@ -32,8 +32,8 @@ type storedIdentity struct {
 }
 
 type storedLastUse struct {
-	tally int32 // into tallies
-	lease int32 // into its leases
+	tally   int32 // into tallies
+	feature int32 // its lease's (see leaseOf)
 }
 
 // featureLists indexes the shared lists by feature set.
@@ -102,8 +102,20 @@ func (st *identityStore) identity(i int) (id Identity) {
 func (st *identityStore) lastUse(i int) (lu LastUse) {
 	at := st.lastUses[i]
 	t := st.tallies[at.tally]
-	st.setLastUse(&lu, t, t.leases[at.lease])
+	st.setLastUse(&lu, t, leaseOf(t, at.feature))
 	return lu
+}
+
+// leaseOf is t's lease of feature, which it has: the index holds no other.
+// By feature, not by place in t's leases, so that the index does not
+// depend on how a tally keeps them.
+func leaseOf(t *tally, feature int32) lease {
+	for _, l := range t.leases {
+		if l.feature == feature {
+			return l
+		}
+	}
+	panic("usage: a last use indexed without its lease")
 }
 
 // IdentityCount is the number of identities: len(Identities), or of a
