@@ -50,8 +50,9 @@ type Options struct {
 	WarnDays int
 	// IdentitiesOnDemand reads the usage report with
 	// usage.ReadOptions.IdentitiesOnDemand: its Identities and LastUses
-	// stay nil, for a caller that reads them through the report's
-	// IdentityAt and All* methods only (a payload build).
+	// stay nil, for a caller that reads them only through the report's
+	// methods (IdentityCount/IdentityAt, LastUseCount/LastUseAt, All*):
+	// a payload build.
 	IdentitiesOnDemand bool
 
 	// leaseSince is Now less the longest lease (LP) of the installed

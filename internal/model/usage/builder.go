@@ -621,9 +621,10 @@ type ReadOptions struct {
 	Since time.Time
 	// IdentitiesOnDemand leaves Report.Identities and Report.LastUses nil:
 	// the report keeps what the scan built instead and hands each out as
-	// it is asked for (Report.IdentityAt, AllIdentities, AllLastUses), so
-	// a million identities are not held twice. For a reader that goes
-	// through them once or twice, in order: a payload's usage.json.
+	// it is asked for (Report.IdentityCount/IdentityAt, LastUseCount/
+	// LastUseAt, AllIdentities, AllLastUses), so a million identities are
+	// not held twice. For a reader that goes through them a few times, in
+	// order: a payload build.
 	IdentitiesOnDemand bool
 }
 
