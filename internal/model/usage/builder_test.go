@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // reportLines flattens a report so a test failure shows the difference.
@@ -277,5 +278,46 @@ func TestFullWidthSpellingIsOneIdentity(t *testing.T) {
 	r := b.Report()
 	if len(r.Identities) != 2 || r.Identities[0].Name != "alice" {
 		t.Errorf("identities %+v: want alice (with its full-width spelling) and the dotted-İ name apart", r.Identities)
+	}
+}
+
+// The spelling table's records are its slots: one cache line each is what
+// makes a checkout's lookup one miss (see spellings).
+func TestSpellingIsOneCacheLine(t *testing.T) {
+	if size := unsafe.Sizeof(spelling{}); size != 64 {
+		t.Errorf("spelling is %d bytes, want 64", size)
+	}
+}
+
+// The table finds every token it was given, short and long, through its
+// growth, and nothing it was not.
+func TestSpellingsFindWhatWasAdded(t *testing.T) {
+	s := newSpellings()
+	token := func(i int) string {
+		if i%5 == 0 {
+			return fmt.Sprintf("user%06d@a-host-name-long-enough-to-pass-the-inline-bytes.example", i)
+		}
+		return fmt.Sprintf("user%06d@ws%d", i, i%7)
+	}
+	const n = 5000
+	for i := range n {
+		if s.find([]byte(token(i))) != nil {
+			t.Fatalf("%s found before it was added", token(i))
+		}
+		sp := s.add(spelling{machine: i%3 == 0}, spellingText{token: token(i), name: fmt.Sprint(i)})
+		if sp.machine != (i%3 == 0) {
+			t.Fatalf("add(%d) returned another record", i)
+		}
+	}
+	for i := range n {
+		sp := s.find([]byte(token(i)))
+		if sp == nil || s.textOf(sp).token != token(i) || s.textOf(sp).name != fmt.Sprint(i) || sp.machine != (i%3 == 0) {
+			t.Fatalf("find(%s) = %+v", token(i), sp)
+		}
+	}
+	for _, missing := range []string{"", "user000001@ws", "USER000001@ws1", token(n), token(0) + "x", token(0)[:tokenInline]} {
+		if sp := s.find([]byte(missing)); sp != nil {
+			t.Errorf("find(%q) found %q", missing, s.textOf(sp).token)
+		}
 	}
 }

@@ -59,8 +59,8 @@ func (b *Builder) scanFrom(f io.ReaderAt, start, size int64, loc *time.Location)
 		err   error
 		from  int64
 		to    int64
-		start checkouts // the true state before the range
-		again *Builder  // the range scanned again from start, for its peaks
+		start openSet  // the true state before the range
+		again *Builder // the range scanned again from start, for its peaks
 	}
 	results := make([]result, n)
 	var wg sync.WaitGroup
@@ -133,6 +133,7 @@ func (b *Builder) fresh() *Builder {
 func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eventSink) (LogStats, error) {
 	first := from == 0
 	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	defer sink.flush()
 	lr := newLineReader(io.NewSectionReader(f, from, size-from))
 	if !first {
 		lr.mid = true
@@ -206,7 +207,7 @@ func (b *Builder) merge(o *Builder) {
 			t.name, t.named = ot.name, true
 		}
 		t.device = t.device || ot.device
-		for _, l := range ot.leases {
+		for _, l := range ot.appendLeases(nil) {
 			t.lease(remap[l.feature], l.last, l.assigned)
 		}
 		if !ot.used {

@@ -403,6 +403,7 @@ func (b *Builder) windowStart(f io.ReaderAt, size int64, loc *time.Location) (in
 func (b *Builder) scanPrefix(f io.ReaderAt, end int64, loc *time.Location) (LogStats, error) {
 	sink := &prefixSink{b: b}
 	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	defer sink.flush()
 	lr := newLineReader(io.NewSectionReader(f, 0, end))
 	for !sink.seen {
 		line, long, err := lr.next()
@@ -430,3 +431,4 @@ func (p *prefixSink) logEvent(op Op, sec int64, feature, identity []byte, licens
 
 func (p *prefixSink) restart(sec int64, line int) { p.b.restart(sec, line) }
 func (p *prefixSink) cutoff() int64               { return p.b.cutoffSec }
+func (p *prefixSink) flush()                      { p.b.flush() }

@@ -1,0 +1,127 @@
+package usage
+
+import "hash/maphash"
+
+// spellings indexes the user@host tokens a log writes, one entry per
+// spelling. Every checkout line looks its token up, and at a real server's
+// size (tens of thousands of identities) that lookup is the scan's cost:
+// each cache line it touches is a miss. A Go map of strings touches its
+// control word, its slot, the key's bytes elsewhere in the heap and then the
+// value. Here the table's slots are the records themselves, one cache line
+// each, holding the token's bytes (when short, as nearly all are) beside
+// everything a checkout needs: a lookup is one miss, and a collision's
+// next probe the line beside it.
+type spellings struct {
+	seed  maphash.Seed
+	table []spelling // open addressing, linear probing; idx1 == 0: free
+	shift uint       // 64 - log2(len(table)): a token's home is its hash >> shift
+	text  []spellingText
+}
+
+// tokenInline is how many bytes of a token its record holds: every
+// user@host seen in the samples (DOMAIN.md §4.1) is shorter. A longer
+// token is compared through its text.
+const tokenInline = 40
+
+// longToken is spelling.n for a token longer than tokenInline.
+const longToken = 255
+
+// spelling is one user@host token as a log writes it: what a checkout
+// needs of it, laid out to fill one cache line
+// (TestSpellingIsOneCacheLine).
+type spelling struct {
+	tok     [tokenInline]byte // the token's bytes, when it is no longer
+	n       uint8             // len(token), or longToken
+	machine bool              // the user part is a machine account
+	// via: the token's host is in t.hosts already (or it has none), so a
+	// use need not look for it.
+	via bool
+	// coToken: the token is co.token byte for byte, so an OUT can name it
+	// without reading the text.
+	coToken bool
+	idx1    uint32 // 1 + its index in text; 0: a free slot
+	t       *tally
+	co      *coID // for matching IN to OUT
+}
+
+// spellingText is what only a first sight or a rare path reads.
+type spellingText struct {
+	token string
+	name  string // canonical: ident.UserName
+	host  string
+}
+
+func newSpellings() spellings {
+	const bits = 10
+	return spellings{seed: maphash.MakeSeed(), table: make([]spelling, 1<<bits), shift: 64 - bits}
+}
+
+// hash is token's hash, for findHash and home.
+func (s *spellings) hash(token []byte) uint64 { return maphash.Bytes(s.seed, token) }
+
+// home is the slot where a token of hash h is looked for first.
+func (s *spellings) home(h uint64) *spelling { return &s.table[h>>s.shift] }
+
+// find is the spelling of token, nil when it has none yet. The pointer is
+// valid until the next add.
+func (s *spellings) find(token []byte) *spelling { return s.findHash(token, s.hash(token)) }
+
+// findHash is find of a token whose hash is h.
+func (s *spellings) findHash(token []byte, h uint64) *spelling {
+	mask := len(s.table) - 1
+	for i := int(h >> s.shift); ; i = (i + 1) & mask {
+		sp := &s.table[i]
+		switch {
+		case sp.idx1 == 0:
+			return nil
+		case len(token) <= tokenInline:
+			if int(sp.n) == len(token) && string(sp.tok[:len(token)]) == string(token) {
+				return sp
+			}
+		case sp.n == longToken && s.text[sp.idx1-1].token == string(token):
+			return sp
+		}
+	}
+}
+
+// add indexes sp, a spelling find did not find, under text.token. The
+// pointer is valid until the next add.
+func (s *spellings) add(sp spelling, text spellingText) *spelling {
+	if len(text.token) <= tokenInline {
+		sp.n = uint8(copy(sp.tok[:], text.token))
+	} else {
+		sp.n = longToken
+	}
+	s.text = append(s.text, text)
+	sp.idx1 = uint32(len(s.text))
+	if 2*len(s.text) > len(s.table) {
+		s.grow()
+	}
+	return s.place(sp, text.token)
+}
+
+// place puts sp in the first free slot from token's home.
+func (s *spellings) place(sp spelling, token string) *spelling {
+	mask := len(s.table) - 1
+	i := int(maphash.String(s.seed, token) >> s.shift)
+	for s.table[i].idx1 != 0 {
+		i = (i + 1) & mask
+	}
+	s.table[i] = sp
+	return &s.table[i]
+}
+
+// grow doubles the table, keeping it at most half full.
+func (s *spellings) grow() {
+	old := s.table
+	s.table = make([]spelling, 2*len(old))
+	s.shift--
+	for i := range old {
+		if sp := &old[i]; sp.idx1 != 0 {
+			s.place(*sp, s.text[sp.idx1-1].token)
+		}
+	}
+}
+
+// textOf is what sp's token says beyond the lookup.
+func (s *spellings) textOf(sp *spelling) *spellingText { return &s.text[sp.idx1-1] }
