@@ -44,7 +44,7 @@ type Builder struct {
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
 	featNames  []string         // first spelling of each
-	featKeys   []featKey        // of each spelling in featNames, for featureIndexBytes
+	featCache  [16]featSlot     // recent spellings by featKey, for featureIndexBytes
 	concurrent []bool           // per feature: CCU or CCS, its checkouts followed
 	fold       ident.Folder
 
@@ -59,7 +59,7 @@ type Builder struct {
 	connections                                                map[connKey]int
 
 	co    checkouts
-	peaks map[int32]*featurePeak
+	peaks []*featurePeak // by feature index; nil: no level change in the month
 
 	// The checkouts logEvent has taken and not yet counted (see flush).
 	pending  [eventBatch]pendingEvent
@@ -132,7 +132,6 @@ func NewBuilder(m Month) *Builder {
 		featUpper:   make(map[string]int32),
 		connections: make(map[connKey]int),
 		co:          newCheckouts(),
-		peaks:       make(map[int32]*featurePeak),
 		startup:     -1,
 	}
 	if b.days < 1 || b.days > 31 || !m.Start.Before(m.End) {
@@ -228,8 +227,9 @@ type pendingEvent struct {
 	day      int
 	sec      int64
 	licenses int
-	hash     uint64 // of token, by spellings.hash
-	token    []byte // in Builder.arena, or its own copy when long
+	hash     uint64    // of token, by spellings.hash
+	token    []byte    // in Builder.arena, or its own copy when long
+	sp       *spelling // found before counting; valid while spellings.grows is unchanged
 }
 
 // flush counts the checkouts logEvent holds, in order. At a real server's
@@ -246,9 +246,11 @@ func (b *Builder) flush() {
 	for i := range batch {
 		touched += uint64(b.spell.home(batch[i].hash).n)
 	}
+	grows := b.spell.grows
 	for i := range batch {
 		e := &batch[i]
-		if sp := b.spell.findHash(e.token, e.hash); sp != nil {
+		if e.sp = b.spell.findHash(e.token, e.hash); e.sp != nil {
+			sp := e.sp
 			touched += uint64(sp.t.leaseSet) + uint64(sp.t.leaseLast[e.fi&(leaseSlots-1)])
 			if b.concurrent[e.fi] {
 				if n := len(sp.co.open); n > 0 {
@@ -259,18 +261,21 @@ func (b *Builder) flush() {
 	}
 	b.touched += touched
 	for i := range batch {
-		b.count(&batch[i])
+		b.count(&batch[i], grows)
 	}
 }
 
 // count is a checkout's effect on the report: its identity's use and
 // lease, its feature's open checkouts and peak.
-func (b *Builder) count(e *pendingEvent) {
+func (b *Builder) count(e *pendingEvent, grows int) {
 	op, fi, sec, day, inMonth, licenses := e.op, e.fi, e.sec, e.day, e.inMonth, e.licenses
 	concurrent := b.concurrent[fi]
-	sp := b.spell.findHash(e.token, e.hash)
-	if sp == nil {
-		sp = b.spellingOf(string(e.token))
+	sp := e.sp
+	if sp == nil || b.spell.grows != grows {
+		// Not found before the batch, or the table has grown since.
+		if sp = b.spell.findHash(e.token, e.hash); sp == nil {
+			sp = b.spellingOf(string(e.token))
+		}
 	}
 	t := sp.t
 	if b.cutoffSec != 0 && !t.named && sec >= b.cutoffSec {
@@ -524,15 +529,22 @@ func (b *Builder) featureIndex(feature string) int32 {
 
 func (b *Builder) featureIndexBytes(feature []byte) int32 {
 	k := featKeyOf(feature)
-	for i, fk := range b.featKeys[:min(len(b.featKeys), featureScan)] {
-		if fk == k && (k.n <= 16 || b.featNames[i] == string(feature)) {
-			return int32(i)
-		}
+	slot := &b.featCache[(k.a*0x9e3779b97f4a7c15^k.z^uint64(k.n))>>(64-4)]
+	if slot.k == k && slot.fi1 != 0 && (k.n <= 16 || b.featNames[slot.fi1-1] == string(feature)) {
+		return slot.fi1 - 1
 	}
-	if fi, ok := b.features[string(feature)]; ok {
-		return fi
+	fi, ok := b.features[string(feature)]
+	if !ok {
+		fi = b.addFeature(string(feature))
 	}
-	return b.addFeature(string(feature))
+	slot.k, slot.fi1 = k, fi+1
+	return fi
+}
+
+// featSlot is a spelling's feature index, plus 1 (0: empty).
+type featSlot struct {
+	k   featKey
+	fi1 int32
 }
 
 // featKey compares feature spellings in a few integer compares: a feature
@@ -563,7 +575,6 @@ func (b *Builder) addFeature(spelling string) int32 {
 		fi = int32(len(b.featNames))
 		b.featUpper[upper] = fi
 		b.featNames = append(b.featNames, spelling)
-		b.featKeys = append(b.featKeys, featKeyOf([]byte(spelling)))
 		b.concurrent = append(b.concurrent, isConcurrent(upper))
 		if strings.EqualFold(upper, StartupFeature) {
 			b.startup = fi

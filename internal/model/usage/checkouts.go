@@ -270,11 +270,7 @@ type featurePeak struct {
 
 // peakAt records a level change on day d of the month.
 func (b *Builder) peakAt(fi int32, d, before, after int) {
-	p := b.peaks[fi]
-	if p == nil {
-		p = &featurePeak{}
-		b.peaks[fi] = p
-	}
+	p := b.peakOf(fi)
 	if !p.started {
 		p.start, p.started = before, true
 	}
@@ -284,6 +280,19 @@ func (b *Builder) peakAt(fi int32, d, before, after int) {
 	p.day[d] = max(p.day[d], before, after)
 	p.end[d] = after
 	p.touched |= 1 << d
+}
+
+// peakOf is feature fi's peaks, empty until a level changes.
+func (b *Builder) peakOf(fi int32) *featurePeak {
+	if int(fi) >= len(b.peaks) {
+		b.peaks = append(b.peaks, make([]*featurePeak, int(fi)+1-len(b.peaks))...)
+	}
+	p := b.peaks[fi]
+	if p == nil {
+		p = &featurePeak{}
+		b.peaks[fi] = p
+	}
+	return p
 }
 
 // Peak is the most licences of one concurrent feature checked out at once,
@@ -299,6 +308,9 @@ func (b *Builder) peakReport() []Peak {
 	until := b.until
 	out := []Peak{}
 	for fi, p := range b.peaks {
+		if p == nil {
+			continue
+		}
 		pk := Peak{Feature: b.featNames[fi], Days: make([]int, b.days)}
 		carry := p.start
 		for d := range b.days {
@@ -323,13 +335,10 @@ func (b *Builder) peakReport() []Peak {
 // starting state) to b's.
 func (b *Builder) mergePeaks(o *Builder) {
 	for ofi, op := range o.peaks {
-		fi := b.featureIndex(o.featNames[ofi])
-		p := b.peaks[fi]
-		if p == nil {
-			cp := *op
-			b.peaks[fi] = &cp
+		if op == nil {
 			continue
 		}
+		p := b.peakOf(b.featureIndex(o.featNames[ofi]))
 		if !p.started {
 			p.start, p.started = op.start, op.started
 		}

@@ -78,40 +78,6 @@ func FuzzQuickCheckout(f *testing.F) {
 	})
 }
 
-// The 8-bytes-at-a-time searches find what a byte loop finds, at every
-// offset and length, among bytes that tempt the borrow (0x00, 0x01, 0x7f,
-// 0x80, 0xff and the targets' neighbours).
-func TestIndexSWAR(t *testing.T) {
-	alphabet := []byte{0x00, 0x01, 0x7f, 0x80, 0xff, ' ', '!', '\t', '\b', '\n', '(', ')', ')' ^ 1, '*', '[', 'Z', '\\', '"', '#', 'a'}
-	naive := func(b []byte, i int, set ...byte) int {
-		for ; i < len(b); i++ {
-			if bytes.IndexByte(set, b[i]) >= 0 {
-				return i
-			}
-		}
-		return i
-	}
-	seed := uint32(1)
-	for round := range 20000 {
-		b := make([]byte, round%37)
-		for k := range b {
-			seed = seed*1664525 + 1013904223
-			b[k] = alphabet[int(seed>>24)%len(alphabet)]
-		}
-		for from := range len(b) + 1 {
-			if got, want := indexSWAR4(b, from, ')', ')', ')', ')'), naive(b, from, ')'); got != want {
-				t.Fatalf("indexSWAR4(%q, %d, ')') = %d, want %d", b, from, got, want)
-			}
-			if got, want := indexSWAR4(b, from, '"', '(', '"', '('), naive(b, from, '"', '('); got != want {
-				t.Fatalf("indexSWAR4(%q, %d, '\"', '(') = %d, want %d", b, from, got, want)
-			}
-			if got, want := indexSWAR4(b, from, ' ', '\t', '(', '['), naive(b, from, ' ', '\t', '(', '['); got != want {
-				t.Fatalf("indexSWAR4(%q, %d) = %d, want %d", b, from, got, want)
-			}
-		}
-	}
-}
-
 // benchLines are the checkout lines of benchLog, the shape of nearly every
 // line of a busy log.
 func benchLines(b *testing.B) [][]byte {

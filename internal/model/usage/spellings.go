@@ -16,12 +16,13 @@ type spellings struct {
 	table []spelling // open addressing, linear probing; idx1 == 0: free
 	shift uint       // 64 - log2(len(table)): a token's home is its hash >> shift
 	text  []spellingText
+	grows int // how often the table has grown: a record's pointer is valid while this is unchanged
 }
 
 // tokenInline is how many bytes of a token its record holds: every
 // user@host seen in the samples (DOMAIN.md §4.1) is shorter. A longer
 // token is compared through its text.
-const tokenInline = 40
+const tokenInline = 32
 
 // longToken is spelling.n for a token longer than tokenInline.
 const longToken = 255
@@ -40,6 +41,7 @@ type spelling struct {
 	// without reading the text.
 	coToken bool
 	idx1    uint32 // 1 + its index in text; 0: a free slot
+	hash    uint64 // of the token: growing the table hashes nothing again
 	t       *tally
 	co      *coID // for matching IN to OUT
 }
@@ -52,7 +54,7 @@ type spellingText struct {
 }
 
 func newSpellings() spellings {
-	const bits = 10
+	const bits = 12
 	return spellings{seed: maphash.MakeSeed(), table: make([]spelling, 1<<bits), shift: 64 - bits}
 }
 
@@ -94,16 +96,17 @@ func (s *spellings) add(sp spelling, text spellingText) *spelling {
 	}
 	s.text = append(s.text, text)
 	sp.idx1 = uint32(len(s.text))
+	sp.hash = maphash.String(s.seed, text.token)
 	if 2*len(s.text) > len(s.table) {
 		s.grow()
 	}
-	return s.place(sp, text.token)
+	return s.place(sp)
 }
 
-// place puts sp in the first free slot from token's home.
-func (s *spellings) place(sp spelling, token string) *spelling {
+// place puts sp in the first free slot from its home.
+func (s *spellings) place(sp spelling) *spelling {
 	mask := len(s.table) - 1
-	i := int(maphash.String(s.seed, token) >> s.shift)
+	i := int(sp.hash >> s.shift)
 	for s.table[i].idx1 != 0 {
 		i = (i + 1) & mask
 	}
@@ -114,11 +117,12 @@ func (s *spellings) place(sp spelling, token string) *spelling {
 // grow doubles the table, keeping it at most half full.
 func (s *spellings) grow() {
 	old := s.table
+	s.grows++
 	s.table = make([]spelling, 2*len(old))
 	s.shift--
 	for i := range old {
-		if sp := &old[i]; sp.idx1 != 0 {
-			s.place(*sp, s.text[sp.idx1-1].token)
+		if old[i].idx1 != 0 {
+			s.place(old[i])
 		}
 	}
 }
