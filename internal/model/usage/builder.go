@@ -44,7 +44,8 @@ type Builder struct {
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
 	featNames  []string         // first spelling of each
-	featCache  [16]featSlot     // recent spellings by featKey, for featureIndexBytes
+	featCache  [64]featSlot     // the first spellings by featKey, open addressing, for featureIndexBytes
+	featCached int              // slots in use, at most half
 	concurrent []bool           // per feature: CCU or CCS, its checkouts followed
 	fold       ident.Folder
 
@@ -529,16 +530,25 @@ func (b *Builder) featureIndex(feature string) int32 {
 
 func (b *Builder) featureIndexBytes(feature []byte) int32 {
 	k := featKeyOf(feature)
-	slot := &b.featCache[(k.a*0x9e3779b97f4a7c15^k.z^uint64(k.n))>>(64-4)]
-	if slot.k == k && slot.fi1 != 0 && (k.n <= 16 || b.featNames[slot.fi1-1] == string(feature)) {
-		return slot.fi1 - 1
+	const mask = len(b.featCache) - 1
+	i := int((k.a*0x9e3779b97f4a7c15 ^ k.z ^ uint64(k.n)) >> (64 - 6))
+	for ; ; i = (i + 1) & mask { // ends: the cache is at most half full
+		slot := &b.featCache[i]
+		if slot.fi1 == 0 {
+			fi, ok := b.features[string(feature)]
+			if !ok {
+				fi = b.addFeature(string(feature))
+			}
+			if b.featCached < len(b.featCache)/2 {
+				slot.k, slot.fi1 = k, fi+1
+				b.featCached++
+			}
+			return fi
+		}
+		if slot.k == k && (k.n <= 16 || b.featNames[slot.fi1-1] == string(feature)) {
+			return slot.fi1 - 1
+		}
 	}
-	fi, ok := b.features[string(feature)]
-	if !ok {
-		fi = b.addFeature(string(feature))
-	}
-	slot.k, slot.fi1 = k, fi+1
-	return fi
 }
 
 // featSlot is a spelling's feature index, plus 1 (0: empty).

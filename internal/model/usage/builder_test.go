@@ -321,3 +321,33 @@ func TestSpellingsFindWhatWasAdded(t *testing.T) {
 		}
 	}
 }
+
+// Feature spellings resolve to one index each, however many there are and
+// however the cache in front of the index collides.
+func TestFeatureIndexBytes(t *testing.T) {
+	b := NewBuilder(MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+	name := func(i int) string {
+		switch i % 3 {
+		case 0:
+			return fmt.Sprintf("F%d", i) // shorter than 8 bytes
+		case 1:
+			return fmt.Sprintf("XDT_PLT_UD_%04d", i)
+		}
+		return fmt.Sprintf("A_FEATURE_NAME_LONGER_THAN_SIXTEEN_%d", i)
+	}
+	want := map[string]int32{}
+	for round := range 3 {
+		for i := range 200 {
+			got := b.featureIndexBytes([]byte(name(i)))
+			if round == 0 {
+				want[name(i)] = got
+			}
+			if got != want[name(i)] || b.featNames[got] != name(i) {
+				t.Fatalf("round %d: %s is feature %d (%q), want %d", round, name(i), got, b.featNames[got], want[name(i)])
+			}
+		}
+	}
+	if got := b.featureIndexBytes([]byte("xdt_plt_ud_0001")); b.featNames[got] != "XDT_PLT_UD_0001" {
+		t.Errorf("a spelling in another case is %q, want the first spelling's feature", b.featNames[got])
+	}
+}

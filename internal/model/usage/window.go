@@ -1,7 +1,6 @@
 package usage
 
 import (
-	"bufio"
 	"cmp"
 	"io"
 	"slices"
@@ -279,10 +278,9 @@ func (w *windowSearch) reader(from int64) (*lineReader, error) {
 	if w.lr == nil {
 		// A probe wants one date line, a few KB on: a buffer just over
 		// MaxLineLen (which the reader needs) instead of the scan's.
-		w.lr = &lineReader{br: bufio.NewReaderSize(sr, MaxLineLen+16<<10)}
+		w.lr = newLineReaderSize(sr, MaxLineLen+16<<10)
 	} else {
-		w.lr.br.Reset(sr)
-		w.lr.n, w.lr.start, w.lr.off = 0, 0, 0
+		w.lr.reset(sr)
 	}
 	w.lr.mid = from > 0
 	if from == 0 {
