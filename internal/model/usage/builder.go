@@ -36,11 +36,12 @@ type Builder struct {
 
 	// spell holds each log token seen, so splitting and folding run once
 	// per spelling, not per line; its lookup is a checkout's one hash of
-	// its identity. The tallies it points to are allocated in slabs.
+	// its identity.
 	spell      spellings
-	slab       []tally // the next tallies to hand out (see newTally)
+	tallies    slabs[tally] // every tally, by index (see newTally)
 	byFold     map[string]*tally
 	coIDs      map[string]*coID // checkout identities by lower-case token
+	coIDList   slabs[coID]      // the same, by index
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
 	featNames  []string         // first spelling of each
@@ -87,6 +88,7 @@ type tally struct {
 	leaseSet      uint8  // bit f: leaseLast[f] is feature f's last use (f < leaseSlots)
 	leaseAssigned uint8  // bit f: feature f is assigned (udadmin)
 	days          uint32 // bit d set: used on day d+1
+	idx           uint32 // in Builder.tallies
 	first, last   int64  // Unix seconds, the month's uses
 	featureSet    uint64 // bit i: feature i (< 64) is in features, so a use need not look
 	leaseLast     [leaseSlots]int64
@@ -252,10 +254,11 @@ func (b *Builder) flush() {
 		e := &batch[i]
 		if e.sp = b.spell.findHash(e.token, e.hash); e.sp != nil {
 			sp := e.sp
-			touched += uint64(sp.t.leaseSet) + uint64(sp.t.leaseLast[e.fi&(leaseSlots-1)])
+			t := b.tallies.at(sp.tally)
+			touched += uint64(t.leaseSet) + uint64(t.leaseLast[e.fi&(leaseSlots-1)])
 			if b.concurrent[e.fi] {
-				if n := len(sp.co.open); n > 0 {
-					touched += uint64(sp.co.open[n-1].licenses)
+				if co := b.coIDList.at(sp.co); len(co.open) > 0 {
+					touched += uint64(co.open[len(co.open)-1].licenses)
 				}
 			}
 		}
@@ -278,7 +281,7 @@ func (b *Builder) count(e *pendingEvent, grows int) {
 			sp = b.spellingOf(string(e.token))
 		}
 	}
-	t := sp.t
+	t := b.tallies.at(sp.tally)
 	if b.cutoffSec != 0 && !t.named && sec >= b.cutoffSec {
 		// The identity is shown as first spelled since the cutoff, which
 		// a windowed scan sees as a full one does.
@@ -291,11 +294,12 @@ func (b *Builder) count(e *pendingEvent, grows int) {
 		return
 	}
 	if concurrent {
-		token := sp.co.token
+		co := b.coIDList.at(sp.co)
+		token := co.token
 		if !sp.coToken {
 			token = b.spell.textOf(sp).token
 		}
-		before, after := b.co.apply(op, fi, sp.co, token, sec, licenses)
+		before, after := b.co.apply(op, fi, co, token, sec, licenses)
 		if inMonth {
 			b.levelsInMonth = true
 			b.peakAt(fi, day, before, after)
@@ -324,7 +328,7 @@ func (b *Builder) spellingOf(token string) *spelling {
 	name, host := ident.UserName(token, true, b.KeepDomains)
 	user, _ := ident.SplitUserHost(token)
 	co := b.coIDOf(token)
-	sp := spelling{t: b.tallyOfName(name), machine: ident.IsMachineAccount(user), co: co, coToken: co.token == token}
+	sp := spelling{tally: b.tallyOfName(name).idx, machine: ident.IsMachineAccount(user), co: co.idx, coToken: co.token == token}
 	return b.spell.add(sp, spellingText{token: token, name: name, host: host})
 }
 
@@ -421,17 +425,9 @@ func (b *Builder) tallyOfName(name string) *tally {
 	return t
 }
 
-// tallySlab is how many tallies are allocated at once: one allocation per
-// slab instead of per identity, and neighbours in memory.
-const tallySlab = 256
-
 func (b *Builder) newTally(folded, name string) *tally {
-	if len(b.slab) == 0 {
-		b.slab = make([]tally, tallySlab)
-	}
-	t := &b.slab[0]
-	b.slab = b.slab[1:]
-	t.folded, t.name = folded, name
+	t := b.tallies.add()
+	t.folded, t.name, t.idx = folded, name, b.tallies.n-1
 	return t
 }
 

@@ -287,6 +287,14 @@ func TestSpellingIsOneCacheLine(t *testing.T) {
 	if size := unsafe.Sizeof(spelling{}); size != 64 {
 		t.Errorf("spelling is %d bytes, want 64", size)
 	}
+	// And it holds no pointer, so the collector never reads the table.
+	rt := reflect.TypeOf(spelling{})
+	for i := range rt.NumField() {
+		switch k := rt.Field(i).Type.Kind(); k {
+		case reflect.Pointer, reflect.String, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+			t.Errorf("spelling.%s is a %v: the table would hold pointers", rt.Field(i).Name, k)
+		}
+	}
 }
 
 // The table finds every token it was given, short and long, through its

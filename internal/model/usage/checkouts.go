@@ -29,6 +29,7 @@ type coID struct {
 	token  string
 	open   []openCheckout // of every feature, oldest first
 	listed bool           // in checkouts.ids
+	idx    uint32         // in Builder.coIDList
 }
 
 // coKey is one feature's checkouts by one user@host.
@@ -138,7 +139,8 @@ func (b *Builder) coIDOf(token string) *coID {
 	lower := strings.ToLower(token)
 	id, ok := b.coIDs[lower]
 	if !ok {
-		id = &coID{token: token}
+		id = b.coIDList.add()
+		id.token, id.idx = token, b.coIDList.n-1
 		b.coIDs[lower] = id
 	}
 	return id

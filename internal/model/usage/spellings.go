@@ -22,14 +22,15 @@ type spellings struct {
 // tokenInline is how many bytes of a token its record holds: every
 // user@host seen in the samples (DOMAIN.md §4.1) is shorter. A longer
 // token is compared through its text.
-const tokenInline = 32
+const tokenInline = 40
 
 // longToken is spelling.n for a token longer than tokenInline.
 const longToken = 255
 
 // spelling is one user@host token as a log writes it: what a checkout
 // needs of it, laid out to fill one cache line
-// (TestSpellingIsOneCacheLine).
+// (TestSpellingIsOneCacheLine), and with no pointer, so that the collector
+// never reads the table and growing it copies with no write barrier.
 type spelling struct {
 	tok     [tokenInline]byte // the token's bytes, when it is no longer
 	n       uint8             // len(token), or longToken
@@ -42,8 +43,8 @@ type spelling struct {
 	coToken bool
 	idx1    uint32 // 1 + its index in text; 0: a free slot
 	hash    uint64 // of the token: growing the table hashes nothing again
-	t       *tally
-	co      *coID // for matching IN to OUT
+	tally   uint32 // in Builder.tallies
+	co      uint32 // in Builder.coIDList, for matching IN to OUT
 }
 
 // spellingText is what only a first sight or a rare path reads.
@@ -129,3 +130,24 @@ func (s *spellings) grow() {
 
 // textOf is what sp's token says beyond the lookup.
 func (s *spellings) textOf(sp *spelling) *spellingText { return &s.text[sp.idx1-1] }
+
+// slabs holds values of T by index, allocated slabSize at a time: one
+// allocation per slab instead of per value, neighbours in memory, and a
+// value never moves, so a pointer to it stays valid.
+type slabs[T any] struct {
+	list [][]T
+	n    uint32
+}
+
+const slabSize = 256 // a power of two: at is a shift and a mask
+
+func (s *slabs[T]) at(i uint32) *T { return &s.list[i/slabSize][i%slabSize] }
+
+// add is a new zero value at index n-1.
+func (s *slabs[T]) add() *T {
+	if s.n%slabSize == 0 {
+		s.list = append(s.list, make([]T, slabSize))
+	}
+	s.n++
+	return s.at(s.n - 1)
+}
