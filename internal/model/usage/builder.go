@@ -38,9 +38,9 @@ type Builder struct {
 	// per spelling, not per line; its lookup is a checkout's one hash of
 	// its identity.
 	spell      spellings
-	tallies    slabs[tally] // every tally, by index (see newTally)
-	byFold     map[string]*tally
-	coIDs      map[string]*coID // checkout identities by lower-case token
+	tallies    slabs[tally]     // every tally, by index (see newTally)
+	folds      keyIndex         // tallies by folded name: the index of each in tallies
+	coKeys     keyIndex         // checkout identities by lower-case token: the index of each in coIDList
 	coIDList   slabs[coID]      // the same, by index
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
@@ -129,8 +129,8 @@ func NewBuilder(m Month) *Builder {
 		loc:         m.Start.Location(),
 		days:        m.Days(),
 		spell:       newSpellings(),
-		byFold:      make(map[string]*tally),
-		coIDs:       make(map[string]*coID),
+		folds:       newKeyIndex(),
+		coKeys:      newKeyIndex(),
 		features:    make(map[string]int32),
 		featUpper:   make(map[string]int32),
 		connections: make(map[connKey]int),
@@ -417,12 +417,11 @@ func (b *Builder) dayOf(sec int64) (int, bool) {
 // tallyOfName is the identity of a canonical name (domain already removed).
 func (b *Builder) tallyOfName(name string) *tally {
 	f := b.foldName(name)
-	t, ok := b.byFold[f]
-	if !ok {
-		t = b.newTally(f, name)
-		b.byFold[f] = t
+	if i, ok := b.folds.get(f); ok {
+		return b.tallies.at(i)
 	}
-	return t
+	b.folds.add(f)
+	return b.newTally(f, name)
 }
 
 func (b *Builder) newTally(folded, name string) *tally {
@@ -615,9 +614,10 @@ func (b *Builder) Report() *Report {
 	for d := range r.Days {
 		r.Days[d].Date = time.Unix(b.dayStart[d], 0).In(b.loc)
 	}
-	tallies := make([]*tally, 0, len(b.byFold))
+	tallies := make([]*tally, 0, b.tallies.n)
 	used, leases := 0, 0
-	for _, t := range b.byFold {
+	for i := range b.tallies.n {
+		t := b.tallies.at(i)
 		tallies = append(tallies, t)
 		used += btoi(t.used)
 		leases += t.leaseCount()
@@ -627,7 +627,7 @@ func (b *Builder) Report() *Report {
 		// Read's report is the Builder's last act: its indexes can go
 		// before the report's lists are made, not after (at 1M
 		// identities they are tens of MB of the peak).
-		b.byFold, b.spell, b.coIDs = nil, spellings{}, nil
+		b.folds, b.spell, b.coKeys = keyIndex{}, spellings{}, keyIndex{}
 	}
 	r.Identities = make([]Identity, 0, used)
 	featureLists := featureLists{}

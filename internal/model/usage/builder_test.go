@@ -359,3 +359,29 @@ func TestFeatureIndexBytes(t *testing.T) {
 		t.Errorf("a spelling in another case is %q, want the first spelling's feature", b.featNames[got])
 	}
 }
+
+// keyIndex numbers keys in the order added and finds each again through
+// its growth; a key never added is not found.
+func TestKeyIndex(t *testing.T) {
+	x := newKeyIndex()
+	const n = 10000
+	for i := range n {
+		key := fmt.Sprintf("k%d", i)
+		if _, ok := x.get(key); ok {
+			t.Fatalf("%s found before it was added", key)
+		}
+		if got := x.add(key); got != uint32(i) {
+			t.Fatalf("add(%s) = %d, want %d", key, got, i)
+		}
+	}
+	for i := range n {
+		if got, ok := x.get(fmt.Sprintf("k%d", i)); !ok || got != uint32(i) {
+			t.Fatalf("get(k%d) = %d, %v", i, got, ok)
+		}
+	}
+	for _, key := range []string{"", "k", "k10000", "K1"} {
+		if _, ok := x.get(key); ok {
+			t.Errorf("get(%q) found a key never added", key)
+		}
+	}
+}

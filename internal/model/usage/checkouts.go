@@ -137,12 +137,12 @@ func (c *checkouts) restart() {
 // coIDOf is the checkout identity of a token.
 func (b *Builder) coIDOf(token string) *coID {
 	lower := strings.ToLower(token)
-	id, ok := b.coIDs[lower]
-	if !ok {
-		id = b.coIDList.add()
-		id.token, id.idx = token, b.coIDList.n-1
-		b.coIDs[lower] = id
+	if i, ok := b.coKeys.get(lower); ok {
+		return b.coIDList.at(i)
 	}
+	b.coKeys.add(lower)
+	id := b.coIDList.add()
+	id.token, id.idx = token, b.coIDList.n-1
 	return id
 }
 

@@ -197,13 +197,14 @@ func (b *Builder) merge(o *Builder) {
 	for k, n := range o.connections {
 		b.connections[k] += n
 	}
-	for folded, ot := range o.byFold {
-		t, ok := b.byFold[folded]
-		if !ok {
-			t = b.newTally(folded, ot.name)
+	for i := range o.tallies.n {
+		ot := o.tallies.at(i)
+		var t *tally
+		if j, ok := b.folds.get(ot.folded); !ok {
+			b.folds.add(ot.folded)
+			t = b.newTally(ot.folded, ot.name)
 			t.named = ot.named
-			b.byFold[folded] = t
-		} else if !t.named && ot.named {
+		} else if t = b.tallies.at(j); !t.named && ot.named {
 			t.name, t.named = ot.name, true
 		}
 		t.device = t.device || ot.device

@@ -151,3 +151,66 @@ func (s *slabs[T]) add() *T {
 	s.n++
 	return s.at(s.n - 1)
 }
+
+// keyIndex numbers string keys in the order they are added: the index of a
+// tally by its folded name, of a checkout identity by its lower-case token.
+// A Go map does the same, but at every growth it hashes every key again;
+// first sights of a real server's identities are a tenth of the scan, and
+// the table's slots keep their hash's top bits, so growing here moves
+// eight-byte slots and hashes nothing.
+type keyIndex struct {
+	seed  maphash.Seed
+	slots []uint64 // 0: free; else the hash's top 32 bits << 32 | index+1
+	shift uint     // 64 - log2(len(slots))
+	keys  []string // by index
+}
+
+func newKeyIndex() keyIndex {
+	const bits = 10
+	return keyIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 1<<bits), shift: 64 - bits}
+}
+
+// get is key's index, ok false when it was never added.
+func (x *keyIndex) get(key string) (idx uint32, ok bool) {
+	h := maphash.String(x.seed, key)
+	mask := len(x.slots) - 1
+	for i := int(h >> x.shift); ; i = (i + 1) & mask {
+		slot := x.slots[i]
+		if slot == 0 {
+			return 0, false
+		}
+		if slot>>32 == h>>32 && x.keys[uint32(slot)-1] == key {
+			return uint32(slot) - 1, true
+		}
+	}
+}
+
+// add numbers key, which get did not find, len(keys) before the call.
+func (x *keyIndex) add(key string) uint32 {
+	x.keys = append(x.keys, key)
+	if 2*len(x.keys) > len(x.slots) {
+		old := x.slots
+		x.slots = make([]uint64, 2*len(old))
+		x.shift--
+		for _, slot := range old {
+			if slot != 0 {
+				x.place(slot)
+			}
+		}
+	}
+	x.place(maphash.String(x.seed, key)>>32<<32 | uint64(len(x.keys)))
+	return uint32(len(x.keys) - 1)
+}
+
+// place puts slot in the first free one from its home.
+func (x *keyIndex) place(slot uint64) {
+	mask := len(x.slots) - 1
+	i := int((slot >> 32 << 32) >> x.shift)
+	for x.slots[i] != 0 {
+		i = (i + 1) & mask
+	}
+	x.slots[i] = slot
+}
+
+// len is the number of keys.
+func (x *keyIndex) len() int { return len(x.keys) }
