@@ -81,7 +81,7 @@ type connKey struct{ feature, host string }
 // seen in any month: the lease of a user/device licence reaches back past
 // the month.
 type tally struct {
-	// What a checkout touches comes first: two cache lines.
+	// What a checkout touches comes first: 72 bytes.
 	used          bool // used in the month
 	device        bool
 	named         bool   // with a cutoff: name is the first spelling at or after it
@@ -100,10 +100,11 @@ type tally struct {
 	moreLeases []lease  // features from leaseSlots on
 }
 
-// leaseSlots is how many features' leases a tally holds in place: a server
-// has a handful of features, indexed as first seen, so nearly every lease
-// is a slot and not a list to follow.
-const leaseSlots = 8
+// leaseSlots is how many features' leases a tally holds in place: a user
+// or device has one to three features on a real server, indexed as first
+// seen, so nearly every lease is a slot and not a list to follow; more
+// slots would cost every identity of a 1M-row udadmin listing 8 bytes each.
+const leaseSlots = 4
 
 type lease struct {
 	feature  int32
