@@ -110,7 +110,10 @@ func (st *identityStore) lastUse(i int) (lu LastUse) {
 // By feature, not by place in t's leases, so that the index does not
 // depend on how a tally keeps them.
 func leaseOf(t *tally, feature int32) lease {
-	for _, l := range t.leases {
+	if feature < leaseSlots {
+		return lease{feature: feature, last: t.leaseLast[feature], assigned: t.leaseAssigned&(1<<feature) != 0}
+	}
+	for _, l := range t.moreLeases {
 		if l.feature == feature {
 			return l
 		}
