@@ -619,6 +619,23 @@ func (b *Builder) Report() *Report {
 	for d := range r.Days {
 		r.Days[d].Date = time.Unix(b.dayStart[d], 0).In(b.loc)
 	}
+	if b.last {
+		// Read's report is the Builder's last act: its indexes can go
+		// before the report's lists, even the sorted tallies, are made
+		// (at 1M identities they are tens of MB of the peak).
+		b.folds, b.spell, b.coKeys = keyIndex{}, spellings{}, keyIndex{}
+		if b.onDemand {
+			// The report keeps the rest of the scan's state: collect
+			// the indexes now (33 MB at 1M identities) and hand their
+			// pages back, so that what comes next (the sorted tallies,
+			// the report's index, Entitlements' maps, the payload's
+			// writing) is not added to them: the collector would let
+			// the heap grow to twice the live one first, and the freed
+			// pages are too scattered for a few large slices. One
+			// collection, with the heap at its largest anyway.
+			debug.FreeOSMemory()
+		}
+	}
 	tallies := make([]*tally, 0, b.tallies.n)
 	used, leases := 0, 0
 	for i := range b.tallies.n {
@@ -628,24 +645,6 @@ func (b *Builder) Report() *Report {
 		leases += t.leaseCount()
 	}
 	slices.SortFunc(tallies, func(x, y *tally) int { return strings.Compare(x.folded, y.folded) })
-	if b.last {
-		// Read's report is the Builder's last act: its indexes can go
-		// before the report's lists are made, not after (at 1M
-		// identities they are tens of MB of the peak).
-		b.folds, b.spell, b.coKeys = keyIndex{}, spellings{}, keyIndex{}
-		if b.onDemand {
-			// The report keeps the rest of the scan's state: collect
-			// the indexes now (52 MB at 1M identities) and hand their
-			// pages back, so that what comes next (the report's index,
-			// Entitlements' maps, the payload's writing) is not added
-			// to them: the collector would let the heap grow to twice
-			// the live one first, and the freed pages are too scattered
-			// for the index's few large slices. One collection, with
-			// the heap at its largest anyway: 328 -> 311 MB of peak RSS
-			// at 1M identities.
-			debug.FreeOSMemory()
-		}
-	}
 	// The report holds its identities and last uses, or keeps the tallies
 	// and an index to make them from (IdentitiesOnDemand).
 	st := &identityStore{loc: b.loc, featNames: b.featNames}
