@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/lsui/lsui/internal/jsonstr"
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/usage"
@@ -234,7 +235,7 @@ type PeakRecord struct {
 // NewUsageRecord shapes a report. name maps each identity to what is shown
 // (the identity itself, or its pseudonym in a scrambled payload).
 func NewUsageRecord(r *usage.Report, name func(string) string) UsageRecord {
-	rec := usageHead(r)
+	rec := UsageHead(r)
 	rec.Identities = make([]IdentityRecord, 0, len(r.Identities))
 	for _, id := range r.Identities {
 		n := id.Name
@@ -273,7 +274,7 @@ type RecordField struct {
 // streaming the identities (NewIdentityRecord each), so it carries every
 // field `lsui usage --json` does. extra fields are added after them.
 func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
-	rec := usageHead(r)
+	rec := UsageHead(r)
 	v := reflect.ValueOf(rec)
 	var out []RecordField
 	for i := range v.NumField() {
@@ -286,8 +287,9 @@ func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
 	return append(out, extra...)
 }
 
-// usageHead is the record without its identities.
-func usageHead(r *usage.Report) UsageRecord {
+// UsageHead is r's usage record with no identities (an empty list): what
+// writers that stream the identities (AppendIdentityJSON each) start from.
+func UsageHead(r *usage.Report) UsageRecord {
 	rec := UsageRecord{
 		Month: r.Month.String(), Timezone: ZoneLabel(r.Month.Start),
 		Features: []FeatureRecord{}, Identities: []IdentityRecord{}, Days: []DayRecord{},
@@ -320,6 +322,40 @@ func LogsCoverage(r *usage.Report) string {
 		return "no dated checkouts in the logs"
 	}
 	return "logs cover " + r.LogsFrom.Format("2006-01-02") + " onwards"
+}
+
+// AppendIdentityJSON appends NewIdentityRecord(id, name) as compact JSON:
+// byte for byte what encoding/json writes for it (with e.HTML as its
+// escapeHTML), without reflection or a record per identity, because a real
+// server has 100k identities a month. TestAppendIdentityJSON holds the two
+// equal.
+func AppendIdentityJSON(dst []byte, id usage.Identity, name string, e jsonstr.Escape) []byte {
+	dst = append(dst, `{"name":`...)
+	dst = jsonstr.Append(dst, name, e)
+	dst = append(dst, `,"kind":`...)
+	dst = jsonstr.Append(dst, id.Kind.String(), e)
+	dst = append(dst, `,"features":`...)
+	dst = appendStrings(dst, id.Features, e)
+	// RFC 3339 is digits, '-', ':', 'T', '.', 'Z' and '+': nothing to escape.
+	dst = append(dst, `,"first_seen":"`...)
+	dst = id.FirstSeen.AppendFormat(dst, time.RFC3339)
+	dst = append(dst, `","last_seen":"`...)
+	dst = id.LastSeen.AppendFormat(dst, time.RFC3339)
+	dst = append(dst, `","via":`...)
+	dst = appendStrings(dst, id.Via, e)
+	return append(dst, '}')
+}
+
+// appendStrings appends list as a JSON array, [] when nil.
+func appendStrings(dst []byte, list []string, e jsonstr.Escape) []byte {
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonstr.Append(dst, s, e)
+	}
+	return append(dst, ']')
 }
 
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
