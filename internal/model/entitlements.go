@@ -158,6 +158,19 @@ func Entitlements(lines []*licfile.Line, rep *usage.Report, live *lmstat.Listing
 type keyUsage struct {
 	inUse, thisMonth, peak int
 	source                 string
+	// leaseSince is when a last use still holds a lease (log-derived in
+	// use of assigned models): now less the key's longest LP.
+	leaseSince time.Time
+	// holders is the identities (LastUse.Key) holding one of the key's
+	// features now, one list per feature as the report lists them.
+	holders [][]string
+}
+
+// featureKey is one feature spelling's entitlement key and its figures,
+// nil when no entitlement counts it.
+type featureKey struct {
+	key licfile.EntitlementKey
+	u   *keyUsage
 }
 
 // countUsage applies DOMAIN.md §4.4 per entitlement key: this month's
@@ -168,6 +181,10 @@ type keyUsage struct {
 // the feature, else this month's distinct identities, from the log. Connections (the start-up licence, machine
 // accounts) are not in the report's identities, leases, open checkouts or
 // peaks.
+//
+// A real server has 100k identities and as many last uses a month: each
+// feature spelling is decoded and looked up once (features), and the
+// per-identity loops touch no map keyed by the entitlement key.
 func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now time.Time) map[licfile.EntitlementKey]*keyUsage {
 	out := map[licfile.EntitlementKey]*keyUsage{}
 	lease := map[licfile.EntitlementKey]int{}
@@ -180,54 +197,62 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 			lease[k] = max(lease[k], l.LeaseDays)
 		}
 	}
-	keys := map[string]licfile.EntitlementKey{} // each feature decoded once
-	keyOf := func(f string) licfile.EntitlementKey {
-		k, ok := keys[f]
-		if !ok {
-			k = licfile.KeyOf(licfile.DecodeFeature(f))
-			keys[f] = k
+	for k, u := range out {
+		days := lease[k]
+		if days <= 0 {
+			days = DefaultLeaseDays
 		}
-		return k
+		u.leaseSince = now.AddDate(0, 0, -days)
+	}
+	features := map[string]featureKey{}
+	keyOf := func(f string) featureKey {
+		fk, ok := features[f]
+		if !ok {
+			fk.key = licfile.KeyOf(licfile.DecodeFeature(f))
+			fk.u = out[fk.key]
+			features[f] = fk
+		}
+		return fk
 	}
 	if rep == nil {
 		rep = &usage.Report{}
 	}
 	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one licence.
-	var seen []licfile.EntitlementKey
+	var seen []*keyUsage
 	for _, id := range rep.Identities {
 		seen = seen[:0]
 		for _, f := range id.Features {
-			k := keyOf(f)
-			if u := out[k]; u != nil && !slices.Contains(seen, k) {
-				seen = append(seen, k)
+			if u := keyOf(f).u; u != nil && !slices.Contains(seen, u) {
+				seen = append(seen, u)
 				u.thisMonth++
 			}
 		}
 	}
-	// Assigned now.
-	holders := map[licfile.EntitlementKey]map[string]bool{}
-	for _, lu := range rep.LastUses {
-		k := keyOf(lu.Feature)
-		if out[k] == nil || !k.Assigned() {
+	// Assigned now. The last uses come feature by feature, so each
+	// feature is looked up once, when it changes.
+	var fk featureKey
+	feature, newFeature := "", true
+	for i, lu := range rep.LastUses {
+		if i == 0 || lu.Feature != feature {
+			fk, feature, newFeature = keyOf(lu.Feature), lu.Feature, true
+		}
+		u := fk.u
+		if u == nil || !fk.key.Assigned() {
 			continue
 		}
 		if rep.Udadmin {
 			if !lu.Assigned {
 				continue
 			}
-		} else {
-			days := lease[k]
-			if days <= 0 {
-				days = DefaultLeaseDays
-			}
-			if lu.Last.Before(now.AddDate(0, 0, -days)) || lu.Last.After(now) {
-				continue
-			}
+		} else if lu.Last.Before(u.leaseSince) || lu.Last.After(now) {
+			continue
 		}
-		if holders[k] == nil {
-			holders[k] = map[string]bool{}
+		if newFeature {
+			u.holders = append(u.holders, nil)
+			newFeature = false
 		}
-		holders[k][lu.Key] = true
+		h := &u.holders[len(u.holders)-1]
+		*h = append(*h, lu.Key)
 	}
 	// Checked out now.
 	liveUse := map[licfile.EntitlementKey]int{}
@@ -237,17 +262,17 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 			if f.Error != "" {
 				continue
 			}
-			k := keyOf(f.Name)
+			k := keyOf(f.Name).key
 			liveUse[k] += f.InUse
 			liveSeen[k] = true
 		}
 	}
 	logUse := map[licfile.EntitlementKey]int{}
 	for _, c := range rep.Open {
-		logUse[keyOf(c.Feature)] += c.Licenses
+		logUse[keyOf(c.Feature).key] += c.Licenses
 	}
 	for _, p := range rep.Peaks {
-		if u := out[keyOf(p.Feature)]; u != nil {
+		if u := keyOf(p.Feature).u; u != nil {
 			u.peak += p.Month
 		}
 	}
@@ -258,9 +283,9 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
 		case k.Assigned() && rep.Udadmin:
-			u.inUse, u.source = len(holders[k]), InUseUdadmin
+			u.inUse, u.source = distinct(u.holders), InUseUdadmin
 		case k.Assigned():
-			u.inUse, u.source = len(holders[k]), InUseLog
+			u.inUse, u.source = distinct(u.holders), InUseLog
 		case liveSeen[k]:
 			// SERVER and unknown models: the server's own count when
 			// lmstat lists the feature.
@@ -273,6 +298,41 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 		}
 	}
 	return out
+}
+
+// distinct counts the distinct strings in lists. One list's strings are
+// distinct already (a report has one last use per identity and feature).
+// Lists in ascending order (the report's, by key within a feature) are
+// merged without a set; a set counts them otherwise.
+func distinct(lists [][]string) int {
+	switch {
+	case len(lists) == 1:
+		return len(lists[0])
+	case !slices.ContainsFunc(lists, func(l []string) bool { return !slices.IsSorted(l) }):
+		n, last, heads := 0, "", make([]int, len(lists))
+		for {
+			next := -1
+			for i, l := range lists {
+				if heads[i] < len(l) && (next < 0 || l[heads[i]] < lists[next][heads[next]]) {
+					next = i
+				}
+			}
+			if next < 0 {
+				return n
+			}
+			if s := lists[next][heads[next]]; n == 0 || s != last {
+				n, last = n+1, s
+			}
+			heads[next]++
+		}
+	}
+	set := map[string]bool{}
+	for _, l := range lists {
+		for _, s := range l {
+			set[s] = true
+		}
+	}
+	return len(set)
 }
 
 // unknownInstalled lists the features in use when no licence file says what

@@ -234,3 +234,25 @@ func TestExpiredLineStillInUse(t *testing.T) {
 		t.Errorf("unused expired line: %s %+v, want WARNING", h.Status, h.Findings)
 	}
 }
+
+// TestDistinct: the identities holding a key's features now, counted once
+// each whether the lists come in the report's order (merged) or not (a set).
+func TestDistinct(t *testing.T) {
+	for _, c := range []struct {
+		what  string
+		lists [][]string
+		want  int
+	}{
+		{"none", nil, 0},
+		{"one feature", [][]string{{"b", "a", "c"}}, 3},
+		{"XDS and XDT, sorted, overlapping", [][]string{{"a", "c", "d"}, {"b", "c", "e"}}, 5},
+		{"three sorted, one empty", [][]string{{"a", "b"}, {}, {"a", "b", "z"}}, 3},
+		{"sorted, all shared", [][]string{{"x", "y"}, {"x", "y"}}, 2},
+		{"out of order: a set", [][]string{{"c", "a"}, {"a", "b"}}, 3},
+		{"one feature in two runs, out of order", [][]string{{"a"}, {"b"}, {"a"}}, 2},
+	} {
+		if got := distinct(c.lists); got != c.want {
+			t.Errorf("%s: distinct(%q) = %d, want %d", c.what, c.lists, got, c.want)
+		}
+	}
+}
