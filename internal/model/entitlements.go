@@ -161,10 +161,14 @@ type keyUsage struct {
 	// leaseSince is when a last use still holds a lease (log-derived in
 	// use of assigned models): now less the key's longest LP.
 	leaseSince time.Time
-	// holders is the identities (LastUse.Key) holding one of the key's
-	// features now, one list per feature as the report lists them.
-	holders [][]string
+	// lastUses is the report's last uses of the key's features, one run
+	// per feature as the report lists them (see holders).
+	lastUses [][]usage.LastUse
 }
+
+// maxSharedLists bounds countUsage's memo of the identities' shared
+// Features lists: a handful of features make at most a few hundred sets.
+const maxSharedLists = 4096
 
 // featureKey is one feature spelling's entitlement key and its figures,
 // nil when no entitlement counts it.
@@ -217,42 +221,47 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	if rep == nil {
 		rep = &usage.Report{}
 	}
-	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one licence.
-	var seen []*keyUsage
+	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one
+	// licence. Identities that used the same features mostly share one
+	// Features list (the report's lists are few), so each list's keys are
+	// found once.
+	type listID struct {
+		first *string
+		n     int
+	}
+	keysOfList := map[listID][]*keyUsage{}
 	for _, id := range rep.Identities {
-		seen = seen[:0]
-		for _, f := range id.Features {
-			if u := keyOf(f).u; u != nil && !slices.Contains(seen, u) {
-				seen = append(seen, u)
-				u.thisMonth++
+		if len(id.Features) == 0 {
+			continue
+		}
+		list := listID{&id.Features[0], len(id.Features)}
+		keys, ok := keysOfList[list]
+		if !ok {
+			for _, f := range id.Features {
+				if u := keyOf(f).u; u != nil && !slices.Contains(keys, u) {
+					keys = append(keys, u)
+				}
 			}
+			// Lists not shared would make this a map per identity.
+			if len(keysOfList) < maxSharedLists {
+				keysOfList[list] = keys
+			}
+		}
+		for _, u := range keys {
+			u.thisMonth++
 		}
 	}
-	// Assigned now. The last uses come feature by feature, so each
-	// feature is looked up once, when it changes.
-	var fk featureKey
-	feature, newFeature := "", true
-	for i, lu := range rep.LastUses {
-		if i == 0 || lu.Feature != feature {
-			fk, feature, newFeature = keyOf(lu.Feature), lu.Feature, true
+	// Assigned now: the last uses come feature by feature, each feature's
+	// run of them looked up once.
+	for rest := rep.LastUses; len(rest) > 0; {
+		n := 1
+		for n < len(rest) && rest[n].Feature == rest[0].Feature {
+			n++
 		}
-		u := fk.u
-		if u == nil || !fk.key.Assigned() {
-			continue
+		if fk := keyOf(rest[0].Feature); fk.u != nil && fk.key.Assigned() {
+			fk.u.lastUses = append(fk.u.lastUses, rest[:n])
 		}
-		if rep.Udadmin {
-			if !lu.Assigned {
-				continue
-			}
-		} else if lu.Last.Before(u.leaseSince) || lu.Last.After(now) {
-			continue
-		}
-		if newFeature {
-			u.holders = append(u.holders, nil)
-			newFeature = false
-		}
-		h := &u.holders[len(u.holders)-1]
-		*h = append(*h, lu.Key)
+		rest = rest[n:]
 	}
 	// Checked out now.
 	liveUse := map[licfile.EntitlementKey]int{}
@@ -283,9 +292,11 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
 		case k.Assigned() && rep.Udadmin:
-			u.inUse, u.source = distinct(u.holders), InUseUdadmin
+			u.inUse, u.source = holders(u.lastUses, func(lu *usage.LastUse) bool { return lu.Assigned }), InUseUdadmin
 		case k.Assigned():
-			u.inUse, u.source = distinct(u.holders), InUseLog
+			u.inUse, u.source = holders(u.lastUses, func(lu *usage.LastUse) bool {
+				return !lu.Last.Before(u.leaseSince) && !lu.Last.After(now)
+			}), InUseLog
 		case liveSeen[k]:
 			// SERVER and unknown models: the server's own count when
 			// lmstat lists the feature.
@@ -300,39 +311,70 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	return out
 }
 
-// distinct counts the distinct strings in lists. One list's strings are
-// distinct already (a report has one last use per identity and feature).
-// Lists in ascending order (the report's, by key within a feature) are
-// merged without a set; a set counts them otherwise.
-func distinct(lists [][]string) int {
+// holders counts the identities (LastUse.Key) that hold one of a key's
+// features now: whose last use in runs holds says does. Within one run (one
+// feature) keys are distinct already: a report has one last use per
+// identity and feature. Two runs in key order (XDT_PLT_UD's and
+// XDS_PLT_UD's, as the report lists them) are merged, so one person
+// holding both counts once; a set counts any others.
+func holders(runs [][]usage.LastUse, holds func(*usage.LastUse) bool) int {
+	n := 0
 	switch {
-	case len(lists) == 1:
-		return len(lists[0])
-	case !slices.ContainsFunc(lists, func(l []string) bool { return !slices.IsSorted(l) }):
-		n, last, heads := 0, "", make([]int, len(lists))
-		for {
-			next := -1
-			for i, l := range lists {
-				if heads[i] < len(l) && (next < 0 || l[heads[i]] < lists[next][heads[next]]) {
-					next = i
-				}
+	case len(runs) == 1:
+		for i := range runs[0] {
+			if holds(&runs[0][i]) {
+				n++
 			}
-			if next < 0 {
-				return n
-			}
-			if s := lists[next][heads[next]]; n == 0 || s != last {
-				n, last = n+1, s
-			}
-			heads[next]++
 		}
+		return n
+	case len(runs) == 2 && inKeyOrder(runs[0]) && inKeyOrder(runs[1]):
+		a, b := runs[0], runs[1]
+		for len(a) > 0 && len(b) > 0 {
+			switch c := strings.Compare(a[0].Key, b[0].Key); {
+			case c < 0:
+				n += btoi(holds(&a[0]))
+				a = a[1:]
+			case c > 0:
+				n += btoi(holds(&b[0]))
+				b = b[1:]
+			default:
+				n += btoi(holds(&a[0]) || holds(&b[0]))
+				a, b = a[1:], b[1:]
+			}
+		}
+		for _, rest := range [][]usage.LastUse{a, b} {
+			for i := range rest {
+				n += btoi(holds(&rest[i]))
+			}
+		}
+		return n
 	}
 	set := map[string]bool{}
-	for _, l := range lists {
-		for _, s := range l {
-			set[s] = true
+	for _, r := range runs {
+		for i := range r {
+			if holds(&r[i]) {
+				set[r[i].Key] = true
+			}
 		}
 	}
 	return len(set)
+}
+
+// inKeyOrder reports last uses in strictly ascending key order.
+func inKeyOrder(r []usage.LastUse) bool {
+	for i := 1; i < len(r); i++ {
+		if r[i].Key <= r[i-1].Key {
+			return false
+		}
+	}
+	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // unknownInstalled lists the features in use when no licence file says what
