@@ -205,7 +205,7 @@ const usageFlushAt = 64 << 10
 
 // writeUsageJSON prints r's usage record byte for byte as writeJSON(w,
 // model.NewUsageRecord(r, nil)) would (TestWriteUsageJSONIsWriteJSON), but
-// streams the identities through model.AppendIdentityJSON: at 100k
+// streams the identities through model.IdentityJSON: at 100k
 // identities the reflecting encoder, the record per identity and the
 // whole-document indenting cost more than the rest of the command after
 // the log scan.
@@ -224,13 +224,13 @@ func writeUsageJSON(w io.Writer, r *usage.Report) error {
 	}
 	at += len(field) - 1
 	buf := append(make([]byte, 0, usageFlushAt+4<<10), head[:at]...)
-	esc := jsonstr.Escape{Invisible: true}
+	ids := model.NewIdentityJSON(jsonstr.Escape{Invisible: true})
 	for i, id := range r.Identities {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, "\n    "...)
-		buf = model.AppendIdentityJSON(buf, id, id.Name, esc)
+		buf = ids.Append(buf, id, id.Name)
 		if len(buf) >= usageFlushAt {
 			if _, err := w.Write(buf); err != nil {
 				return err

@@ -29,6 +29,12 @@ func Append(dst []byte, s string, e Escape) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Names, features and hosts are mostly plain ASCII: eight bytes
+		// at a time while none needs escaping.
+		if i+8 <= len(s) && plain8(load8(s, i), e.HTML) {
+			i += 8
+			continue
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if safe[b] && !(e.HTML && (b == '<' || b == '>' || b == '&')) {
@@ -77,6 +83,32 @@ func Append(dst []byte, s string, e Escape) []byte {
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
 }
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load8 is s[i:i+8] as a little-endian word (one load once compiled).
+func load8(s string, i int) uint64 {
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// plain8 reports eight bytes that are all safe: ASCII from the space on,
+// neither " nor \, nor with html <, > or &. It may say no to safe bytes
+// (they then go one by one), never yes to one that is not: the lowest
+// offending byte always sets its top bit in bad.
+func plain8(w uint64, html bool) bool {
+	bad := w | (w-lsb*' ')&^w | zeroByte(w^(lsb*'"')) | zeroByte(w^(lsb*'\\'))
+	if html {
+		bad |= zeroByte(w^(lsb*'<')) | zeroByte(w^(lsb*'>')) | zeroByte(w^(lsb*'&'))
+	}
+	return bad&msb == 0
+}
+
+// zeroByte has the top bit of (at least) the lowest zero byte of v set.
+func zeroByte(v uint64) uint64 { return (v - lsb) &^ v }
 
 // Invisible reports the characters lsui escapes although JSON need not:
 // C1 controls (U+009B is CSI) and format characters (bidi overrides,

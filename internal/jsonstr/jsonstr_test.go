@@ -3,6 +3,7 @@ package jsonstr
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -30,8 +31,21 @@ var samples = []string{
 	"mixed <\u202e\xff\u2028\"\\\x1b[31m>",
 }
 
+// wordSamples put each kind of byte Append must catch at every place of
+// the eight-byte words it skips plain ASCII by, and at the boundary values
+// of its tests (the space and DEL are plain, 0x1f and 0x80 are not).
+func wordSamples() []string {
+	var out []string
+	for _, c := range []string{`"`, `\`, "\x00", "\x1f", " ", "\x7f", "<", ">", "&", "!", "=", "?", "[", "]", "\x80", "é", "\u2028", "\u202e", "\xff"} {
+		for at := range 17 {
+			out = append(out, strings.Repeat("a", at)+c+strings.Repeat("b", 17-at))
+		}
+	}
+	return out
+}
+
 func TestAppendMatchesEncodingJSON(t *testing.T) {
-	for _, s := range samples {
+	for _, s := range append(samples, wordSamples()...) {
 		for _, html := range []bool{false, true} {
 			want := marshal(t, s, html)
 			if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {

@@ -166,10 +166,6 @@ type keyUsage struct {
 	lastUses [][]usage.LastUse
 }
 
-// maxSharedLists bounds countUsage's memo of the identities' shared
-// Features lists: a handful of features make at most a few hundred sets.
-const maxSharedLists = 4096
-
 // featureKey is one feature spelling's entitlement key and its figures,
 // nil when no entitlement counts it.
 type featureKey struct {
@@ -225,25 +221,18 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	// licence. Identities that used the same features mostly share one
 	// Features list (the report's lists are few), so each list's keys are
 	// found once.
-	type listID struct {
-		first *string
-		n     int
-	}
-	keysOfList := map[listID][]*keyUsage{}
+	keysOfList := map[sharedList][]*keyUsage{}
 	for _, id := range rep.Identities {
-		if len(id.Features) == 0 {
-			continue
-		}
-		list := listID{&id.Features[0], len(id.Features)}
+		list, shared := sharedListOf(id.Features)
 		keys, ok := keysOfList[list]
-		if !ok {
+		if !shared || !ok {
+			keys = nil
 			for _, f := range id.Features {
 				if u := keyOf(f).u; u != nil && !slices.Contains(keys, u) {
 					keys = append(keys, u)
 				}
 			}
-			// Lists not shared would make this a map per identity.
-			if len(keysOfList) < maxSharedLists {
+			if shared && len(keysOfList) < maxSharedLists {
 				keysOfList[list] = keys
 			}
 		}

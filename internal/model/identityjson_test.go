@@ -12,7 +12,7 @@ import (
 )
 
 // encodeIdentity is encoding/json's writing of the identity's record: the
-// reference AppendIdentityJSON must equal.
+// reference IdentityJSON must equal.
 func encodeIdentity(t testing.TB, id usage.Identity, name string, html bool) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -23,56 +23,70 @@ func encodeIdentity(t testing.TB, id usage.Identity, name string, html bool) []b
 	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
-func TestAppendIdentityJSON(t *testing.T) {
+func TestIdentityJSON(t *testing.T) {
 	berlin, err := time.LoadLocation("Europe/Berlin")
 	if err != nil {
 		t.Skip("no zone database:", err)
 	}
 	nov := time.Date(2026, 11, 3, 6, 38, 24, 123456789, time.UTC)
+	shared := []string{"MPS_ENT_CCU", "XDT_PLT_UD"}
 	cases := []struct {
 		what string
 		id   usage.Identity
 		name string
 	}{
-		{"plain", usage.Identity{Name: "ann", Features: []string{"MPS_ENT_CCU", "XDT_PLT_UD"}, Via: []string{"DDC01", "DDC02"}, FirstSeen: nov, LastSeen: nov.Add(time.Hour)}, "ann"},
+		{"plain", usage.Identity{Name: "ann", Features: shared, Via: []string{"DDC01", "DDC02"}, FirstSeen: nov, LastSeen: nov.Add(time.Hour)}, "ann"},
+		{"the same list again, the same day", usage.Identity{Name: "al", Features: shared, FirstSeen: nov.Add(time.Second), LastSeen: nov.Add(-time.Hour)}, "al"},
+		{"a list sharing its first element, shorter", usage.Identity{Name: "al", Features: shared[:1], FirstSeen: nov, LastSeen: nov}, "al"},
 		{"a device, nothing listed (nil lists are [])", usage.Identity{Name: "PC01", Kind: usage.Device}, "PC01"},
 		{"empty lists", usage.Identity{Name: "x", Features: []string{}, Via: []string{}, FirstSeen: nov, LastSeen: nov}, "x"},
 		{"a pseudonym shown", usage.Identity{Name: "ann", Features: []string{"XDT_PLT_UD"}, FirstSeen: nov, LastSeen: nov}, "u-7f3a9c"},
-		{"an offset zone", usage.Identity{Name: "bob", Features: []string{"XDT_PLT_UD"}, Via: []string{"h"}, FirstSeen: nov.In(berlin), LastSeen: time.Date(2026, 7, 1, 12, 0, 0, 0, berlin)}, "bob"},
+		{"an offset zone, the same instant's day differs", usage.Identity{Name: "bob", Features: []string{"XDT_PLT_UD"}, Via: []string{"h"}, FirstSeen: time.Date(2026, 11, 3, 23, 30, 0, 0, time.UTC).In(berlin), LastSeen: time.Date(2026, 7, 1, 12, 0, 0, 0, berlin)}, "bob"},
+		{"the same day in UTC after it", usage.Identity{Name: "bo", FirstSeen: time.Date(2026, 11, 3, 23, 30, 0, 0, time.UTC), LastSeen: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}, "bo"},
+		{"midnight and the second before", usage.Identity{Name: "m", FirstSeen: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 11, 3, 23, 59, 59, 0, time.UTC)}, "m"},
+		{"before 1970", usage.Identity{Name: "old", FirstSeen: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC), LastSeen: time.Date(1969, 12, 31, 0, 0, 1, 0, time.UTC)}, "old"},
+		{"1970's first day after 1969's last", usage.Identity{Name: "epoch", FirstSeen: time.Date(1970, 1, 1, 0, 0, 5, 0, time.UTC), LastSeen: time.Date(1969, 12, 31, 0, 0, 2, 0, time.UTC)}, "epoch"},
+		{"years of other widths", usage.Identity{Name: "y", FirstSeen: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}, "y"},
+		{"and back to four digits", usage.Identity{Name: "y", FirstSeen: time.Date(999, 1, 1, 5, 0, 0, 0, time.UTC), LastSeen: time.Date(999, 1, 1, 6, 0, 0, 0, time.UTC)}, "y"},
 		{"HTML's three, quotes, controls", usage.Identity{Name: `a<b>&c`, Features: []string{`f"\`}, Via: []string{"h<o>st", "t\tab\x01"}, FirstSeen: nov, LastSeen: nov}, `a<b>&c`},
 		{"invalid UTF-8 and separators", usage.Identity{Name: "bad\xff\xfe\xc3", Features: []string{"x\u2028y\u2029"}, Via: []string{"corp\xed\xa0\x80"}, FirstSeen: nov, LastSeen: nov}, "bad\xff\xfe\xc3"},
 		{"C1 and format characters", usage.Identity{Name: "c1\u009bz\u0085", Features: []string{"bidi\u202e\u200b"}, Via: []string{"corp\U000e0001", "\U0001d173\ufeff"}, FirstSeen: nov, LastSeen: nov}, "c1\u009bz\u0085"},
 		{"zero times", usage.Identity{Name: "z"}, "z"},
 	}
-	for _, c := range cases {
-		for _, html := range []bool{false, true} {
+	// One writer per escaping for the whole table, as a command writes
+	// its report: what it keeps from one identity must not leak into the next.
+	for _, html := range []bool{false, true} {
+		plain, invisible := NewIdentityJSON(jsonstr.Escape{HTML: html}), NewIdentityJSON(jsonstr.Escape{HTML: html, Invisible: true})
+		for _, c := range cases {
 			want := encodeIdentity(t, c.id, c.name, html)
-			if got := AppendIdentityJSON(nil, c.id, c.name, jsonstr.Escape{HTML: html}); !bytes.Equal(got, want) {
+			if got := plain.Append(nil, c.id, c.name); !bytes.Equal(got, want) {
 				t.Errorf("%s (html %v):\n got %s\nwant %s", c.what, html, got, want)
 			}
 			want = jsonstr.EscapeInvisible(want)
-			if got := AppendIdentityJSON([]byte("[1,"), c.id, c.name, jsonstr.Escape{HTML: html, Invisible: true}); !bytes.Equal(got, append([]byte("[1,"), want...)) {
+			if got := invisible.Append([]byte("[1,"), c.id, c.name); !bytes.Equal(got, append([]byte("[1,"), want...)) {
 				t.Errorf("%s (html %v, invisible):\n got %s\nwant [1,%s", c.what, html, got, want)
 			}
 		}
 	}
 }
 
-// FuzzAppendIdentityJSON holds AppendIdentityJSON to encoding/json for any
-// name, feature, host and instant.
-func FuzzAppendIdentityJSON(f *testing.F) {
-	f.Add("ann", "XDT_PLT_UD", "DDC01", int64(1795000000), int32(3600), true)
-	f.Add("a<b>&\u009b\xff", "x\u2028", "\U000e0001", int64(-62135596800), int32(-34200), false)
-	f.Fuzz(func(t *testing.T, name, feature, host string, unix int64, offset int32, device bool) {
-		at := time.Unix(unix%(400*365*86400), 0).In(time.FixedZone("", int(offset%(18*3600))))
-		id := usage.Identity{Name: name, Features: []string{feature, feature + "2"}, Via: []string{host}, FirstSeen: at, LastSeen: at.UTC()}
-		if device {
-			id.Kind = usage.Device
-		}
-		for _, html := range []bool{false, true} {
-			want := encodeIdentity(t, id, name, html)
-			if got := AppendIdentityJSON(nil, id, name, jsonstr.Escape{HTML: html}); !bytes.Equal(got, want) {
-				t.Fatalf("html %v:\n got %s\nwant %s", html, got, want)
+// FuzzIdentityJSON holds IdentityJSON to encoding/json for any name,
+// feature, host and pair of instants, written one after the other.
+func FuzzIdentityJSON(f *testing.F) {
+	f.Add("ann", "XDT_PLT_UD", "DDC01", int64(1795000000), int64(3600), int32(3600), true)
+	f.Add("a<b>&\u009b\xff", "x\u2028", "\U000e0001", int64(-62135596800), int64(-86400), int32(-34200), false)
+	w := NewIdentityJSON(jsonstr.Escape{})
+	f.Fuzz(func(t *testing.T, name, feature, host string, unix, later int64, offset int32, device bool) {
+		zone := time.FixedZone("", int(offset%(18*3600)))
+		first := time.Unix(unix%(12000*365*86400), 0).In(zone)
+		features := []string{feature, feature + "2"}
+		for _, at := range []time.Time{first, first.Add(time.Duration(later%(3*86400)) * time.Second), first.UTC()} {
+			id := usage.Identity{Name: name, Features: features, Via: []string{host}, FirstSeen: at, LastSeen: at.In(zone)}
+			if device {
+				id.Kind = usage.Device
+			}
+			if got, want := w.Append(nil, id, name), encodeIdentity(t, id, name, false); !bytes.Equal(got, want) {
+				t.Fatalf("\n got %s\nwant %s", got, want)
 			}
 		}
 	})
@@ -80,6 +94,7 @@ func FuzzAppendIdentityJSON(f *testing.F) {
 
 // identitiesForBench is n identities shaped like the 100k-identity log's.
 func identitiesForBench(n int) []usage.Identity {
+	// Shared, as the report shares them.
 	features := [][]string{{"XDT_PLT_UD"}, {"MPS_ENT_CCU", "XDT_PLT_UD"}, {"CXS_STD_CCS", "PVS_PLT_CCU", "XDS_PLT_UD"}}
 	via := [][]string{{"DDC01"}, {"DDC01", "DDC02"}}
 	first := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
@@ -94,8 +109,8 @@ func identitiesForBench(n int) []usage.Identity {
 }
 
 // BenchmarkIdentityJSON: one op writes 10,000 identities' records, by
-// AppendIdentityJSON and, the baseline, by encoding/json as the records
-// were written before.
+// IdentityJSON and, the baseline, by encoding/json as the records were
+// written before.
 func BenchmarkIdentityJSON(b *testing.B) {
 	ids := identitiesForBench(10000)
 	b.Run("append", func(b *testing.B) {
@@ -103,8 +118,9 @@ func BenchmarkIdentityJSON(b *testing.B) {
 		var buf []byte
 		for b.Loop() {
 			buf = buf[:0]
+			w := NewIdentityJSON(jsonstr.Escape{Invisible: true})
 			for _, id := range ids {
-				buf = AppendIdentityJSON(buf, id, id.Name, jsonstr.Escape{Invisible: true})
+				buf = w.Append(buf, id, id.Name)
 				buf = append(buf, ',')
 			}
 		}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -288,7 +289,7 @@ func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
 }
 
 // UsageHead is r's usage record with no identities (an empty list): what
-// writers that stream the identities (AppendIdentityJSON each) start from.
+// writers that stream the identities (IdentityJSON) start from.
 func UsageHead(r *usage.Report) UsageRecord {
 	rec := UsageRecord{
 		Month: r.Month.String(), Timezone: ZoneLabel(r.Month.Start),
@@ -324,25 +325,51 @@ func LogsCoverage(r *usage.Report) string {
 	return "logs cover " + r.LogsFrom.Format("2006-01-02") + " onwards"
 }
 
-// AppendIdentityJSON appends NewIdentityRecord(id, name) as compact JSON:
-// byte for byte what encoding/json writes for it (with e.HTML as its
-// escapeHTML), without reflection or a record per identity, because a real
-// server has 100k identities a month. TestAppendIdentityJSON holds the two
-// equal.
-func AppendIdentityJSON(dst []byte, id usage.Identity, name string, e jsonstr.Escape) []byte {
+// IdentityJSON writes identity records as compact JSON: byte for byte what
+// encoding/json writes for NewIdentityRecord(id, name) (with the Escape's
+// HTML as its escapeHTML), without reflection or a record per identity,
+// because a real server has 100k identities a month. TestIdentityJSON and
+// FuzzIdentityJSON hold the two equal.
+type IdentityJSON struct {
+	esc jsonstr.Escape
+	// features is each shared Features list (the report shares one per
+	// set of features) as written.
+	features            map[sharedList][]byte
+	firstSeen, lastSeen rfc3339Memo
+}
+
+// NewIdentityJSON is a writer of identity records escaping as e says.
+func NewIdentityJSON(e jsonstr.Escape) *IdentityJSON {
+	return &IdentityJSON{esc: e, features: map[sharedList][]byte{}}
+}
+
+// Append appends id's record, shown as name (itself or a pseudonym).
+func (w *IdentityJSON) Append(dst []byte, id usage.Identity, name string) []byte {
 	dst = append(dst, `{"name":`...)
-	dst = jsonstr.Append(dst, name, e)
-	dst = append(dst, `,"kind":`...)
-	dst = jsonstr.Append(dst, id.Kind.String(), e)
-	dst = append(dst, `,"features":`...)
-	dst = appendStrings(dst, id.Features, e)
-	// RFC 3339 is digits, '-', ':', 'T', '.', 'Z' and '+': nothing to escape.
+	dst = jsonstr.Append(dst, name, w.esc)
+	if id.Kind == usage.Device {
+		dst = append(dst, `,"kind":"device","features":`...)
+	} else {
+		dst = append(dst, `,"kind":"user","features":`...)
+	}
+	if list, ok := sharedListOf(id.Features); !ok {
+		dst = appendStrings(dst, id.Features, w.esc)
+	} else if done, ok := w.features[list]; ok {
+		dst = append(dst, done...)
+	} else {
+		at := len(dst)
+		dst = appendStrings(dst, id.Features, w.esc)
+		if len(w.features) < maxSharedLists {
+			w.features[list] = slices.Clone(dst[at:])
+		}
+	}
+	// RFC 3339 is digits, '-', ':', 'T', 'Z' and '+': nothing to escape.
 	dst = append(dst, `,"first_seen":"`...)
-	dst = id.FirstSeen.AppendFormat(dst, time.RFC3339)
+	dst = w.firstSeen.append(dst, id.FirstSeen)
 	dst = append(dst, `","last_seen":"`...)
-	dst = id.LastSeen.AppendFormat(dst, time.RFC3339)
+	dst = w.lastSeen.append(dst, id.LastSeen)
 	dst = append(dst, `","via":`...)
-	dst = appendStrings(dst, id.Via, e)
+	dst = appendStrings(dst, id.Via, w.esc)
 	return append(dst, '}')
 }
 
@@ -356,6 +383,63 @@ func appendStrings(dst []byte, list []string, e jsonstr.Escape) []byte {
 		dst = jsonstr.Append(dst, s, e)
 	}
 	return append(dst, ']')
+}
+
+// sharedList names a string list by its backing array, for memos of the
+// report's shared Features lists: two lists with the same first element
+// and length are the same list.
+type sharedList struct {
+	first *string
+	n     int
+}
+
+func sharedListOf(l []string) (sharedList, bool) {
+	if len(l) == 0 {
+		return sharedList{}, false
+	}
+	return sharedList{&l[0], len(l)}, true
+}
+
+// maxSharedLists bounds a memo of shared lists: a handful of features make
+// at most a few hundred sets, and lists that are not shared must not make
+// the memo one entry per identity.
+const maxSharedLists = 4096
+
+// rfc3339Memo is t.AppendFormat(dst, time.RFC3339) with the date and zone
+// of the last day it formatted kept: identities' times fall on a few
+// dozen days, and the date is most of the cost.
+type rfc3339Memo struct {
+	day, offset int64 // of the kept date: local days since 1970, zone offset
+	date        [len("2006-01-02T")]byte
+	zone        []byte // "Z" or "+01:00"
+	kept        bool
+}
+
+func (m *rfc3339Memo) append(dst []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	local := t.Unix() + int64(off)
+	day, sec := local/86400, local%86400
+	if sec < 0 {
+		day, sec = day-1, sec+86400
+	}
+	if !m.kept || day != m.day || int64(off) != m.offset {
+		at := len(dst)
+		dst = t.AppendFormat(dst, time.RFC3339)
+		out := dst[at:]
+		// Only a year of four digits (no sign) has the fixed layout the
+		// memo fills in: YYYY-MM-DDThh:mm:ss then the zone.
+		m.kept = len(out) > 19 && out[4] == '-' && out[10] == 'T' && out[0] != '-'
+		if m.kept {
+			copy(m.date[:], out)
+			m.zone = append(m.zone[:0], out[19:]...)
+			m.day, m.offset = day, int64(off)
+		}
+		return dst
+	}
+	h, min, s := sec/3600, sec/60%60, sec%60
+	dst = append(dst, m.date[:]...)
+	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+min/10), byte('0'+min%10), ':', byte('0'+s/10), byte('0'+s%10))
+	return append(dst, m.zone...)
 }
 
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
