@@ -230,7 +230,7 @@ func writeUsageJSON(w io.Writer, r *usage.Report) error {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, "\n    "...)
-		buf = ids.Append(buf, id, id.Name)
+		buf = ids.Append(buf, id)
 		if len(buf) >= usageFlushAt {
 			if _, err := w.Write(buf); err != nil {
 				return err

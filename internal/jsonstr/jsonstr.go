@@ -25,7 +25,7 @@ const hex = "0123456789abcdef"
 // string s with e.HTML as its escapeHTML (\b \f \n \r \t \\ \" short, other
 // controls \u00XX, invalid UTF-8 as \ufffd, U+2028 and U+2029 always
 // escaped), then with e.Invisible what EscapeInvisible would make of it.
-func Append(dst []byte, s string, e Escape) []byte {
+func Append[S ~string | ~[]byte](dst []byte, s S, e Escape) []byte {
 	dst = append(dst, '"')
 	start := 0
 	for i := 0; i < len(s); {
@@ -62,7 +62,8 @@ func Append(dst []byte, s string, e Escape) []byte {
 			start = i
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		// Only a few bytes are made a string, so a []byte's stay on the stack.
+		r, size := utf8.DecodeRuneInString(string(s[i:min(len(s), i+utf8.UTFMax)]))
 		switch {
 		case r == utf8.RuneError && size == 1:
 			dst = append(dst, s[start:i]...)
@@ -90,7 +91,7 @@ const (
 )
 
 // load8 is s[i:i+8] as a little-endian word (one load once compiled).
-func load8(s string, i int) uint64 {
+func load8[S ~string | ~[]byte](s S, i int) uint64 {
 	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
 		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 }

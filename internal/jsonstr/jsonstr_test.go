@@ -51,6 +51,9 @@ func TestAppendMatchesEncodingJSON(t *testing.T) {
 			if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {
 				t.Errorf("Append(%q, html=%v) = %s, want %s", s, html, got, want)
 			}
+			if got := Append(nil, []byte(s), Escape{HTML: html}); !bytes.Equal(got, want) {
+				t.Errorf("Append([]byte(%q), html=%v) = %s, want %s", s, html, got, want)
+			}
 			// Invisible on top is what EscapeInvisible makes of the reference.
 			want = EscapeInvisible(want)
 			if got := Append([]byte("prefix"), s, Escape{HTML: html, Invisible: true}); !bytes.Equal(got, append([]byte("prefix"), want...)) {
@@ -91,6 +94,9 @@ func FuzzAppend(f *testing.F) {
 			if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {
 				t.Fatalf("Append(%q, html=%v) = %s, want %s", s, html, got, want)
 			}
+			if got := Append(nil, []byte(s), Escape{HTML: html}); !bytes.Equal(got, want) {
+				t.Fatalf("Append([]byte(%q), html=%v) = %s, want %s", s, html, got, want)
+			}
 			want = EscapeInvisible(want)
 			got := Append(nil, s, Escape{HTML: html, Invisible: true})
 			if !bytes.Equal(got, want) {
@@ -105,4 +111,13 @@ func FuzzAppend(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAppendBytesAllocatesNothing: a pseudonym made into a reused buffer
+// is written without garbage.
+func TestAppendBytesAllocatesNothing(t *testing.T) {
+	dst, name := make([]byte, 0, 256), []byte("caf\u00e9\u202e\xff-u7f3a9c")
+	if n := testing.AllocsPerRun(100, func() { dst = Append(dst[:0], name, Escape{Invisible: true}) }); n != 0 {
+		t.Errorf("%v allocations a string", n)
+	}
 }

@@ -59,11 +59,16 @@ func TestIdentityJSON(t *testing.T) {
 		plain, invisible := NewIdentityJSON(jsonstr.Escape{HTML: html}), NewIdentityJSON(jsonstr.Escape{HTML: html, Invisible: true})
 		for _, c := range cases {
 			want := encodeIdentity(t, c.id, c.name, html)
-			if got := plain.Append(nil, c.id, c.name); !bytes.Equal(got, want) {
+			if got := plain.AppendAs(nil, c.id, []byte(c.name)); !bytes.Equal(got, want) {
 				t.Errorf("%s (html %v):\n got %s\nwant %s", c.what, html, got, want)
 			}
+			if c.name == c.id.Name {
+				if got := plain.Append(nil, c.id); !bytes.Equal(got, want) {
+					t.Errorf("%s (html %v), Append:\n got %s\nwant %s", c.what, html, got, want)
+				}
+			}
 			want = jsonstr.EscapeInvisible(want)
-			if got := invisible.Append([]byte("[1,"), c.id, c.name); !bytes.Equal(got, append([]byte("[1,"), want...)) {
+			if got := invisible.AppendAs([]byte("[1,"), c.id, []byte(c.name)); !bytes.Equal(got, append([]byte("[1,"), want...)) {
 				t.Errorf("%s (html %v, invisible):\n got %s\nwant [1,%s", c.what, html, got, want)
 			}
 		}
@@ -77,6 +82,9 @@ func FuzzIdentityJSON(f *testing.F) {
 	f.Add("a<b>&\u009b\xff", "x\u2028", "\U000e0001", int64(-62135596800), int64(-86400), int32(-34200), false)
 	w := NewIdentityJSON(jsonstr.Escape{})
 	f.Fuzz(func(t *testing.T, name, feature, host string, unix, later int64, offset int32, device bool) {
+		if got, want := w.AppendAs(nil, usage.Identity{Name: "plain"}, []byte(name)), encodeIdentity(t, usage.Identity{Name: "plain"}, name, false); !bytes.Equal(got, want) {
+			t.Fatalf("AppendAs:\n got %s\nwant %s", got, want)
+		}
 		zone := time.FixedZone("", int(offset%(18*3600)))
 		first := time.Unix(unix%(12000*365*86400), 0).In(zone)
 		features := []string{feature, feature + "2"}
@@ -85,7 +93,7 @@ func FuzzIdentityJSON(f *testing.F) {
 			if device {
 				id.Kind = usage.Device
 			}
-			if got, want := w.Append(nil, id, name), encodeIdentity(t, id, name, false); !bytes.Equal(got, want) {
+			if got, want := w.Append(nil, id), encodeIdentity(t, id, name, false); !bytes.Equal(got, want) {
 				t.Fatalf("\n got %s\nwant %s", got, want)
 			}
 		}
@@ -120,7 +128,7 @@ func BenchmarkIdentityJSON(b *testing.B) {
 			buf = buf[:0]
 			w := NewIdentityJSON(jsonstr.Escape{Invisible: true})
 			for _, id := range ids {
-				buf = w.Append(buf, id, id.Name)
+				buf = w.Append(buf, id)
 				buf = append(buf, ',')
 			}
 		}
@@ -141,4 +149,23 @@ func BenchmarkIdentityJSON(b *testing.B) {
 		}
 		b.SetBytes(int64(buf.Len()))
 	})
+}
+
+// TestIdentityJSONAllocatesNothing: a record, plain or named by a reused
+// pseudonym buffer, costs no garbage once its Features list was seen.
+func TestIdentityJSONAllocatesNothing(t *testing.T) {
+	ids := identitiesForBench(3)
+	w, dst, pseudonym := NewIdentityJSON(jsonstr.Escape{Invisible: true}), make([]byte, 0, 4096), []byte("u-7f3a9c")
+	for _, id := range ids {
+		dst = w.Append(dst[:0], id)
+	}
+	n := testing.AllocsPerRun(100, func() {
+		for _, id := range ids {
+			dst = w.Append(dst[:0], id)
+			dst = w.AppendAs(dst, id, pseudonym)
+		}
+	})
+	if n != 0 {
+		t.Errorf("%v allocations for %d identities", n, len(ids))
+	}
 }

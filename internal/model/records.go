@@ -327,7 +327,7 @@ func LogsCoverage(r *usage.Report) string {
 
 // IdentityJSON writes identity records as compact JSON: byte for byte what
 // encoding/json writes for NewIdentityRecord(id, name) (with the Escape's
-// HTML as its escapeHTML), without reflection or a record per identity,
+// HTML as its escapeHTML), without reflection, a record or garbage per identity,
 // because a real server has 100k identities a month. TestIdentityJSON and
 // FuzzIdentityJSON hold the two equal.
 type IdentityJSON struct {
@@ -343,8 +343,18 @@ func NewIdentityJSON(e jsonstr.Escape) *IdentityJSON {
 	return &IdentityJSON{esc: e, features: map[sharedList][]byte{}}
 }
 
-// Append appends id's record, shown as name (itself or a pseudonym).
-func (w *IdentityJSON) Append(dst []byte, id usage.Identity, name string) []byte {
+// Append appends id's record, named id.Name.
+func (w *IdentityJSON) Append(dst []byte, id usage.Identity) []byte {
+	return appendIdentity(w, dst, id, id.Name)
+}
+
+// AppendAs appends id's record named name: a pseudonym in a scrambled
+// payload, made into a reused buffer, so a record costs no garbage.
+func (w *IdentityJSON) AppendAs(dst []byte, id usage.Identity, name []byte) []byte {
+	return appendIdentity(w, dst, id, name)
+}
+
+func appendIdentity[S string | []byte](w *IdentityJSON, dst []byte, id usage.Identity, name S) []byte {
 	dst = append(dst, `{"name":`...)
 	dst = jsonstr.Append(dst, name, w.esc)
 	if id.Kind == usage.Device {
