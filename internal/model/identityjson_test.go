@@ -43,6 +43,7 @@ func TestIdentityJSON(t *testing.T) {
 		{"a pseudonym shown", usage.Identity{Name: "ann", Features: []string{"XDT_PLT_UD"}, FirstSeen: nov, LastSeen: nov}, "u-7f3a9c"},
 		{"an offset zone, the same instant's day differs", usage.Identity{Name: "bob", Features: []string{"XDT_PLT_UD"}, Via: []string{"h"}, FirstSeen: time.Date(2026, 11, 3, 23, 30, 0, 0, time.UTC).In(berlin), LastSeen: time.Date(2026, 7, 1, 12, 0, 0, 0, berlin)}, "bob"},
 		{"the same day in UTC after it", usage.Identity{Name: "bo", FirstSeen: time.Date(2026, 11, 3, 23, 30, 0, 0, time.UTC), LastSeen: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC)}, "bo"},
+		{"64 days on: the same slot of the memo", usage.Identity{Name: "s", FirstSeen: nov.AddDate(0, 0, 64), LastSeen: nov.Add(time.Hour).AddDate(0, 0, -64)}, "s"},
 		{"midnight and the second before", usage.Identity{Name: "m", FirstSeen: time.Date(2026, 11, 4, 0, 0, 0, 0, time.UTC), LastSeen: time.Date(2026, 11, 3, 23, 59, 59, 0, time.UTC)}, "m"},
 		{"before 1970", usage.Identity{Name: "old", FirstSeen: time.Date(1969, 12, 31, 23, 59, 59, 0, time.UTC), LastSeen: time.Date(1969, 12, 31, 0, 0, 1, 0, time.UTC)}, "old"},
 		{"1970's first day after 1969's last", usage.Identity{Name: "epoch", FirstSeen: time.Date(1970, 1, 1, 0, 0, 5, 0, time.UTC), LastSeen: time.Date(1969, 12, 31, 0, 0, 2, 0, time.UTC)}, "epoch"},
@@ -105,12 +106,14 @@ func identitiesForBench(n int) []usage.Identity {
 	// Shared, as the report shares them.
 	features := [][]string{{"XDT_PLT_UD"}, {"MPS_ENT_CCU", "XDT_PLT_UD"}, {"CXS_STD_CCS", "PVS_PLT_CCU", "XDS_PLT_UD"}}
 	via := [][]string{{"DDC01"}, {"DDC01", "DDC02"}}
-	first := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	start := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
 	ids := make([]usage.Identity, n)
 	for i := range ids {
+		// In name order, times scatter over the month's days.
+		first := start.Add(time.Duration(i*7919%(20*86400)) * time.Second)
 		ids[i] = usage.Identity{
 			Name: fmt.Sprintf("user%06d", i), Features: features[i%len(features)], Via: via[i%len(via)],
-			FirstSeen: first.Add(time.Duration(i) * time.Second), LastSeen: first.Add(time.Duration(i) * time.Minute),
+			FirstSeen: first, LastSeen: first.Add(time.Duration(i*104729%(6*86400)) * time.Second),
 		}
 	}
 	return ids

@@ -416,13 +416,14 @@ func sharedListOf(l []string) (sharedList, bool) {
 const maxSharedLists = 4096
 
 // rfc3339Memo is t.AppendFormat(dst, time.RFC3339) with the date and zone
-// of the last day it formatted kept: identities' times fall on a few
-// dozen days, and the date is most of the cost.
-type rfc3339Memo struct {
-	day, offset int64 // of the kept date: local days since 1970, zone offset
+// of the days it formatted kept, one per slot of day mod 64: a month's
+// identities' times fall on its 31 days (and a few before it), and the
+// date is most of the cost.
+type rfc3339Memo [64]struct {
+	day, offset int64 // local days since 1970, zone offset
 	date        [len("2006-01-02T")]byte
-	zone        []byte // "Z" or "+01:00"
-	kept        bool
+	zone        [len("+01:00")]byte
+	zoneLen     int8 // 0: the slot is empty
 }
 
 func (m *rfc3339Memo) append(dst []byte, t time.Time) []byte {
@@ -432,24 +433,24 @@ func (m *rfc3339Memo) append(dst []byte, t time.Time) []byte {
 	if sec < 0 {
 		day, sec = day-1, sec+86400
 	}
-	if !m.kept || day != m.day || int64(off) != m.offset {
+	slot := &m[day&63]
+	if slot.zoneLen == 0 || slot.day != day || slot.offset != int64(off) {
 		at := len(dst)
 		dst = t.AppendFormat(dst, time.RFC3339)
 		out := dst[at:]
 		// Only a year of four digits (no sign) has the fixed layout the
 		// memo fills in: YYYY-MM-DDThh:mm:ss then the zone.
-		m.kept = len(out) > 19 && out[4] == '-' && out[10] == 'T' && out[0] != '-'
-		if m.kept {
-			copy(m.date[:], out)
-			m.zone = append(m.zone[:0], out[19:]...)
-			m.day, m.offset = day, int64(off)
+		if zone := out[min(19, len(out)):]; len(out) > 19 && out[4] == '-' && out[10] == 'T' && out[0] != '-' && len(zone) <= len(slot.zone) {
+			copy(slot.date[:], out)
+			slot.zoneLen = int8(copy(slot.zone[:], zone))
+			slot.day, slot.offset = day, int64(off)
 		}
 		return dst
 	}
 	h, min, s := sec/3600, sec/60%60, sec%60
-	dst = append(dst, m.date[:]...)
+	dst = append(dst, slot.date[:]...)
 	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+min/10), byte('0'+min%10), ':', byte('0'+s/10), byte('0'+s%10))
-	return append(dst, m.zone...)
+	return append(dst, slot.zone[:slot.zoneLen]...)
 }
 
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
