@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -100,4 +101,37 @@ func TestWriteUsageJSONIsWriteJSON(t *testing.T) {
 			t.Errorf("write %d failing: %v, want disk full", failAt, err)
 		}
 	}
+}
+
+// BenchmarkUsageJSON: usage --json's writing of a 100k-identity report
+// (the size of a real server's month), streamed and, the baseline, as
+// writeJSON writes the whole record.
+func BenchmarkUsageJSON(b *testing.B) {
+	loc := time.UTC
+	nov := usage.MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, loc), loc)
+	lists := [][]string{{"XDT_PLT_UD"}, {"MPS_ENT_CCU", "XDT_PLT_UD"}, {"CXS_STD_CCS", "PVS_PLT_CCU", "XDS_PLT_UD"}}
+	r := &usage.Report{Month: nov, Identities: make([]usage.Identity, 100000)}
+	for i := range r.Identities {
+		first := nov.Start.Add(time.Duration(i*7919%(20*86400)) * time.Second)
+		r.Identities[i] = usage.Identity{
+			Name: fmt.Sprintf("user%06d", i), Features: lists[i%len(lists)], Via: []string{"DDC01", "DDC02"}[:1+i%2],
+			FirstSeen: first, LastSeen: first.Add(time.Duration(i*104729%(6*86400)) * time.Second),
+		}
+	}
+	b.Run("streamed", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := writeUsageJSON(io.Discard, r); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("writeJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := writeJSON(io.Discard, model.NewUsageRecord(r, nil)); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

@@ -311,3 +311,32 @@ func TestEntitlementsFromBuilder(t *testing.T) {
 		t.Fatalf("got %+v, want one entitlement: 4 in use from the log (ann, bob, cy, dee), 4 this month", got)
 	}
 }
+
+// BenchmarkEntitlements: a real server's month, 100k identities on shared
+// Features lists and a last use per identity and feature, in the report's
+// order (by feature, then key).
+func BenchmarkEntitlements(b *testing.B) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	lists := [][]string{{"XDT_PLT_UD"}, {"MPS_ENT_CCU", "XDT_PLT_UD"}, {"XDS_PLT_UD", "XDT_PLT_UD"}, {"XDS_PLT_UD"}}
+	rep := &usage.Report{Month: usage.MonthOf(now, time.UTC)}
+	byFeature := map[string][]usage.LastUse{}
+	for i := range 100000 {
+		id := usage.Identity{Name: fmt.Sprintf("user%06d", i), Features: lists[i%len(lists)], FirstSeen: now.AddDate(0, 0, -3), LastSeen: now.Add(-time.Duration(i) * time.Second)}
+		id.Key = id.Name
+		rep.Identities = append(rep.Identities, id)
+		for _, f := range id.Features {
+			byFeature[f] = append(byFeature[f], usage.LastUse{Feature: f, Key: id.Key, Last: id.LastSeen})
+		}
+	}
+	for _, f := range []string{"MPS_ENT_CCU", "XDS_PLT_UD", "XDT_PLT_UD"} {
+		rep.LastUses = append(rep.LastUses, byFeature[f]...)
+	}
+	css := licfile.Date{Year: 2027, Month: 6, Day: 30}
+	lines := []*licfile.Line{line("XDT_PLT_UD", "Retail", 100000, 10, licfile.Date{}, css), line("XDS_PLT_UD", "Retail", 100000, 10, licfile.Date{}, css), line("MPS_ENT_CCU", "Retail", 50000, 10, licfile.Date{}, css)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ents := Entitlements(lines, rep, nil, now, nil); len(ents) != 2 || ents[1].InUse != 100000 || ents[1].ThisMonth != 100000 {
+			b.Fatalf("%+v: want XDT_PLT_UD 100,000 in use and this month (each identity holds XDT or XDS once)", ents)
+		}
+	}
+}
