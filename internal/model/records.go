@@ -357,11 +357,9 @@ func (w *IdentityJSON) AppendAs(dst []byte, id usage.Identity, name []byte) []by
 func appendIdentity[S string | []byte](w *IdentityJSON, dst []byte, id usage.Identity, name S) []byte {
 	dst = append(dst, `{"name":`...)
 	dst = jsonstr.Append(dst, name, w.esc)
-	if id.Kind == usage.Device {
-		dst = append(dst, `,"kind":"device","features":`...)
-	} else {
-		dst = append(dst, `,"kind":"user","features":`...)
-	}
+	dst = append(dst, `,"kind":`...)
+	dst = jsonstr.Append(dst, id.Kind.String(), w.esc)
+	dst = append(dst, `,"features":`...)
 	if list, ok := sharedListOf(id.Features); !ok {
 		dst = appendStrings(dst, id.Features, w.esc)
 	} else if done, ok := w.features[list]; ok {
@@ -426,14 +424,14 @@ type rfc3339Memo [64]struct {
 	zoneLen     int8 // 0: the slot is empty
 }
 
-func (m *rfc3339Memo) append(dst []byte, t time.Time) []byte {
+func (memo *rfc3339Memo) append(dst []byte, t time.Time) []byte {
 	_, off := t.Zone()
 	local := t.Unix() + int64(off)
 	day, sec := local/86400, local%86400
 	if sec < 0 {
 		day, sec = day-1, sec+86400
 	}
-	slot := &m[day&63]
+	slot := &memo[day&63]
 	if slot.zoneLen == 0 || slot.day != day || slot.offset != int64(off) {
 		at := len(dst)
 		dst = t.AppendFormat(dst, time.RFC3339)
@@ -447,9 +445,9 @@ func (m *rfc3339Memo) append(dst []byte, t time.Time) []byte {
 		}
 		return dst
 	}
-	h, min, s := sec/3600, sec/60%60, sec%60
+	h, m, s := sec/3600, sec/60%60, sec%60
 	dst = append(dst, slot.date[:]...)
-	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+min/10), byte('0'+min%10), ':', byte('0'+s/10), byte('0'+s%10))
+	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
 	return append(dst, slot.zone[:slot.zoneLen]...)
 }
 
