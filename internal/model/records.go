@@ -336,6 +336,8 @@ type IdentityJSON struct {
 	// set of features) as written.
 	features            map[sharedList][]byte
 	firstSeen, lastSeen rfc3339Memo
+	kind                usage.Kind // of the last record, written as kindJSON
+	kindJSON            []byte
 }
 
 // NewIdentityJSON is a writer of identity records escaping as e says.
@@ -357,8 +359,11 @@ func (w *IdentityJSON) AppendAs(dst []byte, id usage.Identity, name []byte) []by
 func appendIdentity[S string | []byte](w *IdentityJSON, dst []byte, id usage.Identity, name S) []byte {
 	dst = append(dst, `{"name":`...)
 	dst = jsonstr.Append(dst, name, w.esc)
+	if w.kindJSON == nil || id.Kind != w.kind {
+		w.kind, w.kindJSON = id.Kind, jsonstr.Append(w.kindJSON[:0], id.Kind.String(), w.esc)
+	}
 	dst = append(dst, `,"kind":`...)
-	dst = jsonstr.Append(dst, id.Kind.String(), w.esc)
+	dst = append(dst, w.kindJSON...)
 	dst = append(dst, `,"features":`...)
 	if list, ok := sharedListOf(id.Features); !ok {
 		dst = appendStrings(dst, id.Features, w.esc)
