@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"github.com/lsui/lsui/internal/model/ident"
@@ -33,17 +34,19 @@ type Builder struct {
 	// until, when not zero, is "now" in Unix seconds (see SetUntil).
 	until int64
 
-	// bySpelling holds each log token seen, so splitting and folding run
-	// once per spelling, not per line. The lookup is a checkout's one hash
-	// of its identity: the value is in the map itself (no pointer to chase)
-	// and the tallies it points to are allocated in slabs.
-	bySpelling map[string]spelling
-	slab       []tally // the next tallies to hand out (see newTally)
-	byFold     map[string]*tally
-	coIDs      map[string]*coID // checkout identities by lower-case token
+	// spell holds each log token seen, so splitting and folding run once
+	// per spelling, not per line; its lookup is a checkout's one hash of
+	// its identity.
+	spell      spellings
+	tallies    slabs[tally]     // every tally, by index (see newTally)
+	folds      keyIndex         // tallies by folded name: the index of each in tallies
+	coKeys     keyIndex         // checkout identities by lower-case token: the index of each in coIDList
+	coIDList   slabs[coID]      // the same, by index
 	features   map[string]int32 // by spelling
 	featUpper  map[string]int32 // by upper case: feature names compare case-insensitively
 	featNames  []string         // first spelling of each
+	featCache  [64]featSlot     // the first spellings by featKey, open addressing, for featureIndexBytes
+	featCached int              // slots in use, at most half
 	concurrent []bool           // per feature: CCU or CCS, its checkouts followed
 	fold       ident.Folder
 
@@ -58,7 +61,13 @@ type Builder struct {
 	connections                                                map[connKey]int
 
 	co    checkouts
-	peaks map[int32]*featurePeak
+	peaks []*featurePeak // by feature index; nil: no level change in the month
+
+	// The checkouts logEvent has taken and not yet counted (see flush).
+	pending  [eventBatch]pendingEvent
+	npending int
+	arena    [eventBatch * tokenInline]byte // their tokens
+	touched  uint64                         // what the prefetching loads read
 	// levelsInMonth: a checkout level changed (or could have: a restart) in
 	// the month, so this stretch's peaks depend on the state it began in.
 	levelsInMonth bool
@@ -68,34 +77,34 @@ type Builder struct {
 
 type connKey struct{ feature, host string }
 
-// spelling is one user@host token as a log writes it.
-type spelling struct {
-	token   string
-	name    string // canonical: ident.UserName
-	t       *tally
-	host    string
-	machine bool  // the user part is a machine account
-	co      *coID // for matching IN to OUT
-	// via: host is in t.hosts already, so a use need not look for it.
-	via bool
-}
-
 // tally is one identity (canonical, folded). It exists for every identity
 // seen in any month: the lease of a user/device licence reaches back past
 // the month.
 type tally struct {
-	folded      string
-	name        string // first spelling seen (domain removed unless KeepDomains), in input order
-	named       bool   // with a cutoff: name is the first spelling at or after it
-	device      bool
-	used        bool     // used in the month
-	features    []int32  // used in the month: indexes into Builder.featNames, distinct
-	featureSet  uint64   // bit i: feature i (< 64) is in features, so a use need not look
-	hosts       []string // hosts the month's uses came through, distinct, in order seen
-	first, last int64    // Unix seconds, the month's uses
-	days        uint32   // bit d set: used on day d+1
-	leases      []lease  // per feature, the last use in any month
+	// What a checkout touches comes first: 72 bytes.
+	used          bool // used in the month
+	device        bool
+	named         bool   // with a cutoff: name is the first spelling at or after it
+	leaseSet      uint8  // bit f: leaseLast[f] is feature f's last use (f < leaseSlots)
+	leaseAssigned uint8  // bit f: feature f is assigned (udadmin)
+	days          uint32 // bit d set: used on day d+1
+	idx           uint32 // in Builder.tallies
+	first, last   int64  // Unix seconds, the month's uses
+	featureSet    uint64 // bit i: feature i (< 64) is in features, so a use need not look
+	leaseLast     [leaseSlots]int64
+
+	folded     string
+	name       string   // first spelling seen (domain removed unless KeepDomains), in input order
+	features   []int32  // used in the month: indexes into Builder.featNames, distinct
+	hosts      []string // hosts the month's uses came through, distinct, in order seen
+	moreLeases []lease  // features from leaseSlots on
 }
+
+// leaseSlots is how many features' leases a tally holds in place: a user
+// or device has one to three features on a real server, indexed as first
+// seen, so nearly every lease is a slot and not a list to follow; more
+// slots would cost every identity of a 1M-row udadmin listing 8 bytes each.
+const leaseSlots = 4
 
 type lease struct {
 	feature  int32
@@ -120,14 +129,13 @@ func NewBuilder(m Month) *Builder {
 		month:       m,
 		loc:         m.Start.Location(),
 		days:        m.Days(),
-		bySpelling:  make(map[string]spelling),
-		byFold:      make(map[string]*tally),
-		coIDs:       make(map[string]*coID),
+		spell:       newSpellings(),
+		folds:       newKeyIndex(),
+		coKeys:      newKeyIndex(),
 		features:    make(map[string]int32),
 		featUpper:   make(map[string]int32),
 		connections: make(map[connKey]int),
 		co:          newCheckouts(),
-		peaks:       make(map[int32]*featurePeak),
 		startup:     -1,
 	}
 	if b.days < 1 || b.days > 31 || !m.Start.Before(m.End) {
@@ -161,10 +169,14 @@ func (b *Builder) AddEvent(e Event) {
 		n = 1
 	}
 	b.logEvent(e.Op, e.Time.Unix(), []byte(e.Feature), []byte(e.Identity), n, e.Line)
+	b.flush()
 }
 
-// logEvent is AddEvent for a scan in progress (see eventSink): bytes are
-// copied only for a spelling or feature seen for the first time.
+// logEvent is AddEvent for a scan in progress (see eventSink): what a
+// checkout does to the report is counted in batches (see flush), which the
+// scan ends with and a restart or anything else that reads the counts
+// begins with. Bytes are kept only for a spelling or feature seen for the
+// first time.
 func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses, _ int) {
 	if op < Out || op > Unsupported || len(feature) == 0 || (b.until != 0 && sec > b.until) {
 		return // events after until have not happened yet, as far as this report knows
@@ -189,23 +201,106 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 		return
 	}
 	fi := b.featureIndexBytes(feature)
-	sp, ok := b.bySpelling[string(identity)] // no allocation: the compiler looks up the bytes
-	if !ok {
-		sp = b.spellingOf(string(identity))
+	concurrent := b.concurrent[fi]
+	if op == In && !concurrent {
+		return // an IN matters only to a followed checkout
 	}
-	if b.cutoffSec != 0 && !sp.t.named && sec >= b.cutoffSec {
+	k := b.npending
+	e := &b.pending[k]
+	*e = pendingEvent{op: op, fi: fi, sec: sec, day: day, inMonth: inMonth, licenses: licenses}
+	if len(identity) <= tokenInline {
+		e.token = b.arena[k*tokenInline : k*tokenInline+copy(b.arena[k*tokenInline:], identity)]
+	} else {
+		e.token = []byte(string(identity))
+	}
+	e.hash = b.spell.hash(e.token)
+	if b.npending++; b.npending == eventBatch {
+		b.flush()
+	}
+}
+
+// eventBatch is how many checkouts logEvent holds before it counts them:
+// enough for their cache misses to overlap, few enough to stay in L1.
+const eventBatch = 16
+
+// pendingEvent is a checkout logEvent has taken and flush has not counted.
+type pendingEvent struct {
+	op       Op
+	inMonth  bool
+	fi       int32
+	day      int
+	sec      int64
+	licenses int
+	hash     uint64    // of token, by spellings.hash
+	token    []byte    // in Builder.arena, or its own copy when long
+	sp       *spelling // found before counting; valid while spellings.grows is unchanged
+}
+
+// flush counts the checkouts logEvent holds, in order. At a real server's
+// size every checkout's spelling and tally is a cache miss, and one after
+// another they are the scan's cost; so flush first loads them all in short
+// loops of independent loads, which the processor overlaps (a miss each
+// line while the line is parsed would stall it instead), and then counts
+// them, cached. The loads' values go to touched only so the compiler keeps
+// them.
+func (b *Builder) flush() {
+	batch := b.pending[:b.npending]
+	b.npending = 0
+	var touched uint64
+	for i := range batch {
+		touched += uint64(b.spell.home(batch[i].hash).n)
+	}
+	grows := b.spell.grows
+	for i := range batch {
+		e := &batch[i]
+		if e.sp = b.spell.findHash(e.token, e.hash); e.sp != nil {
+			sp := e.sp
+			t := b.tallies.at(sp.tally)
+			touched += uint64(t.leaseSet) + uint64(t.leaseLast[e.fi&(leaseSlots-1)])
+			if b.concurrent[e.fi] {
+				if co := b.coIDList.at(sp.co); len(co.open) > 0 {
+					touched += uint64(co.open[len(co.open)-1].licenses)
+				}
+			}
+		}
+	}
+	b.touched += touched
+	for i := range batch {
+		b.count(&batch[i], grows)
+	}
+}
+
+// count is a checkout's effect on the report: its identity's use and
+// lease, its feature's open checkouts and peak.
+func (b *Builder) count(e *pendingEvent, grows int) {
+	op, fi, sec, day, inMonth, licenses := e.op, e.fi, e.sec, e.day, e.inMonth, e.licenses
+	concurrent := b.concurrent[fi]
+	sp := e.sp
+	if sp == nil || b.spell.grows != grows {
+		// Not found before the batch, or the table has grown since.
+		if sp = b.spell.findHash(e.token, e.hash); sp == nil {
+			sp = b.spellingOf(string(e.token))
+		}
+	}
+	t := b.tallies.at(sp.tally)
+	if b.cutoffSec != 0 && !t.named && sec >= b.cutoffSec {
 		// The identity is shown as first spelled since the cutoff, which
 		// a windowed scan sees as a full one does.
-		sp.t.name, sp.t.named = sp.name, true
+		t.name, t.named = b.spell.textOf(sp).name, true
 	}
 	if fi == b.startup || sp.machine {
 		if op == Out && inMonth {
-			b.connections[connKey{b.featNames[fi], sp.host}]++
+			b.connections[connKey{b.featNames[fi], b.spell.textOf(sp).host}]++
 		}
 		return
 	}
-	if b.concurrent[fi] {
-		before, after := b.co.apply(op, coKey{fi, sp.co}, sp.token, sec, licenses)
+	if concurrent {
+		co := b.coIDList.at(sp.co)
+		token := co.token
+		if !sp.coToken {
+			token = b.spell.textOf(sp).token
+		}
+		before, after := b.co.apply(op, fi, co, token, sec, licenses)
 		if inMonth {
 			b.levelsInMonth = true
 			b.peakAt(fi, day, before, after)
@@ -215,17 +310,14 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 		return
 	}
 	if sec >= b.cutoffSec {
-		sp.t.lease(fi, sec, false)
+		t.lease(fi, sec, false)
 	}
 	if inMonth {
-		host := sp.host
-		if sp.via {
-			host = "" // listed already
-		} else if host != "" {
-			sp.via = true
-			b.bySpelling[sp.token] = sp
+		host := ""
+		if !sp.via {
+			host, sp.via = b.spell.textOf(sp).host, true // listed from now on
 		}
-		b.use(sp.t, fi, sec, day, host)
+		b.use(t, fi, sec, day, host)
 	}
 }
 
@@ -233,16 +325,17 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 func (b *Builder) cutoff() int64 { return b.cutoffSec }
 
 // spellingOf indexes a log's user@host token.
-func (b *Builder) spellingOf(token string) spelling {
+func (b *Builder) spellingOf(token string) *spelling {
 	name, host := ident.UserName(token, true, b.KeepDomains)
 	user, _ := ident.SplitUserHost(token)
-	sp := spelling{token: token, name: name, t: b.tallyOfName(name), host: host, machine: ident.IsMachineAccount(user), co: b.coIDOf(token)}
-	b.bySpelling[token] = sp
-	return sp
+	co := b.coIDOf(token)
+	sp := spelling{tally: b.tallyOfName(name).idx, machine: ident.IsMachineAccount(user), co: co.idx, coToken: co.token == token}
+	return b.spell.add(sp, spellingText{token: token, name: name, host: host})
 }
 
 // restart ends every open checkout: the server lost them.
 func (b *Builder) restart(sec int64, _ int) {
+	b.flush()
 	if b.until != 0 && sec > b.until {
 		return
 	}
@@ -325,25 +418,16 @@ func (b *Builder) dayOf(sec int64) (int, bool) {
 // tallyOfName is the identity of a canonical name (domain already removed).
 func (b *Builder) tallyOfName(name string) *tally {
 	f := b.foldName(name)
-	t, ok := b.byFold[f]
-	if !ok {
-		t = b.newTally(f, name)
-		b.byFold[f] = t
+	if i, ok := b.folds.get(f); ok {
+		return b.tallies.at(i)
 	}
-	return t
+	b.folds.add(f)
+	return b.newTally(f, name)
 }
 
-// tallySlab is how many tallies are allocated at once: one allocation per
-// slab instead of per identity, and neighbours in memory.
-const tallySlab = 256
-
 func (b *Builder) newTally(folded, name string) *tally {
-	if len(b.slab) == 0 {
-		b.slab = make([]tally, tallySlab)
-	}
-	t := &b.slab[0]
-	b.slab = b.slab[1:]
-	t.folded, t.name = folded, name
+	t := b.tallies.add()
+	t.folded, t.name, t.idx = folded, name, b.tallies.n-1
 	return t
 }
 
@@ -389,14 +473,39 @@ func (t *tally) addFeature(feature int32) {
 
 // lease records a use of feature at sec for the lease look-back.
 func (t *tally) lease(feature int32, sec int64, assigned bool) {
-	for i := range t.leases {
-		if l := &t.leases[i]; l.feature == feature {
+	if feature < leaseSlots {
+		bit := uint8(1) << feature
+		if t.leaseSet&bit == 0 {
+			t.leaseSet |= bit
+			t.leaseLast[feature] = sec
+		} else {
+			t.leaseLast[feature] = max(t.leaseLast[feature], sec)
+		}
+		if assigned {
+			t.leaseAssigned |= bit
+		}
+		return
+	}
+	for i := range t.moreLeases {
+		if l := &t.moreLeases[i]; l.feature == feature {
 			l.last = max(l.last, sec)
 			l.assigned = l.assigned || assigned
 			return
 		}
 	}
-	t.leases = append(t.leases, lease{feature: feature, last: sec, assigned: assigned})
+	t.moreLeases = append(t.moreLeases, lease{feature: feature, last: sec, assigned: assigned})
+}
+
+// leaseCount is how many features t has a lease of.
+func (t *tally) leaseCount() int { return bits.OnesCount8(t.leaseSet) + len(t.moreLeases) }
+
+// appendLeases appends t's leases to buf, by feature index.
+func (t *tally) appendLeases(buf []lease) []lease {
+	for set := t.leaseSet; set != 0; set &= set - 1 {
+		fi := int32(bits.TrailingZeros8(set))
+		buf = append(buf, lease{feature: fi, last: t.leaseLast[fi], assigned: t.leaseAssigned&(1<<fi) != 0})
+	}
+	return append(buf, t.moreLeases...)
 }
 
 // A server has a handful of features: scanning the first few beats hashing
@@ -416,15 +525,51 @@ func (b *Builder) featureIndex(feature string) int32 {
 }
 
 func (b *Builder) featureIndexBytes(feature []byte) int32 {
-	for i, name := range b.featNames[:min(len(b.featNames), featureScan)] {
-		if name == string(feature) {
-			return int32(i)
+	k := featKeyOf(feature)
+	const mask = len(b.featCache) - 1
+	i := int((k.a*0x9e3779b97f4a7c15 ^ k.z ^ uint64(k.n)) >> (64 - 6))
+	for ; ; i = (i + 1) & mask { // ends: the cache is at most half full
+		slot := &b.featCache[i]
+		if slot.fi1 == 0 {
+			fi, ok := b.features[string(feature)]
+			if !ok {
+				fi = b.addFeature(string(feature))
+			}
+			if b.featCached < len(b.featCache)/2 {
+				slot.k, slot.fi1 = k, fi+1
+				b.featCached++
+			}
+			return fi
+		}
+		if slot.k == k && (k.n <= 16 || b.featNames[slot.fi1-1] == string(feature)) {
+			return slot.fi1 - 1
 		}
 	}
-	if fi, ok := b.features[string(feature)]; ok {
-		return fi
+}
+
+// featSlot is a spelling's feature index, plus 1 (0: empty).
+type featSlot struct {
+	k   featKey
+	fi1 int32
+}
+
+// featKey compares feature spellings in a few integer compares: a feature
+// name of up to 16 bytes is its length and its first and last 8 bytes,
+// exactly; a longer one needs its bytes compared too.
+type featKey struct {
+	n    int
+	a, z uint64
+}
+
+func featKeyOf(b []byte) featKey {
+	if len(b) >= 8 {
+		return featKey{len(b), binary.LittleEndian.Uint64(b), binary.LittleEndian.Uint64(b[len(b)-8:])}
 	}
-	return b.addFeature(string(feature))
+	var a uint64
+	for i, c := range b {
+		a |= uint64(c) << (8 * i)
+	}
+	return featKey{n: len(b), a: a}
 }
 
 // addFeature indexes a spelling; spellings that differ only in case share
@@ -448,6 +593,7 @@ func (b *Builder) addFeature(spelling string) int32 {
 // Report builds the month's report from what was added so far; the Builder
 // stays usable.
 func (b *Builder) Report() *Report {
+	b.flush()
 	r := &Report{
 		Month:       b.month,
 		Denied:      b.denied,
@@ -469,19 +615,20 @@ func (b *Builder) Report() *Report {
 	for d := range r.Days {
 		r.Days[d].Date = time.Unix(b.dayStart[d], 0).In(b.loc)
 	}
-	tallies := make([]*tally, 0, len(b.byFold))
+	tallies := make([]*tally, 0, b.tallies.n)
 	used, leases := 0, 0
-	for _, t := range b.byFold {
+	for i := range b.tallies.n {
+		t := b.tallies.at(i)
 		tallies = append(tallies, t)
 		used += btoi(t.used)
-		leases += len(t.leases)
+		leases += t.leaseCount()
 	}
 	slices.SortFunc(tallies, func(x, y *tally) int { return strings.Compare(x.folded, y.folded) })
 	if b.last {
 		// Read's report is the Builder's last act: its indexes can go
 		// before the report's lists are made, not after (at 1M
 		// identities they are tens of MB of the peak).
-		b.byFold, b.bySpelling, b.coIDs = nil, nil, nil
+		b.folds, b.spell, b.coKeys = keyIndex{}, spellings{}, keyIndex{}
 	}
 	r.Identities = make([]Identity, 0, used)
 	featureLists := featureLists{}
@@ -491,8 +638,10 @@ func (b *Builder) Report() *Report {
 	// the sorted tallies come, with no sort of the whole list.
 	r.LastUses = make([]LastUse, leases)
 	next := make([]int, len(b.featNames))
+	var buf []lease
 	for _, t := range tallies {
-		for _, l := range t.leases {
+		buf = t.appendLeases(buf[:0])
+		for _, l := range buf {
 			next[l.feature]++
 		}
 	}
@@ -510,7 +659,8 @@ func (b *Builder) Report() *Report {
 		if t.device {
 			kind = Device
 		}
-		for _, l := range t.leases {
+		buf = t.appendLeases(buf[:0])
+		for _, l := range buf {
 			r.LastUses[next[l.feature]] = LastUse{
 				Feature: b.featNames[l.feature], Key: t.folded, Kind: kind,
 				Last: time.Unix(l.last, 0).In(b.loc), Assigned: l.assigned,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // reportLines flattens a report so a test failure shows the difference.
@@ -277,5 +278,110 @@ func TestFullWidthSpellingIsOneIdentity(t *testing.T) {
 	r := b.Report()
 	if len(r.Identities) != 2 || r.Identities[0].Name != "alice" {
 		t.Errorf("identities %+v: want alice (with its full-width spelling) and the dotted-İ name apart", r.Identities)
+	}
+}
+
+// The spelling table's records are its slots: one cache line each is what
+// makes a checkout's lookup one miss (see spellings).
+func TestSpellingIsOneCacheLine(t *testing.T) {
+	if size := unsafe.Sizeof(spelling{}); size != 64 {
+		t.Errorf("spelling is %d bytes, want 64", size)
+	}
+	// And it holds no pointer, so the collector never reads the table.
+	rt := reflect.TypeOf(spelling{})
+	for i := range rt.NumField() {
+		switch k := rt.Field(i).Type.Kind(); k {
+		case reflect.Pointer, reflect.String, reflect.Slice, reflect.Map, reflect.Interface, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+			t.Errorf("spelling.%s is a %v: the table would hold pointers", rt.Field(i).Name, k)
+		}
+	}
+}
+
+// The table finds every token it was given, short and long, through its
+// growth, and nothing it was not.
+func TestSpellingsFindWhatWasAdded(t *testing.T) {
+	s := newSpellings()
+	token := func(i int) string {
+		if i%5 == 0 {
+			return fmt.Sprintf("user%06d@a-host-name-long-enough-to-pass-the-inline-bytes.example", i)
+		}
+		return fmt.Sprintf("user%06d@ws%d", i, i%7)
+	}
+	const n = 5000
+	for i := range n {
+		if s.find([]byte(token(i))) != nil {
+			t.Fatalf("%s found before it was added", token(i))
+		}
+		sp := s.add(spelling{machine: i%3 == 0}, spellingText{token: token(i), name: fmt.Sprint(i)})
+		if sp.machine != (i%3 == 0) {
+			t.Fatalf("add(%d) returned another record", i)
+		}
+	}
+	for i := range n {
+		sp := s.find([]byte(token(i)))
+		if sp == nil || s.textOf(sp).token != token(i) || s.textOf(sp).name != fmt.Sprint(i) || sp.machine != (i%3 == 0) {
+			t.Fatalf("find(%s) = %+v", token(i), sp)
+		}
+	}
+	for _, missing := range []string{"", "user000001@ws", "USER000001@ws1", token(n), token(0) + "x", token(0)[:tokenInline]} {
+		if sp := s.find([]byte(missing)); sp != nil {
+			t.Errorf("find(%q) found %q", missing, s.textOf(sp).token)
+		}
+	}
+}
+
+// Feature spellings resolve to one index each, however many there are and
+// however the cache in front of the index collides.
+func TestFeatureIndexBytes(t *testing.T) {
+	b := NewBuilder(MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+	name := func(i int) string {
+		switch i % 3 {
+		case 0:
+			return fmt.Sprintf("F%d", i) // shorter than 8 bytes
+		case 1:
+			return fmt.Sprintf("XDT_PLT_UD_%04d", i)
+		}
+		return fmt.Sprintf("A_FEATURE_NAME_LONGER_THAN_SIXTEEN_%d", i)
+	}
+	want := map[string]int32{}
+	for round := range 3 {
+		for i := range 200 {
+			got := b.featureIndexBytes([]byte(name(i)))
+			if round == 0 {
+				want[name(i)] = got
+			}
+			if got != want[name(i)] || b.featNames[got] != name(i) {
+				t.Fatalf("round %d: %s is feature %d (%q), want %d", round, name(i), got, b.featNames[got], want[name(i)])
+			}
+		}
+	}
+	if got := b.featureIndexBytes([]byte("xdt_plt_ud_0001")); b.featNames[got] != "XDT_PLT_UD_0001" {
+		t.Errorf("a spelling in another case is %q, want the first spelling's feature", b.featNames[got])
+	}
+}
+
+// keyIndex numbers keys in the order added and finds each again through
+// its growth; a key never added is not found.
+func TestKeyIndex(t *testing.T) {
+	x := newKeyIndex()
+	const n = 10000
+	for i := range n {
+		key := fmt.Sprintf("k%d", i)
+		if _, ok := x.get(key); ok {
+			t.Fatalf("%s found before it was added", key)
+		}
+		if got := x.add(key); got != uint32(i) {
+			t.Fatalf("add(%s) = %d, want %d", key, got, i)
+		}
+	}
+	for i := range n {
+		if got, ok := x.get(fmt.Sprintf("k%d", i)); !ok || got != uint32(i) {
+			t.Fatalf("get(k%d) = %d, %v", i, got, ok)
+		}
+	}
+	for _, key := range []string{"", "k", "k10000", "K1"} {
+		if _, ok := x.get(key); ok {
+			t.Errorf("get(%q) found a key never added", key)
+		}
 	}
 }

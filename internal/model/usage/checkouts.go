@@ -23,8 +23,16 @@ import (
 // from the top would have.
 
 // coID is one user@host, shared by its spellings that differ only in case.
-type coID struct{ token string }
+// It holds its own open checkouts, so a checkout or checkin finds them
+// through the spelling it looked up anyway, with no second lookup.
+type coID struct {
+	token  string
+	open   []openCheckout // of every feature, oldest first
+	listed bool           // in checkouts.ids
+	idx    uint32         // in Builder.coIDList
+}
 
+// coKey is one feature's checkouts by one user@host.
 type coKey struct {
 	feature int32
 	id      *coID
@@ -33,23 +41,21 @@ type coKey struct {
 type openCheckout struct {
 	start    int64
 	licenses int
+	feature  int32
 	token    string // as this OUT wrote it
 }
 
-// open keeps a key whose checkouts are all closed, with an empty list: the
-// next OUT of the same user@host reuses the list instead of allocating one
-// per checkout (a key per identity and feature, never per line). The map
-// holds the lists by pointer, so a checkout or checkin looks its key up
-// once and never writes the map.
+// checkouts is a Builder's open checkouts: in the coIDs that hold them,
+// listed in ids so a restart or a report need not visit every identity.
 type checkouts struct {
-	open         map[coKey]*[]openCheckout
+	ids          []*coID // every coID with an open checkout (and maybe some closed since)
 	closedBefore map[coKey]int
 	restarted    bool
 	level        []int // per feature index, licences open now
 }
 
 func newCheckouts() checkouts {
-	return checkouts{open: map[coKey]*[]openCheckout{}, closedBefore: map[coKey]int{}}
+	return checkouts{closedBefore: map[coKey]int{}}
 }
 
 // levelOf is the feature's slot in level, grown as features appear.
@@ -65,87 +71,111 @@ func isConcurrent(feature string) bool {
 	return licfile.KeyOf(licfile.DecodeFeature(feature)).Concurrent()
 }
 
-// apply opens (Out) or closes (In) n licences; before and after are the
-// feature's level around it.
-func (c *checkouts) apply(op Op, k coKey, token string, sec int64, n int) (before, after int) {
-	level := c.levelOf(k.feature)
+// apply opens (Out) or closes (In) n licences of feature by id; before and
+// after are the feature's level around it.
+func (c *checkouts) apply(op Op, feature int32, id *coID, token string, sec int64, n int) (before, after int) {
+	level := c.levelOf(feature)
 	before = *level
 	switch op {
 	case Out:
-		list := c.list(k)
-		*list = append(*list, openCheckout{start: sec, licenses: n, token: token})
+		c.add(id, openCheckout{start: sec, licenses: n, feature: feature, token: token})
 		*level += n
 	case In:
-		left := c.close(k, n)
+		left := c.close(id, feature, n)
 		*level -= n - left
 		if left > 0 && !c.restarted {
-			c.closedBefore[k] += left
+			c.closedBefore[coKey{feature, id}] += left
 		}
 	}
 	return before, *level
 }
 
-// close takes n licences from k's newest checkouts; it returns what it could
-// not find open.
-func (c *checkouts) close(k coKey, n int) int {
-	lp := c.open[k]
-	if lp == nil {
-		return n
+// add opens a checkout, the newest of id's.
+func (c *checkouts) add(id *coID, o openCheckout) {
+	if !id.listed {
+		id.listed = true
+		c.ids = append(c.ids, id)
 	}
-	list := *lp
-	for n > 0 && len(list) > 0 {
-		last := &list[len(list)-1]
-		take := min(n, last.licenses)
-		last.licenses -= take
+	id.open = append(id.open, o)
+}
+
+// close takes n licences from id's newest checkouts of feature; it returns
+// what it could not find open.
+func (c *checkouts) close(id *coID, feature int32, n int) int {
+	list := id.open
+	for i := len(list) - 1; n > 0 && i >= 0; i-- {
+		if list[i].feature != feature {
+			continue
+		}
+		take := min(n, list[i].licenses)
+		list[i].licenses -= take
 		n -= take
-		if last.licenses == 0 {
-			list = list[:len(list)-1]
+		if list[i].licenses == 0 {
+			list = slices.Delete(list, i, i+1)
 		}
 	}
-	*lp = list // kept when empty: see checkouts
+	id.open = list // kept when empty: the next OUT reuses it
 	return n
 }
 
-// list is k's open checkouts, an empty list when it has none yet.
-func (c *checkouts) list(k coKey) *[]openCheckout {
-	lp := c.open[k]
-	if lp == nil {
-		lp = new([]openCheckout)
-		c.open[k] = lp
+// clearOpen ends every open checkout.
+func (c *checkouts) clearOpen() {
+	for _, id := range c.ids {
+		clear(id.open)
+		id.open, id.listed = id.open[:0], false
 	}
-	return lp
+	c.ids = c.ids[:0]
+	clear(c.closedBefore)
 }
 
 func (c *checkouts) restart() {
-	clear(c.open)
-	clear(c.closedBefore)
+	c.clearOpen()
 	clear(c.level)
 	c.restarted = true
-}
-
-func (c *checkouts) empty() bool {
-	for _, lp := range c.open {
-		if len(*lp) > 0 {
-			return false
-		}
-	}
-	return true
 }
 
 // coIDOf is the checkout identity of a token.
 func (b *Builder) coIDOf(token string) *coID {
 	lower := strings.ToLower(token)
-	id, ok := b.coIDs[lower]
-	if !ok {
-		id = &coID{token: token}
-		b.coIDs[lower] = id
+	if i, ok := b.coKeys.get(lower); ok {
+		return b.coIDList.at(i)
 	}
+	b.coKeys.add(lower)
+	id := b.coIDList.add()
+	id.token, id.idx = token, b.coIDList.n-1
 	return id
 }
 
-// remapKey is o's checkout key in b's terms.
-func (b *Builder) remapKey(o *Builder, k coKey) coKey {
-	return coKey{b.featureIndex(o.featNames[k.feature]), b.coIDOf(k.id.token)}
+// openSet is a copy of a Builder's open checkouts, by user@host: what a
+// range of the split scan starts from.
+type openSet []openEntry
+
+type openEntry struct {
+	token string // the coID's
+	open  []openCheckout
+}
+
+func (s openSet) empty() bool { return len(s) == 0 }
+
+// cloneCheckouts is a deep copy of b's open checkouts (what startFrom reads).
+func (b *Builder) cloneCheckouts() openSet {
+	var out openSet
+	for _, id := range b.co.ids {
+		if len(id.open) > 0 {
+			out = append(out, openEntry{token: id.token, open: slices.Clone(id.open)})
+		}
+	}
+	return out
+}
+
+// addOpen adds o's open checkouts of one user@host (o's feature indexes) to
+// b's, after b's own.
+func (b *Builder) addOpen(o *Builder, token string, open []openCheckout) {
+	id := b.coIDOf(token)
+	for _, oc := range open {
+		oc.feature = b.featureIndex(o.featNames[oc.feature])
+		b.co.add(id, oc)
+	}
 }
 
 // compose applies o's checkouts (a later stretch of the same log, scanned
@@ -153,23 +183,20 @@ func (b *Builder) remapKey(o *Builder, k coKey) coKey {
 func (b *Builder) compose(o *Builder) {
 	c := &b.co
 	if o.co.restarted {
-		clear(c.open)
-		clear(c.closedBefore)
+		c.clearOpen()
 		c.restarted = true
 	} else {
 		for ok, n := range o.co.closedBefore {
-			k := b.remapKey(o, ok)
-			if left := c.close(k, n); left > 0 && !c.restarted {
-				c.closedBefore[k] += left
+			fi, id := b.featureIndex(o.featNames[ok.feature]), b.coIDOf(ok.id.token)
+			if left := c.close(id, fi, n); left > 0 && !c.restarted {
+				c.closedBefore[coKey{fi, id}] += left
 			}
 		}
 	}
-	for ok, lp := range o.co.open {
-		if len(*lp) == 0 {
-			continue
+	for _, oid := range o.co.ids {
+		if len(oid.open) > 0 {
+			b.addOpen(o, oid.token, oid.open)
 		}
-		list := c.list(b.remapKey(o, ok))
-		*list = append(*list, *lp...)
 	}
 	b.relevel()
 }
@@ -177,36 +204,20 @@ func (b *Builder) compose(o *Builder) {
 // relevel recomputes the levels from the open checkouts.
 func (b *Builder) relevel() {
 	clear(b.co.level)
-	for k, lp := range b.co.open {
-		for _, o := range *lp {
-			*b.co.levelOf(k.feature) += o.licenses
+	for _, id := range b.co.ids {
+		for _, o := range id.open {
+			*b.co.levelOf(o.feature) += o.licenses
 		}
 	}
 }
 
-// startFrom sets b's checkouts to a copy of o's (a state in o's terms).
-func (b *Builder) startFrom(o *Builder, state *checkouts) {
+// startFrom sets b's checkouts to a copy of state, o's open checkouts.
+func (b *Builder) startFrom(o *Builder, state *openSet) {
 	b.co = newCheckouts()
-	for ok, lp := range state.open {
-		if len(*lp) > 0 {
-			list := slices.Clone(*lp)
-			b.co.open[b.remapKey(o, ok)] = &list
-		}
+	for _, e := range *state {
+		b.addOpen(o, e.token, e.open)
 	}
 	b.relevel()
-}
-
-// cloneCheckouts is a deep copy of b's open checkouts (what compose and
-// startFrom read).
-func (b *Builder) cloneCheckouts() checkouts {
-	out := newCheckouts()
-	for k, lp := range b.co.open {
-		if len(*lp) > 0 {
-			list := slices.Clone(*lp)
-			out.open[k] = &list
-		}
-	}
-	return out
 }
 
 // Checkout is one checkout of a concurrent feature open at the end of the
@@ -221,15 +232,15 @@ type Checkout struct {
 
 func (b *Builder) openList() []Checkout {
 	n := 0
-	for _, lp := range b.co.open {
-		n += len(*lp)
+	for _, id := range b.co.ids {
+		n += len(id.open)
 	}
 	out := make([]Checkout, 0, n)
-	for k, lp := range b.co.open {
-		for _, o := range *lp {
+	for _, id := range b.co.ids {
+		for _, o := range id.open {
 			user, host := ident.SplitUserHost(o.token)
 			out = append(out, Checkout{
-				Feature: b.featNames[k.feature], Identity: o.token, User: user, Host: host,
+				Feature: b.featNames[o.feature], Identity: o.token, User: user, Host: host,
 				Start: time.Unix(o.start, 0).In(b.loc), Licenses: o.licenses,
 			})
 		}
@@ -261,11 +272,7 @@ type featurePeak struct {
 
 // peakAt records a level change on day d of the month.
 func (b *Builder) peakAt(fi int32, d, before, after int) {
-	p := b.peaks[fi]
-	if p == nil {
-		p = &featurePeak{}
-		b.peaks[fi] = p
-	}
+	p := b.peakOf(fi)
 	if !p.started {
 		p.start, p.started = before, true
 	}
@@ -275,6 +282,19 @@ func (b *Builder) peakAt(fi int32, d, before, after int) {
 	p.day[d] = max(p.day[d], before, after)
 	p.end[d] = after
 	p.touched |= 1 << d
+}
+
+// peakOf is feature fi's peaks, empty until a level changes.
+func (b *Builder) peakOf(fi int32) *featurePeak {
+	if int(fi) >= len(b.peaks) {
+		b.peaks = append(b.peaks, make([]*featurePeak, int(fi)+1-len(b.peaks))...)
+	}
+	p := b.peaks[fi]
+	if p == nil {
+		p = &featurePeak{}
+		b.peaks[fi] = p
+	}
+	return p
 }
 
 // Peak is the most licences of one concurrent feature checked out at once,
@@ -290,6 +310,9 @@ func (b *Builder) peakReport() []Peak {
 	until := b.until
 	out := []Peak{}
 	for fi, p := range b.peaks {
+		if p == nil {
+			continue
+		}
 		pk := Peak{Feature: b.featNames[fi], Days: make([]int, b.days)}
 		carry := p.start
 		for d := range b.days {
@@ -314,13 +337,10 @@ func (b *Builder) peakReport() []Peak {
 // starting state) to b's.
 func (b *Builder) mergePeaks(o *Builder) {
 	for ofi, op := range o.peaks {
-		fi := b.featureIndex(o.featNames[ofi])
-		p := b.peaks[fi]
-		if p == nil {
-			cp := *op
-			b.peaks[fi] = &cp
+		if op == nil {
 			continue
 		}
+		p := b.peakOf(b.featureIndex(o.featNames[ofi]))
 		if !p.started {
 			p.start, p.started = op.start, op.started
 		}

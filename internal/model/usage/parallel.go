@@ -59,8 +59,8 @@ func (b *Builder) scanFrom(f io.ReaderAt, start, size int64, loc *time.Location)
 		err   error
 		from  int64
 		to    int64
-		start checkouts // the true state before the range
-		again *Builder  // the range scanned again from start, for its peaks
+		start openSet  // the true state before the range
+		again *Builder // the range scanned again from start, for its peaks
 	}
 	results := make([]result, n)
 	var wg sync.WaitGroup
@@ -133,6 +133,7 @@ func (b *Builder) fresh() *Builder {
 func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eventSink) (LogStats, error) {
 	first := from == 0
 	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	defer sink.flush()
 	lr := newLineReader(io.NewSectionReader(f, from, size-from))
 	if !first {
 		lr.mid = true
@@ -196,17 +197,18 @@ func (b *Builder) merge(o *Builder) {
 	for k, n := range o.connections {
 		b.connections[k] += n
 	}
-	for folded, ot := range o.byFold {
-		t, ok := b.byFold[folded]
-		if !ok {
-			t = b.newTally(folded, ot.name)
+	for i := range o.tallies.n {
+		ot := o.tallies.at(i)
+		var t *tally
+		if j, ok := b.folds.get(ot.folded); !ok {
+			b.folds.add(ot.folded)
+			t = b.newTally(ot.folded, ot.name)
 			t.named = ot.named
-			b.byFold[folded] = t
-		} else if !t.named && ot.named {
+		} else if t = b.tallies.at(j); !t.named && ot.named {
 			t.name, t.named = ot.name, true
 		}
 		t.device = t.device || ot.device
-		for _, l := range ot.leases {
+		for _, l := range ot.appendLeases(nil) {
 			t.lease(remap[l.feature], l.last, l.assigned)
 		}
 		if !ot.used {

@@ -1,7 +1,6 @@
 package usage
 
 import (
-	"bufio"
 	"cmp"
 	"io"
 	"slices"
@@ -279,10 +278,9 @@ func (w *windowSearch) reader(from int64) (*lineReader, error) {
 	if w.lr == nil {
 		// A probe wants one date line, a few KB on: a buffer just over
 		// MaxLineLen (which the reader needs) instead of the scan's.
-		w.lr = &lineReader{br: bufio.NewReaderSize(sr, MaxLineLen+16<<10)}
+		w.lr = newLineReaderSize(sr, MaxLineLen+16<<10)
 	} else {
-		w.lr.br.Reset(sr)
-		w.lr.n, w.lr.start, w.lr.off = 0, 0, 0
+		w.lr.reset(sr)
 	}
 	w.lr.mid = from > 0
 	if from == 0 {
@@ -403,6 +401,7 @@ func (b *Builder) windowStart(f io.ReaderAt, size int64, loc *time.Location) (in
 func (b *Builder) scanPrefix(f io.ReaderAt, end int64, loc *time.Location) (LogStats, error) {
 	sink := &prefixSink{b: b}
 	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	defer sink.flush()
 	lr := newLineReader(io.NewSectionReader(f, 0, end))
 	for !sink.seen {
 		line, long, err := lr.next()
@@ -430,3 +429,4 @@ func (p *prefixSink) logEvent(op Op, sec int64, feature, identity []byte, licens
 
 func (p *prefixSink) restart(sec int64, line int) { p.b.restart(sec, line) }
 func (p *prefixSink) cutoff() int64               { return p.b.cutoffSec }
+func (p *prefixSink) flush()                      { p.b.flush() }
