@@ -63,11 +63,10 @@ func runUsage(e *env, g *globalOptions, opts usageOptions) int {
 		return fail(e, "usage", err)
 	}
 	defer cleanup()
-	rec := model.NewUsageRecord(s.Usage, nil)
 	if g.json {
-		err = writeJSON(e.stdout, rec)
+		err = writeUsageJSON(e.stdout, s.Usage)
 	} else {
-		printUsage(e, rec, opts.table.width(e))
+		printUsage(e, model.NewUsageRecord(s.Usage, nil), opts.table.width(e))
 	}
 	warnProblems(e, s)
 	if err != nil {

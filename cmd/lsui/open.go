@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,12 +10,11 @@ import (
 	"os"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/lsui/lsui/internal/demo"
+	"github.com/lsui/lsui/internal/jsonstr"
 	"github.com/lsui/lsui/internal/model"
+	"github.com/lsui/lsui/internal/model/usage"
 	"github.com/lsui/lsui/internal/sanitize"
 )
 
@@ -170,21 +170,79 @@ func fail(e *env, cmd string, err error) int {
 // (one licence line, one identity) compact on its own line: readable, easy
 // to grep, and several times faster than indenting 100k records fully.
 func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(jsonOut{w})
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
+	doc, err := shallowJSON(v)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(doc)
+	return err
 }
 
-// jsonOut takes the encoder's one Write of the whole document and indents
-// and escapes it on its way out, so no second copy of a large result is
-// buffered first.
-type jsonOut struct{ w io.Writer }
-
-func (j jsonOut) Write(doc []byte) (int, error) {
-	if _, err := j.w.Write(escapeInvisible(indentShallow(doc, 2))); err != nil {
-		return 0, err
+// shallowJSON is v as writeJSON prints it.
+func shallowJSON(v any) ([]byte, error) {
+	var out shallowDoc
+	enc := json.NewEncoder(&out)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
+	return out.doc, nil
+}
+
+// shallowDoc takes the encoder's one Write of the whole document and keeps
+// it indented and escaped, so no second copy of it is buffered first.
+type shallowDoc struct{ doc []byte }
+
+func (s *shallowDoc) Write(doc []byte) (int, error) {
+	s.doc = jsonstr.EscapeInvisible(indentShallow(doc, 2))
 	return len(doc), nil
+}
+
+// usageFlushAt is how much of a streamed usage document is buffered before
+// it is written: large enough that writes are few, small enough that 100k
+// identities never sit in memory as one 18 MB document.
+const usageFlushAt = 64 << 10
+
+// writeUsageJSON prints r's usage record byte for byte as writeJSON(w,
+// model.NewUsageRecord(r, nil)) would (TestWriteUsageJSONIsWriteJSON), but
+// streams the identities through model.IdentityJSON: at 100k
+// identities the reflecting encoder, the record per identity and the
+// whole-document indenting cost more than the rest of the command after
+// the log scan.
+func writeUsageJSON(w io.Writer, r *usage.Report) error {
+	head, err := shallowJSON(model.UsageHead(r))
+	if err != nil {
+		return err
+	}
+	// The head's identities are an empty list; the streamed ones go between
+	// its brackets, laid out as indentShallow lays out a depth-2 list: each
+	// on its own line, four spaces in, the closing bracket two.
+	const field = "\n  \"identities\": []"
+	at := bytes.Index(head, []byte(field))
+	if at < 0 {
+		return errors.New("usage record: no identities field")
+	}
+	at += len(field) - 1
+	buf := append(make([]byte, 0, usageFlushAt+4<<10), head[:at]...)
+	ids := model.NewIdentityJSON(jsonstr.Escape{Invisible: true})
+	for i, id := range r.Identities {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, "\n    "...)
+		buf = ids.Append(buf, id)
+		if len(buf) >= usageFlushAt {
+			if _, err := w.Write(buf); err != nil {
+				return err
+			}
+			buf = buf[:0]
+		}
+	}
+	if len(r.Identities) > 0 {
+		buf = append(buf, "\n  "...)
+	}
+	_, err = w.Write(append(buf, head[at:]...))
+	return err
 }
 
 // indentShallow indents compact JSON (as encoding/json writes it, with no
@@ -243,37 +301,6 @@ func indentShallow(src []byte, levels int) []byte {
 		}
 	}
 	return out
-}
-
-// escapeInvisible rewrites the characters encoding/json leaves raw but a
-// terminal acts on or hides: C1 controls (U+009B is CSI) and format
-// characters (bidi overrides, zero-width). They can only sit inside JSON
-// strings, where \uXXXX decodes to the same character, so scripts get the
-// data unchanged and `lsui … --json` on a terminal shows nothing hidden.
-func escapeInvisible(b []byte) []byte {
-	var out []byte
-	last := 0
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		if (r >= 0x80 && r <= 0x9f) || unicode.Is(unicode.Cf, r) {
-			out = append(out, b[last:i]...)
-			if r1, r2 := utf16.EncodeRune(r); r1 != utf8.RuneError {
-				out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
-			} else {
-				out = fmt.Appendf(out, `\u%04x`, r)
-			}
-			last = i + size
-		}
-		i += size
-	}
-	if out == nil {
-		return b
-	}
-	return append(out, b[last:]...)
 }
 
 // noLicenceFolder fails cmd, with the model's reason, when the root has no

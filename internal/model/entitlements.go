@@ -158,6 +158,19 @@ func Entitlements(lines []*licfile.Line, rep *usage.Report, live *lmstat.Listing
 type keyUsage struct {
 	inUse, thisMonth, peak int
 	source                 string
+	// leaseSince is when a last use still holds a lease (log-derived in
+	// use of assigned models): now less the key's longest LP.
+	leaseSince time.Time
+	// lastUses is the report's last uses of the key's features, one run
+	// per feature as the report lists them (see holders).
+	lastUses []lastUseRun
+}
+
+// featureKey is one feature spelling's entitlement key and its figures,
+// nil when no entitlement counts it.
+type featureKey struct {
+	key licfile.EntitlementKey
+	u   *keyUsage
 }
 
 // countUsage applies DOMAIN.md §4.4 per entitlement key: this month's
@@ -168,6 +181,10 @@ type keyUsage struct {
 // the feature, else this month's distinct identities, from the log. Connections (the start-up licence, machine
 // accounts) are not in the report's identities, leases, open checkouts or
 // peaks.
+//
+// A real server has 100k identities and as many last uses a month: each
+// feature spelling is decoded and looked up once (features), and the
+// per-identity loops touch no map keyed by the entitlement key.
 func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now time.Time) map[licfile.EntitlementKey]*keyUsage {
 	out := map[licfile.EntitlementKey]*keyUsage{}
 	lease := map[licfile.EntitlementKey]int{}
@@ -180,54 +197,61 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 			lease[k] = max(lease[k], l.LeaseDays)
 		}
 	}
-	keys := map[string]licfile.EntitlementKey{} // each feature decoded once
-	keyOf := func(f string) licfile.EntitlementKey {
-		k, ok := keys[f]
-		if !ok {
-			k = licfile.KeyOf(licfile.DecodeFeature(f))
-			keys[f] = k
+	for k, u := range out {
+		days := lease[k]
+		if days <= 0 {
+			days = DefaultLeaseDays
 		}
-		return k
+		u.leaseSince = now.AddDate(0, 0, -days)
+	}
+	features := map[string]featureKey{}
+	keyOf := func(f string) featureKey {
+		fk, ok := features[f]
+		if !ok {
+			fk.key = licfile.KeyOf(licfile.DecodeFeature(f))
+			fk.u = out[fk.key]
+			features[f] = fk
+		}
+		return fk
 	}
 	if rep == nil {
 		rep = &usage.Report{}
 	}
-	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one licence.
-	var seen []licfile.EntitlementKey
+	// This month: one person using XDT_PLT_UD and XDS_PLT_UD holds one
+	// licence. Identities that used the same features mostly share one
+	// Features list (the report's lists are few), so each list's keys are
+	// found once.
+	keysOfList := map[sharedList][]*keyUsage{}
 	for id := range rep.AllIdentities() {
-		seen = seen[:0]
-		for _, f := range id.Features {
-			k := keyOf(f)
-			if u := out[k]; u != nil && !slices.Contains(seen, k) {
-				seen = append(seen, k)
-				u.thisMonth++
+		list, shared := sharedListOf(id.Features)
+		keys, ok := keysOfList[list]
+		if !shared || !ok {
+			keys = nil
+			for _, f := range id.Features {
+				if u := keyOf(f).u; u != nil && !slices.Contains(keys, u) {
+					keys = append(keys, u)
+				}
 			}
+			if shared && len(keysOfList) < maxSharedLists {
+				keysOfList[list] = keys
+			}
+		}
+		for _, u := range keys {
+			u.thisMonth++
 		}
 	}
-	// Assigned now.
-	holders := map[licfile.EntitlementKey]map[string]bool{}
-	for lu := range rep.AllLastUses() {
-		k := keyOf(lu.Feature)
-		if out[k] == nil || !k.Assigned() {
-			continue
+	// Assigned now: the last uses come feature by feature, each feature's
+	// run of them looked up once.
+	for from, n := 0, rep.LastUseCount(); from < n; {
+		feature := rep.LastUseAt(from).Feature
+		to := from + 1
+		for to < n && rep.LastUseAt(to).Feature == feature {
+			to++
 		}
-		if rep.Udadmin {
-			if !lu.Assigned {
-				continue
-			}
-		} else {
-			days := lease[k]
-			if days <= 0 {
-				days = DefaultLeaseDays
-			}
-			if lu.Last.Before(now.AddDate(0, 0, -days)) || lu.Last.After(now) {
-				continue
-			}
+		if fk := keyOf(feature); fk.u != nil && fk.key.Assigned() {
+			fk.u.lastUses = append(fk.u.lastUses, lastUseRun{rep, from, to})
 		}
-		if holders[k] == nil {
-			holders[k] = map[string]bool{}
-		}
-		holders[k][lu.Key] = true
+		from = to
 	}
 	// Checked out now.
 	liveUse := map[licfile.EntitlementKey]int{}
@@ -237,17 +261,17 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 			if f.Error != "" {
 				continue
 			}
-			k := keyOf(f.Name)
+			k := keyOf(f.Name).key
 			liveUse[k] += f.InUse
 			liveSeen[k] = true
 		}
 	}
 	logUse := map[licfile.EntitlementKey]int{}
 	for _, c := range rep.Open {
-		logUse[keyOf(c.Feature)] += c.Licenses
+		logUse[keyOf(c.Feature).key] += c.Licenses
 	}
 	for _, p := range rep.Peaks {
-		if u := out[keyOf(p.Feature)]; u != nil {
+		if u := keyOf(p.Feature).u; u != nil {
 			u.peak += p.Month
 		}
 	}
@@ -258,9 +282,11 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 		case k.Concurrent():
 			u.inUse, u.source = logUse[k], InUseLog
 		case k.Assigned() && rep.Udadmin:
-			u.inUse, u.source = len(holders[k]), InUseUdadmin
+			u.inUse, u.source = holders(u.lastUses, func(lu *usage.LastUse) bool { return lu.Assigned }), InUseUdadmin
 		case k.Assigned():
-			u.inUse, u.source = len(holders[k]), InUseLog
+			u.inUse, u.source = holders(u.lastUses, func(lu *usage.LastUse) bool {
+				return !lu.Last.Before(u.leaseSince) && !lu.Last.After(now)
+			}), InUseLog
 		case liveSeen[k]:
 			// SERVER and unknown models: the server's own count when
 			// lmstat lists the feature.
@@ -273,6 +299,84 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 		}
 	}
 	return out
+}
+
+// holders counts the identities (LastUse.Key) that hold one of a key's
+// features now: whose last use in runs holds says does. Within one run (one
+// feature) keys are distinct already: a report has one last use per
+// identity and feature. Two runs in key order (XDT_PLT_UD's and
+// XDS_PLT_UD's, as the report lists them) are merged, so one person
+// holding both counts once; a set counts any others.
+func holders(runs []lastUseRun, holds func(*usage.LastUse) bool) int {
+	n := 0
+	var la, lb usage.LastUse // one each: holds may keep its pointer
+	count := func(r lastUseRun) {
+		for i := r.from; i < r.to; i++ {
+			la = r.rep.LastUseAt(i)
+			n += btoi(holds(&la))
+		}
+	}
+	switch {
+	case len(runs) == 1:
+		count(runs[0])
+		return n
+	case len(runs) == 2 && runs[0].inKeyOrder() && runs[1].inKeyOrder():
+		a, b := runs[0], runs[1]
+		for a.from < a.to && b.from < b.to {
+			la, lb = a.rep.LastUseAt(a.from), b.rep.LastUseAt(b.from)
+			switch c := strings.Compare(la.Key, lb.Key); {
+			case c < 0:
+				n += btoi(holds(&la))
+				a.from++
+			case c > 0:
+				n += btoi(holds(&lb))
+				b.from++
+			default:
+				n += btoi(holds(&la) || holds(&lb))
+				a.from, b.from = a.from+1, b.from+1
+			}
+		}
+		count(a)
+		count(b)
+		return n
+	}
+	set := map[string]bool{}
+	for _, r := range runs {
+		for i := r.from; i < r.to; i++ {
+			if la = r.rep.LastUseAt(i); holds(&la) {
+				set[la.Key] = true
+			}
+		}
+	}
+	return len(set)
+}
+
+// lastUseRun is one feature's run of the report's last uses, [from, to)
+// by index: a payload build's report makes them on demand
+// (usage.ReadOptions.IdentitiesOnDemand) and holds no LastUses slice.
+type lastUseRun struct {
+	rep      *usage.Report
+	from, to int
+}
+
+// inKeyOrder reports the run's keys strictly ascending.
+func (r lastUseRun) inKeyOrder() bool {
+	prev := ""
+	for i := r.from; i < r.to; i++ {
+		key := r.rep.LastUseAt(i).Key
+		if i > r.from && key <= prev {
+			return false
+		}
+		prev = key
+	}
+	return true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // unknownInstalled lists the features in use when no licence file says what

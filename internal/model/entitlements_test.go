@@ -81,6 +81,21 @@ func TestEntitlements(t *testing.T) {
 			want:  []Entitlement{{Feature: "XDT_PLT_UD", Installed: 150, Overdraft: 15, InUse: 2, Available: 163}},
 		},
 		{
+			name: "identities sharing one Features list (as the Builder's report shares them) each count once",
+			lines: []*licfile.Line{
+				line("XDT_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+				line("XDS_PLT_UD", "Retail", 100, 10, licfile.Date{}, css1),
+			},
+			users: func() []usage.Identity {
+				both := []string{"XDS_PLT_UD", "XDT_PLT_UD"}
+				return []usage.Identity{
+					{Name: "a", Features: both, FirstSeen: day, LastSeen: day}, {Name: "b", Features: both, FirstSeen: day, LastSeen: day},
+					{Name: "c", Features: both[1:], FirstSeen: day, LastSeen: day}, ident("d", day, "XDS_PLT_UD"),
+				}
+			}(),
+			want: []Entitlement{{Feature: "XDT_PLT_UD", Installed: 100, Overdraft: 10, InUse: 4, Available: 106}},
+		},
+		{
 			name:  "startup licence is not an entitlement",
 			lines: []*licfile.Line{line("CITRIX", "SYS", 0, 0, licfile.Date{}, licfile.Date{})},
 			want:  nil,
@@ -232,5 +247,97 @@ func TestExpiredLineStillInUse(t *testing.T) {
 	s.Entitlements = Entitlements(s.Lines, s.Usage, nil, now, nil)
 	if h := s.Health(); h.Status != Warning {
 		t.Errorf("unused expired line: %s %+v, want WARNING", h.Status, h.Findings)
+	}
+}
+
+// TestHolders: the identities holding a key's features now, counted once
+// each whether the runs come in the report's order (merged) or not (a set),
+// and only those whose last use holds.
+func TestHolders(t *testing.T) {
+	// runs makes one run of last uses per list of keys; a key ending in
+	// "-" has lapsed.
+	runs := func(lists ...[]string) []lastUseRun {
+		rep := &usage.Report{}
+		var out []lastUseRun
+		for _, l := range lists {
+			from := len(rep.LastUses)
+			for _, k := range l {
+				rep.LastUses = append(rep.LastUses, usage.LastUse{Key: strings.TrimSuffix(k, "-"), Assigned: !strings.HasSuffix(k, "-")})
+			}
+			out = append(out, lastUseRun{rep, from, len(rep.LastUses)})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		what string
+		runs []lastUseRun
+		want int
+	}{
+		{"none", nil, 0},
+		{"one feature", runs([]string{"b", "a", "c-"}), 2},
+		{"XDS and XDT, sorted, overlapping", runs([]string{"a", "c", "d"}, []string{"b", "c", "e"}), 5},
+		{"three sorted, one empty", runs([]string{"a", "b"}, nil, []string{"a", "b", "z"}), 3},
+		{"sorted, lapsed in one feature, held in the other", runs([]string{"x-", "y"}, []string{"x", "y-"}), 2},
+		{"sorted, lapsed in both", runs([]string{"x-", "y"}, []string{"x-"}), 1},
+		{"out of order: a set", runs([]string{"c", "a"}, []string{"a", "b"}), 3},
+		{"out of order, lapsed", runs([]string{"c", "a-"}, []string{"a-", "b"}), 2},
+		{"one feature in two runs, out of order", runs([]string{"a"}, []string{"b"}, []string{"a"}), 2},
+	} {
+		if got := holders(c.runs, func(lu *usage.LastUse) bool { return lu.Assigned }); got != c.want {
+			t.Errorf("%s: holders = %d, want %d", c.what, got, c.want)
+		}
+	}
+}
+
+// TestEntitlementsFromBuilder: in use from the Builder's own report, whose
+// last uses come feature by feature in key order (the merged path): a person
+// on both XDS_PLT_UD and XDT_PLT_UD holds one licence, a lapsed lease none.
+func TestEntitlementsFromBuilder(t *testing.T) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	b := usage.NewBuilder(usage.MonthOf(now, time.UTC))
+	out := func(at time.Time, feature, who string) {
+		b.AddEvent(usage.Event{Time: at, Op: usage.Out, Feature: feature, Identity: who + "@DDC01", Licenses: 1})
+	}
+	day := now.AddDate(0, 0, -1)
+	out(now.AddDate(0, 0, -120), "XDT_PLT_UD", "lapsed") // past the 90-day lease
+	out(day, "XDS_PLT_UD", "ann")
+	out(day, "XDT_PLT_UD", "ann")
+	out(day, "XDT_PLT_UD", "bob")
+	out(day, "XDS_PLT_UD", "cy")
+	out(day, "XDS_PLT_UD", "dee")
+	out(day, "XDT_PLT_UD", "dee")
+	css := licfile.Date{Year: 2027, Month: 6, Day: 30}
+	got := Entitlements([]*licfile.Line{line("XDT_PLT_UD", "Retail", 100, 10, licfile.Date{}, css), line("XDS_PLT_UD", "Retail", 100, 10, licfile.Date{}, css)}, b.Report(), nil, now, nil)
+	if len(got) != 1 || got[0].InUse != 4 || got[0].ThisMonth != 4 || got[0].InUseSource != InUseLog {
+		t.Fatalf("got %+v, want one entitlement: 4 in use from the log (ann, bob, cy, dee), 4 this month", got)
+	}
+}
+
+// BenchmarkEntitlements: a real server's month, 100k identities on shared
+// Features lists and a last use per identity and feature, in the report's
+// order (by feature, then key).
+func BenchmarkEntitlements(b *testing.B) {
+	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	lists := [][]string{{"XDT_PLT_UD"}, {"MPS_ENT_CCU", "XDT_PLT_UD"}, {"XDS_PLT_UD", "XDT_PLT_UD"}, {"XDS_PLT_UD"}}
+	rep := &usage.Report{Month: usage.MonthOf(now, time.UTC)}
+	byFeature := map[string][]usage.LastUse{}
+	for i := range 100000 {
+		id := usage.Identity{Name: fmt.Sprintf("user%06d", i), Features: lists[i%len(lists)], FirstSeen: now.AddDate(0, 0, -3), LastSeen: now.Add(-time.Duration(i) * time.Second)}
+		id.Key = id.Name
+		rep.Identities = append(rep.Identities, id)
+		for _, f := range id.Features {
+			byFeature[f] = append(byFeature[f], usage.LastUse{Feature: f, Key: id.Key, Last: id.LastSeen})
+		}
+	}
+	for _, f := range []string{"MPS_ENT_CCU", "XDS_PLT_UD", "XDT_PLT_UD"} {
+		rep.LastUses = append(rep.LastUses, byFeature[f]...)
+	}
+	css := licfile.Date{Year: 2027, Month: 6, Day: 30}
+	lines := []*licfile.Line{line("XDT_PLT_UD", "Retail", 100000, 10, licfile.Date{}, css), line("XDS_PLT_UD", "Retail", 100000, 10, licfile.Date{}, css), line("MPS_ENT_CCU", "Retail", 50000, 10, licfile.Date{}, css)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if ents := Entitlements(lines, rep, nil, now, nil); len(ents) != 2 || ents[1].InUse != 100000 || ents[1].ThisMonth != 100000 {
+			b.Fatalf("%+v: want XDT_PLT_UD 100,000 in use and this month (each identity holds XDT or XDS once)", ents)
+		}
 	}
 }

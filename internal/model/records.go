@@ -3,9 +3,11 @@ package model
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/lsui/lsui/internal/jsonstr"
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/usage"
@@ -234,7 +236,7 @@ type PeakRecord struct {
 // NewUsageRecord shapes a report. name maps each identity to what is shown
 // (the identity itself, or its pseudonym in a scrambled payload).
 func NewUsageRecord(r *usage.Report, name func(string) string) UsageRecord {
-	rec := usageHead(r)
+	rec := UsageHead(r)
 	rec.Identities = make([]IdentityRecord, 0, len(r.Identities))
 	for _, id := range r.Identities {
 		n := id.Name
@@ -273,7 +275,7 @@ type RecordField struct {
 // streaming the identities (NewIdentityRecord each), so it carries every
 // field `lsui usage --json` does. extra fields are added after them.
 func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
-	rec := usageHead(r)
+	rec := UsageHead(r)
 	v := reflect.ValueOf(rec)
 	var out []RecordField
 	for i := range v.NumField() {
@@ -286,8 +288,9 @@ func UsageHeadFields(r *usage.Report, extra ...RecordField) []RecordField {
 	return append(out, extra...)
 }
 
-// usageHead is the record without its identities.
-func usageHead(r *usage.Report) UsageRecord {
+// UsageHead is r's usage record with no identities (an empty list): what
+// writers that stream the identities (IdentityJSON) start from.
+func UsageHead(r *usage.Report) UsageRecord {
 	rec := UsageRecord{
 		Month: r.Month.String(), Timezone: ZoneLabel(r.Month.Start),
 		Features: []FeatureRecord{}, Identities: []IdentityRecord{}, Days: []DayRecord{},
@@ -320,6 +323,137 @@ func LogsCoverage(r *usage.Report) string {
 		return "no dated checkouts in the logs"
 	}
 	return "logs cover " + r.LogsFrom.Format("2006-01-02") + " onwards"
+}
+
+// IdentityJSON writes identity records as compact JSON: byte for byte what
+// encoding/json writes for NewIdentityRecord(id, name) (with the Escape's
+// HTML as its escapeHTML), without reflection, a record or garbage per identity,
+// because a real server has 100k identities a month. TestIdentityJSON and
+// FuzzIdentityJSON hold the two equal.
+type IdentityJSON struct {
+	esc jsonstr.Escape
+	// features is each shared Features list (the report shares one per
+	// set of features) as written.
+	features            map[sharedList][]byte
+	firstSeen, lastSeen rfc3339Memo
+	kind                usage.Kind // of the last record, written as kindJSON
+	kindJSON            []byte
+}
+
+// NewIdentityJSON is a writer of identity records escaping as e says.
+func NewIdentityJSON(e jsonstr.Escape) *IdentityJSON {
+	return &IdentityJSON{esc: e, features: map[sharedList][]byte{}}
+}
+
+// Append appends id's record, named id.Name.
+func (w *IdentityJSON) Append(dst []byte, id usage.Identity) []byte {
+	return appendIdentity(w, dst, id, id.Name)
+}
+
+// AppendAs appends id's record named name: a pseudonym in a scrambled
+// payload, made into a reused buffer, so a record costs no garbage.
+func (w *IdentityJSON) AppendAs(dst []byte, id usage.Identity, name []byte) []byte {
+	return appendIdentity(w, dst, id, name)
+}
+
+func appendIdentity[S string | []byte](w *IdentityJSON, dst []byte, id usage.Identity, name S) []byte {
+	dst = append(dst, `{"name":`...)
+	dst = jsonstr.Append(dst, name, w.esc)
+	if w.kindJSON == nil || id.Kind != w.kind {
+		w.kind, w.kindJSON = id.Kind, jsonstr.Append(w.kindJSON[:0], id.Kind.String(), w.esc)
+	}
+	dst = append(dst, `,"kind":`...)
+	dst = append(dst, w.kindJSON...)
+	dst = append(dst, `,"features":`...)
+	if list, ok := sharedListOf(id.Features); !ok {
+		dst = appendStrings(dst, id.Features, w.esc)
+	} else if done, ok := w.features[list]; ok {
+		dst = append(dst, done...)
+	} else {
+		at := len(dst)
+		dst = appendStrings(dst, id.Features, w.esc)
+		if len(w.features) < maxSharedLists {
+			w.features[list] = slices.Clone(dst[at:])
+		}
+	}
+	// RFC 3339 is digits, '-', ':', 'T', 'Z' and '+': nothing to escape.
+	dst = append(dst, `,"first_seen":"`...)
+	dst = w.firstSeen.append(dst, id.FirstSeen)
+	dst = append(dst, `","last_seen":"`...)
+	dst = w.lastSeen.append(dst, id.LastSeen)
+	dst = append(dst, `","via":`...)
+	dst = appendStrings(dst, id.Via, w.esc)
+	return append(dst, '}')
+}
+
+// appendStrings appends list as a JSON array, [] when nil.
+func appendStrings(dst []byte, list []string, e jsonstr.Escape) []byte {
+	dst = append(dst, '[')
+	for i, s := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = jsonstr.Append(dst, s, e)
+	}
+	return append(dst, ']')
+}
+
+// sharedList names a string list by its backing array, for memos of the
+// report's shared Features lists: two lists with the same first element
+// and length are the same list.
+type sharedList struct {
+	first *string
+	n     int
+}
+
+func sharedListOf(l []string) (sharedList, bool) {
+	if len(l) == 0 {
+		return sharedList{}, false
+	}
+	return sharedList{&l[0], len(l)}, true
+}
+
+// maxSharedLists bounds a memo of shared lists: a handful of features make
+// at most a few hundred sets, and lists that are not shared must not make
+// the memo one entry per identity.
+const maxSharedLists = 4096
+
+// rfc3339Memo is t.AppendFormat(dst, time.RFC3339) with the date and zone
+// of the days it formatted kept, one per slot of day mod 64: a month's
+// identities' times fall on its 31 days (and a few before it), and the
+// date is most of the cost.
+type rfc3339Memo [64]struct {
+	day, offset int64 // local days since 1970, zone offset
+	date        [len("2006-01-02T")]byte
+	zone        [len("+01:00")]byte
+	zoneLen     int8 // 0: the slot is empty
+}
+
+func (memo *rfc3339Memo) append(dst []byte, t time.Time) []byte {
+	_, off := t.Zone()
+	local := t.Unix() + int64(off)
+	day, sec := local/86400, local%86400
+	if sec < 0 {
+		day, sec = day-1, sec+86400
+	}
+	slot := &memo[day&63]
+	if slot.zoneLen == 0 || slot.day != day || slot.offset != int64(off) {
+		at := len(dst)
+		dst = t.AppendFormat(dst, time.RFC3339)
+		out := dst[at:]
+		// Only a year of four digits (no sign) has the fixed layout the
+		// memo fills in: YYYY-MM-DDThh:mm:ss then the zone.
+		if zone := out[min(19, len(out)):]; len(out) > 19 && out[4] == '-' && out[10] == 'T' && out[0] != '-' && len(zone) <= len(slot.zone) {
+			copy(slot.date[:], out)
+			slot.zoneLen = int8(copy(slot.zone[:], zone))
+			slot.day, slot.offset = day, int64(off)
+		}
+		return dst
+	}
+	h, m, s := sec/3600, sec/60%60, sec%60
+	dst = append(dst, slot.date[:]...)
+	dst = append(dst, byte('0'+h/10), byte('0'+h%10), ':', byte('0'+m/10), byte('0'+m%10), ':', byte('0'+s/10), byte('0'+s%10))
+	return append(dst, slot.zone[:slot.zoneLen]...)
 }
 
 // NewIdentityRecord shapes one identity, shown as name (itself or a pseudonym).
