@@ -23,6 +23,7 @@ import (
 	"github.com/mholt/archiver/v4"
 
 	"github.com/lsui/lsui/internal/atomicfile"
+	"github.com/lsui/lsui/internal/jsonstr"
 	"github.com/lsui/lsui/internal/model"
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/model/uploads"
@@ -580,9 +581,16 @@ type usageStream struct {
 	next int // next identity
 	name []byte
 	// records writes each identity into buf, with no garbage per identity.
-	records *identityJSON
+	records *model.IdentityJSON
 	err     error
 }
+
+// newRecordWriter is usage.json's identity-record writer: the bytes
+// json.Encoder with SetEscapeHTML(false) writes for NewIdentityRecord, as
+// the header's fields are written, with no garbage per identity (a
+// million records through reflection left hundreds of MB of it while the
+// report was live, which the collector let grow to twice the live heap).
+func newRecordWriter() *model.IdentityJSON { return model.NewIdentityJSON(jsonstr.Escape{}) }
 
 // identityBatch is how many identities are encoded per refill: large
 // enough to amortise the bookkeeping, small enough to keep the buffer at a
@@ -590,7 +598,7 @@ type usageStream struct {
 const identityBatch = 128
 
 func newUsageStream(ctx context.Context, r *usage.Report, scr *scramble.Scrambler) *usageStream {
-	u := &usageStream{ctx: ctx, r: r, scr: scr, records: newIdentityJSON()}
+	u := &usageStream{ctx: ctx, r: r, scr: scr, records: newRecordWriter()}
 	u.enc = json.NewEncoder(&u.buf)
 	u.enc.SetEscapeHTML(false)
 	return u
@@ -660,7 +668,12 @@ func (u *usageStream) identity(id usage.Identity) error {
 		u.buf.WriteByte(',')
 	}
 	u.buf.WriteString("\n    ")
-	rec, err := u.records.append(u.buf.AvailableBuffer(), id, u.scr != nil, u.name)
+	var rec []byte
+	if u.scr != nil {
+		rec = u.records.AppendAs(u.buf.AvailableBuffer(), id, u.name)
+	} else {
+		rec = u.records.Append(u.buf.AvailableBuffer(), id)
+	}
 	u.buf.Write(rec) // rec is buf's own spare room, unless it outgrew it
-	return err
+	return nil
 }
