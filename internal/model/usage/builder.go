@@ -95,12 +95,58 @@ type tally struct {
 	featureSet    uint64 // bit i: feature i (< 64) is in features, so a use need not look
 	leaseLast     [leaseSlots]int64
 
-	folded     string
-	name       string   // first spelling seen (domain removed unless KeepDomains), in input order
-	features   []int32  // used in the month: indexes into Builder.featNames, distinct
-	hosts      []string // hosts the month's uses came through, distinct, in order seen
-	moreLeases []lease  // features from leaseSlots on
+	folded string
+	name   string     // first spelling seen (domain removed unless KeepDomains), in input order
+	more   *tallyMore // nil until needed: most identities of a big udadmin listing never do
 }
+
+// tallyMore is what a tally holds beyond its fixed part. An identity of a
+// 1M-row udadmin listing has no host and a lease or two, and three slice
+// headers in every tally were a fifth of such a build's memory.
+type tallyMore struct {
+	features []int32  // used in the month from feature 64 on (those before are featureSet's bits)
+	hosts    []string // hosts the month's uses came through, distinct, in order seen
+	leases   []lease  // features from leaseSlots on
+}
+
+// extra is t.more, made when first needed.
+func (t *tally) extra() *tallyMore {
+	if t.more == nil {
+		t.more = &tallyMore{}
+	}
+	return t.more
+}
+
+// hostList is t's hosts (nil when none): shared, not to be appended to.
+func (t *tally) hostList() []string {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.hosts[:len(t.more.hosts):len(t.more.hosts)]
+}
+
+// addHost adds a host the month's uses came through unless it is there.
+func (t *tally) addHost(host string) {
+	if m := t.extra(); !slices.Contains(m.hosts, host) {
+		m.hosts = append(m.hosts, host)
+	}
+}
+
+// appendFeatures appends t's month features to buf: those before 64 by
+// index, then the others as first used.
+func (t *tally) appendFeatures(buf []int32) []int32 {
+	for set := t.featureSet; set != 0; set &= set - 1 {
+		buf = append(buf, int32(bits.TrailingZeros64(set)))
+	}
+	if t.more != nil {
+		buf = append(buf, t.more.features...)
+	}
+	return buf
+}
+
+// featuresBelow64 reports whether every month feature of t is one of
+// featureSet's bits.
+func (t *tally) featuresBelow64() bool { return t.more == nil || len(t.more.features) == 0 }
 
 // leaseSlots is how many features' leases a tally holds in place: a user
 // or device has one to three features on a real server, indexed as first
@@ -455,22 +501,20 @@ func (b *Builder) use(t *tally, feature int32, sec int64, day int, host string) 
 	}
 	t.days |= 1 << day
 	t.addFeature(feature)
-	if host != "" && !slices.Contains(t.hosts, host) {
-		t.hosts = append(t.hosts, host)
+	if host != "" {
+		t.addHost(host)
 	}
 }
 
 // addFeature adds feature to the month's features unless it is there.
 func (t *tally) addFeature(feature int32) {
 	if feature < 64 {
-		if t.featureSet&(1<<feature) != 0 {
-			return
-		}
 		t.featureSet |= 1 << feature
-	} else if slices.Contains(t.features, feature) {
 		return
 	}
-	t.features = append(t.features, feature)
+	if m := t.extra(); !slices.Contains(m.features, feature) {
+		m.features = append(m.features, feature)
+	}
 }
 
 // lease records a use of feature at sec for the lease look-back.
@@ -488,18 +532,27 @@ func (t *tally) lease(feature int32, sec int64, assigned bool) {
 		}
 		return
 	}
-	for i := range t.moreLeases {
-		if l := &t.moreLeases[i]; l.feature == feature {
+	m := t.extra()
+	for i := range m.leases {
+		if l := &m.leases[i]; l.feature == feature {
 			l.last = max(l.last, sec)
 			l.assigned = l.assigned || assigned
 			return
 		}
 	}
-	t.moreLeases = append(t.moreLeases, lease{feature: feature, last: sec, assigned: assigned})
+	m.leases = append(m.leases, lease{feature: feature, last: sec, assigned: assigned})
+}
+
+// moreLeases is t's leases of features from leaseSlots on.
+func (t *tally) moreLeases() []lease {
+	if t.more == nil {
+		return nil
+	}
+	return t.more.leases
 }
 
 // leaseCount is how many features t has a lease of.
-func (t *tally) leaseCount() int { return bits.OnesCount8(t.leaseSet) + len(t.moreLeases) }
+func (t *tally) leaseCount() int { return bits.OnesCount8(t.leaseSet) + len(t.moreLeases()) }
 
 // appendLeases appends t's leases to buf, by feature index.
 func (t *tally) appendLeases(buf []lease) []lease {
@@ -507,7 +560,7 @@ func (t *tally) appendLeases(buf []lease) []lease {
 		fi := int32(bits.TrailingZeros8(set))
 		buf = append(buf, lease{feature: fi, last: t.leaseLast[fi], assigned: t.leaseAssigned&(1<<fi) != 0})
 	}
-	return append(buf, t.moreLeases...)
+	return append(buf, t.moreLeases()...)
 }
 
 // A server has a handful of features: scanning the first few beats hashing
@@ -662,6 +715,7 @@ func (b *Builder) Report() *Report {
 	// the sorted tallies come, with no sort of the whole list.
 	next := make([]int, len(b.featNames))
 	var buf []lease
+	var fbuf []int32
 	for _, t := range tallies {
 		buf = t.appendLeases(buf[:0])
 		for _, l := range buf {
@@ -694,8 +748,11 @@ func (b *Builder) Report() *Report {
 		if t.device {
 			count = devices
 		}
-		slices.Sort(t.hosts) // in place: every Identity.Via of t shares it
-		for _, fi := range t.features {
+		if t.more != nil {
+			slices.Sort(t.more.hosts) // in place: every Identity.Via of t shares it
+		}
+		fbuf = t.appendFeatures(fbuf[:0])
+		for _, fi := range fbuf {
 			count[fi]++
 		}
 		if list := st.listOf(lists, t); onDemand {

@@ -2,7 +2,6 @@ package usage
 
 import (
 	"iter"
-	"math/bits"
 	"slices"
 	"time"
 )
@@ -44,14 +43,15 @@ type featureLists map[uint64]int32
 // instead of one per identity. Shared lists have no spare capacity, so an
 // append by a reader copies.
 func (st *identityStore) listOf(fl featureLists, t *tally) int32 {
-	shared := bits.OnesCount64(t.featureSet) == len(t.features) // every feature < 64
+	shared := t.featuresBelow64()
 	if shared {
 		if i, ok := fl[t.featureSet]; ok {
 			return i
 		}
 	}
-	list := make([]string, len(t.features))
-	for i, fi := range t.features {
+	features := t.appendFeatures(nil)
+	list := make([]string, len(features))
+	for i, fi := range features {
 		list[i] = st.featNames[fi]
 	}
 	slices.Sort(list)
@@ -79,7 +79,7 @@ func (st *identityStore) setIdentity(id *Identity, t *tally, list int32) {
 		Key:       t.folded,
 		Kind:      kindOf(t),
 		Features:  st.lists[list],
-		Via:       t.hosts[:len(t.hosts):len(t.hosts)], // shared: the report must not be appended to
+		Via:       t.hostList(), // shared: the report must not be appended to
 		FirstSeen: time.Unix(t.first, 0).In(st.loc),
 		LastSeen:  time.Unix(t.last, 0).In(st.loc),
 	}
@@ -113,7 +113,7 @@ func leaseOf(t *tally, feature int32) lease {
 	if feature < leaseSlots {
 		return lease{feature: feature, last: t.leaseLast[feature], assigned: t.leaseAssigned&(1<<feature) != 0}
 	}
-	for _, l := range t.moreLeases {
+	for _, l := range t.moreLeases() {
 		if l.feature == feature {
 			return l
 		}

@@ -3,7 +3,6 @@ package usage
 import (
 	"io"
 	"runtime"
-	"slices"
 	"sync"
 	"time"
 )
@@ -185,6 +184,7 @@ func ignoreEOF(err error) error {
 // has one.
 func (b *Builder) merge(o *Builder) {
 	remap := make([]int32, len(o.featNames))
+	var features []int32
 	for i, name := range o.featNames {
 		remap[i] = b.featureIndex(name)
 	}
@@ -220,13 +220,12 @@ func (b *Builder) merge(o *Builder) {
 			t.first, t.last = min(t.first, ot.first), max(t.last, ot.last)
 		}
 		t.days |= ot.days
-		for _, fi := range ot.features {
+		features = ot.appendFeatures(features[:0])
+		for _, fi := range features {
 			t.addFeature(remap[fi])
 		}
-		for _, h := range ot.hosts {
-			if !slices.Contains(t.hosts, h) {
-				t.hosts = append(t.hosts, h)
-			}
+		for _, h := range ot.hostList() {
+			t.addHost(h)
 		}
 	}
 	b.compose(o)
