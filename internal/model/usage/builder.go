@@ -9,6 +9,7 @@ import (
 	"github.com/lsui/lsui/internal/regularfile"
 	"io"
 	"io/fs"
+	"math"
 	"math/bits"
 	"runtime/debug"
 	"slices"
@@ -86,14 +87,15 @@ type tally struct {
 	// What a checkout touches comes first: 72 bytes.
 	used          bool // used in the month
 	device        bool
-	named         bool   // with a cutoff: name is the first spelling at or after it
-	leaseSet      uint8  // bit f: leaseLast[f] is feature f's last use (f < leaseSlots)
-	leaseAssigned uint8  // bit f: feature f is assigned (udadmin)
-	days          uint32 // bit d set: used on day d+1
-	idx           uint32 // in Builder.tallies
-	first, last   int64  // Unix seconds, the month's uses
-	featureSet    uint64 // bit i: feature i (< 64) is in features, so a use need not look
-	leaseLast     [leaseSlots]int64
+	named         bool               // with a cutoff: name is the first spelling at or after it
+	leaseSet      uint8              // bit f: leaseLast[f] is feature f's last use (f < leaseSlots)
+	leaseAssigned uint8              // bit f: feature f is assigned (udadmin)
+	leaseSpilled  uint8              // bit f: feature f's lease is in more.leases (a use outside the slots' range)
+	days          uint32             // bit d set: used on day d+1
+	idx           uint32             // in Builder.tallies
+	first, last   int64              // Unix seconds, the month's uses
+	featureSet    uint64             // bit i: feature i (< 64) is in features, so a use need not look
+	leaseLast     [leaseSlots]uint32 // seconds from leaseEpoch
 
 	folded string
 	name   string     // first spelling seen (domain removed unless KeepDomains), in input order
@@ -106,7 +108,7 @@ type tally struct {
 type tallyMore struct {
 	features []int32  // used in the month from feature 64 on (those before are featureSet's bits)
 	hosts    []string // hosts the month's uses came through, distinct, in order seen
-	leases   []lease  // features from leaseSlots on
+	leases   []lease  // features from leaseSlots on, and those leaseSpilled
 }
 
 // extra is t.more, made when first needed.
@@ -148,11 +150,16 @@ func (t *tally) appendFeatures(buf []int32) []int32 {
 // featureSet's bits.
 func (t *tally) featuresBelow64() bool { return t.more == nil || len(t.more.features) == 0 }
 
-// leaseSlots is how many features' leases a tally holds in place: a user
-// or device has one to three features on a real server, indexed as first
-// seen, so nearly every lease is a slot and not a list to follow; more
-// slots would cost every identity of a 1M-row udadmin listing 8 bytes each.
-const leaseSlots = 4
+// leaseSlots is how many features' leases a tally holds in place, as
+// seconds from leaseEpoch in 32 bits (until 2136): a server's features are
+// indexed as first seen, so nearly every lease is a slot and not a list to
+// follow, at 4 bytes each (8 in int64 would cost a 1M-row udadmin listing
+// 32 MB). A use outside the slots' range moves its feature's lease to the
+// list (leaseSpilled), where it is exact whatever its date.
+const (
+	leaseSlots = 8
+	leaseEpoch = 946684800 // 2000-01-01T00:00:00Z
+)
 
 type lease struct {
 	feature  int32
@@ -519,18 +526,28 @@ func (t *tally) addFeature(feature int32) {
 
 // lease records a use of feature at sec for the lease look-back.
 func (t *tally) lease(feature int32, sec int64, assigned bool) {
-	if feature < leaseSlots {
+	if feature < leaseSlots && t.leaseSpilled&(1<<feature) == 0 {
 		bit := uint8(1) << feature
-		if t.leaseSet&bit == 0 {
-			t.leaseSet |= bit
-			t.leaseLast[feature] = sec
-		} else {
-			t.leaseLast[feature] = max(t.leaseLast[feature], sec)
+		if rel := sec - leaseEpoch; rel >= 0 && rel <= math.MaxUint32 {
+			if t.leaseSet&bit == 0 {
+				t.leaseSet |= bit
+				t.leaseLast[feature] = uint32(rel)
+			} else {
+				t.leaseLast[feature] = max(t.leaseLast[feature], uint32(rel))
+			}
+			if assigned {
+				t.leaseAssigned |= bit
+			}
+			return
 		}
-		if assigned {
-			t.leaseAssigned |= bit
+		// Out of the slot's range: the feature's lease goes to the list.
+		t.leaseSpilled |= bit
+		if t.leaseSet&bit != 0 {
+			m := t.extra()
+			m.leases = append(m.leases, t.slotLease(feature))
+			t.leaseSet &^= bit
+			t.leaseAssigned &^= bit
 		}
-		return
 	}
 	m := t.extra()
 	for i := range m.leases {
@@ -543,7 +560,12 @@ func (t *tally) lease(feature int32, sec int64, assigned bool) {
 	m.leases = append(m.leases, lease{feature: feature, last: sec, assigned: assigned})
 }
 
-// moreLeases is t's leases of features from leaseSlots on.
+// slotLease is the lease in feature's slot, which is set.
+func (t *tally) slotLease(feature int32) lease {
+	return lease{feature: feature, last: int64(t.leaseLast[feature]) + leaseEpoch, assigned: t.leaseAssigned&(1<<feature) != 0}
+}
+
+// moreLeases is t's leases not in the slots.
 func (t *tally) moreLeases() []lease {
 	if t.more == nil {
 		return nil
@@ -557,8 +579,7 @@ func (t *tally) leaseCount() int { return bits.OnesCount8(t.leaseSet) + len(t.mo
 // appendLeases appends t's leases to buf, by feature index.
 func (t *tally) appendLeases(buf []lease) []lease {
 	for set := t.leaseSet; set != 0; set &= set - 1 {
-		fi := int32(bits.TrailingZeros8(set))
-		buf = append(buf, lease{feature: fi, last: t.leaseLast[fi], assigned: t.leaseAssigned&(1<<fi) != 0})
+		buf = append(buf, t.slotLease(int32(bits.TrailingZeros8(set))))
 	}
 	return append(buf, t.moreLeases()...)
 }

@@ -385,3 +385,45 @@ func TestKeyIndex(t *testing.T) {
 		}
 	}
 }
+
+// A lease is exact whatever its date: in its slot while the feature's uses
+// fall in the slots' range, in the list from a use outside it on, and the
+// latest use wins either way.
+func TestLeaseSlotsAndSpill(t *testing.T) {
+	at := func(s string) int64 { return time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).Unix() + int64(len(s)) }
+	past := time.Date(1999, 12, 31, 23, 59, 59, 0, time.UTC).Unix() // before leaseEpoch
+	future := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC).Unix()    // after the 32 bits
+	for _, tc := range []struct {
+		name     string
+		uses     []int64
+		assigned []bool
+		want     int64
+	}{
+		{"in range", []int64{at("a"), at("abc"), at("ab")}, []bool{false, false, true}, at("abc")},
+		{"in range, then before 2000", []int64{at("abc"), past}, []bool{true, false}, at("abc")},
+		{"before 2000, then in range", []int64{past, at("a")}, []bool{false, false}, at("a")},
+		{"after 2136", []int64{at("a"), future, at("ab")}, []bool{false, false, false}, future},
+		{"the epoch itself", []int64{leaseEpoch}, []bool{false}, leaseEpoch},
+	} {
+		for _, feature := range []int32{0, leaseSlots - 1, leaseSlots, 70} {
+			var tl tally
+			assigned := false
+			for i, sec := range tc.uses {
+				tl.lease(feature, sec, tc.assigned[i])
+				assigned = assigned || tc.assigned[i]
+			}
+			tl.lease(feature+1, at("x"), false) // a neighbour that must not be disturbed
+			got := tl.appendLeases(nil)
+			if tl.leaseCount() != 2 || len(got) != 2 {
+				t.Fatalf("%s, feature %d: %d leases %+v, want 2", tc.name, feature, tl.leaseCount(), got)
+			}
+			l := leaseOf(&tl, feature)
+			if l.feature != feature || l.last != tc.want || l.assigned != assigned {
+				t.Errorf("%s, feature %d: lease %+v, want last %d assigned %v", tc.name, feature, l, tc.want, assigned)
+			}
+			if n := leaseOf(&tl, feature+1); n.last != at("x") || n.assigned {
+				t.Errorf("%s, feature %d: the neighbour's lease is %+v", tc.name, feature, n)
+			}
+		}
+	}
+}

@@ -283,7 +283,7 @@ func (s *logScanner) line(line []byte, n int) {
 
 // quickCheckout reads the line nearly every line of a busy log is, an OUT
 // or IN of one licence — ` 9:05:31 (CITRIX) OUT: "XDT_PLT_UD" jsmith@WKS01`
-// — in one pass: a loop for the short daemon name, three vectorised searches. It gives
+// — in one pass: a loop for the short daemon name and four vectorised searches. It gives
 // exactly what classify, parseCheckout and checkoutLicenses would (held so by
 // TestQuickCheckoutAgrees and FuzzQuickCheckout), and ok false for anything
 // else — a date line, a refusal, a tail with a "(", a quote missing — which

@@ -110,8 +110,8 @@ func (st *identityStore) lastUse(i int) (lu LastUse) {
 // By feature, not by place in t's leases, so that the index does not
 // depend on how a tally keeps them.
 func leaseOf(t *tally, feature int32) lease {
-	if feature < leaseSlots {
-		return lease{feature: feature, last: t.leaseLast[feature], assigned: t.leaseAssigned&(1<<feature) != 0}
+	if feature < leaseSlots && t.leaseSet&(1<<feature) != 0 {
+		return t.slotLease(feature)
 	}
 	for _, l := range t.moreLeases() {
 		if l.feature == feature {
