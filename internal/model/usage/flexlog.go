@@ -225,18 +225,28 @@ var (
 
 func (s *logScanner) line(line []byte, n int) {
 	if op, tod, feature, identity, ok := quickCheckout(line); ok {
-		// What classify and parseCheckout would make of it, in one pass.
-		if !s.dated {
-			s.stats.Undated++
-			return
-		}
-		s.advance(tod)
-		if s.want&(1<<op) != 0 {
-			s.sink.logEvent(op, s.day.instant(tod), feature, identity, 1, n)
-		}
+		s.checkout(op, tod, feature, identity, n)
 		return
 	}
 	c, ok := classify(line)
+	s.classified(c, ok, n)
+}
+
+// checkout is line for what quickCheckout read: what classify and
+// parseCheckout would make of it, in one pass.
+func (s *logScanner) checkout(op Op, tod int, feature, identity []byte, n int) {
+	if !s.dated {
+		s.stats.Undated++
+		return
+	}
+	s.advance(tod)
+	if s.want&(1<<op) != 0 {
+		s.sink.logEvent(op, s.day.instant(tod), feature, identity, 1, n)
+	}
+}
+
+// classified is line for any other line, as classify read it.
+func (s *logScanner) classified(c timedLine, ok bool, n int) {
 	if !ok {
 		// Multi-line messages continue without a time; nothing to count in them.
 		return
