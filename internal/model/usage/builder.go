@@ -584,21 +584,10 @@ func (t *tally) appendLeases(buf []lease) []lease {
 	return append(buf, t.moreLeases()...)
 }
 
-// A server has a handful of features: scanning the first few beats hashing
-// every event.
-const featureScan = 16
-
-func (b *Builder) featureIndex(feature string) int32 {
-	for i, name := range b.featNames[:min(len(b.featNames), featureScan)] {
-		if name == feature {
-			return int32(i)
-		}
-	}
-	if fi, ok := b.features[feature]; ok {
-		return fi
-	}
-	return b.addFeature(feature)
-}
+// featureIndex is featureIndexBytes of a string (a udadmin row's, a merged
+// range's): one lookup for both, and the conversion of a short name is on
+// the stack.
+func (b *Builder) featureIndex(feature string) int32 { return b.featureIndexBytes([]byte(feature)) }
 
 func (b *Builder) featureIndexBytes(feature []byte) int32 {
 	k := featKeyOf(feature)
