@@ -408,8 +408,14 @@ func FuzzInspect(f *testing.F) {
 		if rep == nil {
 			t.Fatal("nil report")
 		}
-		if rep.OK != (len(rep.Problems) == 0) || rep.OK != (rep.State == StateVerified) {
+		// OK only when verified against a manifest, problems exactly when
+		// rejected: a zip that is not lsui's (an empty one, say) is read,
+		// with none and not OK (StateRead, "UNKNOWN: …").
+		if rep.OK != (rep.State == StateVerified) || (len(rep.Problems) > 0) != (rep.State == StateRejected) {
 			t.Fatalf("ok=%v state %q with problems %q", rep.OK, rep.State, rep.Problems)
+		}
+		if rep.State == StateRead && !strings.HasPrefix(rep.Verdict(), "UNKNOWN: ") && !strings.HasPrefix(rep.Verdict(), "CITRIX: ") {
+			t.Fatalf("read, with the verdict %q", rep.Verdict())
 		}
 		if listing.State == StateRejected && rep.OK {
 			t.Fatalf("verified what the listing rejected: %q", listing.Problems)
