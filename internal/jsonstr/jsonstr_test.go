@@ -44,22 +44,29 @@ func wordSamples() []string {
 	return out
 }
 
+// appendAgrees fails t unless Append of s, as a string and as bytes, with
+// and without HTML escaping, is encoding/json's; and, with invisible
+// characters escaped too, what EscapeInvisible makes of encoding/json's.
+func appendAgrees(t *testing.T, s string) {
+	t.Helper()
+	for _, html := range []bool{false, true} {
+		want := marshal(t, s, html)
+		if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {
+			t.Fatalf("Append(%q, html=%v) = %s, want %s", s, html, got, want)
+		}
+		if got := Append(nil, []byte(s), Escape{HTML: html}); !bytes.Equal(got, want) {
+			t.Fatalf("Append([]byte(%q), html=%v) = %s, want %s", s, html, got, want)
+		}
+		want = EscapeInvisible(want)
+		if got := Append([]byte("prefix"), s, Escape{HTML: html, Invisible: true}); !bytes.Equal(got, append([]byte("prefix"), want...)) {
+			t.Fatalf("Append(%q, html=%v, invisible) = %s, want prefix%s", s, html, got, want)
+		}
+	}
+}
+
 func TestAppendMatchesEncodingJSON(t *testing.T) {
 	for _, s := range append(samples, wordSamples()...) {
-		for _, html := range []bool{false, true} {
-			want := marshal(t, s, html)
-			if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {
-				t.Errorf("Append(%q, html=%v) = %s, want %s", s, html, got, want)
-			}
-			if got := Append(nil, []byte(s), Escape{HTML: html}); !bytes.Equal(got, want) {
-				t.Errorf("Append([]byte(%q), html=%v) = %s, want %s", s, html, got, want)
-			}
-			// Invisible on top is what EscapeInvisible makes of the reference.
-			want = EscapeInvisible(want)
-			if got := Append([]byte("prefix"), s, Escape{HTML: html, Invisible: true}); !bytes.Equal(got, append([]byte("prefix"), want...)) {
-				t.Errorf("Append(%q, html=%v, invisible) = %s, want prefix%s", s, html, got, want)
-			}
-		}
+		appendAgrees(t, s)
 	}
 }
 
@@ -89,19 +96,9 @@ func FuzzAppend(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		appendAgrees(t, s)
 		for _, html := range []bool{false, true} {
-			want := marshal(t, s, html)
-			if got := Append(nil, s, Escape{HTML: html}); !bytes.Equal(got, want) {
-				t.Fatalf("Append(%q, html=%v) = %s, want %s", s, html, got, want)
-			}
-			if got := Append(nil, []byte(s), Escape{HTML: html}); !bytes.Equal(got, want) {
-				t.Fatalf("Append([]byte(%q), html=%v) = %s, want %s", s, html, got, want)
-			}
-			want = EscapeInvisible(want)
 			got := Append(nil, s, Escape{HTML: html, Invisible: true})
-			if !bytes.Equal(got, want) {
-				t.Fatalf("Append(%q, html=%v, invisible) = %s, want %s", s, html, got, want)
-			}
 			for i := 0; i < len(got); {
 				r, size := utf8.DecodeRune(got[i:])
 				if Invisible(r) || r == utf8.RuneError && size == 1 {

@@ -141,10 +141,13 @@ func (r *Report) IdentityAt(i int) Identity {
 
 // AllIdentities yields the identities in Identities' order, whether the
 // report holds them or makes them on demand.
-func (r *Report) AllIdentities() iter.Seq[Identity] {
-	return func(yield func(Identity) bool) {
-		for i := range r.IdentityCount() {
-			if !yield(r.IdentityAt(i)) {
+func (r *Report) AllIdentities() iter.Seq[Identity] { return byIndex(r.IdentityCount(), r.IdentityAt) }
+
+// byIndex yields at(0), …, at(n-1).
+func byIndex[T any](n int, at func(int) T) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		for i := range n {
+			if !yield(at(i)) {
 				return
 			}
 		}
@@ -172,12 +175,4 @@ func (r *Report) LastUseAt(i int) LastUse {
 
 // AllLastUses yields the last uses in LastUses' order, whether the report
 // holds them or makes them on demand.
-func (r *Report) AllLastUses() iter.Seq[LastUse] {
-	return func(yield func(LastUse) bool) {
-		for i := range r.LastUseCount() {
-			if !yield(r.LastUseAt(i)) {
-				return
-			}
-		}
-	}
-}
+func (r *Report) AllLastUses() iter.Seq[LastUse] { return byIndex(r.LastUseCount(), r.LastUseAt) }
