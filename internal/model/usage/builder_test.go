@@ -297,6 +297,9 @@ func TestSpellingIsOneCacheLine(t *testing.T) {
 	}
 }
 
+// find is findHash with the hash computed, for tests.
+func (s *spellings) find(token []byte) *spelling { return s.findHash(token, s.hash(token)) }
+
 // The table finds every token it was given, short and long, through its
 // growth, and nothing it was not.
 func TestSpellingsFindWhatWasAdded(t *testing.T) {

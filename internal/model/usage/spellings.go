@@ -65,11 +65,8 @@ func (s *spellings) hash(token []byte) uint64 { return maphash.Bytes(s.seed, tok
 // home is the slot where a token of hash h is looked for first.
 func (s *spellings) home(h uint64) *spelling { return &s.table[h>>s.shift] }
 
-// find is the spelling of token, nil when it has none yet. The pointer is
-// valid until the next add.
-func (s *spellings) find(token []byte) *spelling { return s.findHash(token, s.hash(token)) }
-
-// findHash is find of a token whose hash is h.
+// findHash is the spelling of token, whose hash is h, nil when it has none
+// yet. The pointer is valid until the next add.
 func (s *spellings) findHash(token []byte, h uint64) *spelling {
 	mask := len(s.table) - 1
 	for i := int(h >> s.shift); ; i = (i + 1) & mask {
@@ -87,7 +84,7 @@ func (s *spellings) findHash(token []byte, h uint64) *spelling {
 	}
 }
 
-// add indexes sp, a spelling find did not find, under text.token. The
+// add indexes sp, a spelling findHash did not find, under text.token. The
 // pointer is valid until the next add.
 func (s *spellings) add(sp spelling, text spellingText) *spelling {
 	if len(text.token) <= tokenInline {
@@ -211,6 +208,3 @@ func (x *keyIndex) place(slot uint64) {
 	}
 	x.slots[i] = slot
 }
-
-// len is the number of keys.
-func (x *keyIndex) len() int { return len(x.keys) }
