@@ -55,6 +55,10 @@ func parseMonth(s string, loc *time.Location) (usage.Month, error) {
 
 func runUsage(e *env, g *globalOptions, opts usageOptions) int {
 	s, cleanup, err := load(e, g, func(mo *model.Options) {
+		// Written once, in order, through the report's accessors: a
+		// report of 100k identities need not hold 600k LastUse records
+		// it never shows (model.Options.IdentitiesOnDemand).
+		mo.IdentitiesOnDemand = true
 		if opts.month != "" {
 			mo.Month, _ = parseMonth(opts.month, mo.Location)
 		}

@@ -225,10 +225,12 @@ func writeUsageJSON(w io.Writer, r *usage.Report) error {
 	at += len(field) - 1
 	buf := append(make([]byte, 0, usageFlushAt+4<<10), head[:at]...)
 	ids := model.NewIdentityJSON(jsonstr.Escape{Invisible: true})
-	for i, id := range r.Identities {
+	n := r.IdentityCount()
+	for i := range n {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
+		id := r.IdentityAt(i)
 		buf = append(buf, "\n    "...)
 		buf = ids.Append(buf, id)
 		if len(buf) >= usageFlushAt {
@@ -238,7 +240,7 @@ func writeUsageJSON(w io.Writer, r *usage.Report) error {
 			buf = buf[:0]
 		}
 	}
-	if len(r.Identities) > 0 {
+	if n > 0 {
 		buf = append(buf, "\n  "...)
 	}
 	_, err = w.Write(append(buf, head[at:]...))

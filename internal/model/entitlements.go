@@ -222,12 +222,13 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	// Features list (the report's lists are few), so each list's keys are
 	// found once.
 	keysOfList := map[sharedList][]*keyUsage{}
-	for id := range rep.AllIdentities() {
-		list, shared := sharedListOf(id.Features)
+	for i := range rep.IdentityCount() {
+		features := rep.FeaturesAt(i)
+		list, shared := sharedListOf(features)
 		keys, ok := keysOfList[list]
 		if !shared || !ok {
 			keys = nil
-			for _, f := range id.Features {
+			for _, f := range features {
 				if u := keyOf(f).u; u != nil && !slices.Contains(keys, u) {
 					keys = append(keys, u)
 				}
@@ -243,9 +244,9 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 	// Assigned now: the last uses come feature by feature, each feature's
 	// run of them looked up once.
 	for from, n := 0, rep.LastUseCount(); from < n; {
-		feature := rep.LastUseAt(from).Feature
+		feature := rep.LastUseFeatureAt(from)
 		to := from + 1
-		for to < n && rep.LastUseAt(to).Feature == feature {
+		for to < n && rep.LastUseFeatureAt(to) == feature {
 			to++
 		}
 		if fk := keyOf(feature); fk.u != nil && fk.key.Assigned() {

@@ -237,8 +237,8 @@ type PeakRecord struct {
 // (the identity itself, or its pseudonym in a scrambled payload).
 func NewUsageRecord(r *usage.Report, name func(string) string) UsageRecord {
 	rec := UsageHead(r)
-	rec.Identities = make([]IdentityRecord, 0, len(r.Identities))
-	for _, id := range r.Identities {
+	rec.Identities = make([]IdentityRecord, 0, r.IdentityCount())
+	for id := range r.AllIdentities() {
 		n := id.Name
 		if name != nil {
 			n = name(n)

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -315,7 +317,7 @@ func TestSpellingsFindWhatWasAdded(t *testing.T) {
 		if s.find([]byte(token(i))) != nil {
 			t.Fatalf("%s found before it was added", token(i))
 		}
-		sp := s.add(spelling{machine: i%3 == 0}, spellingText{token: token(i), name: fmt.Sprint(i)})
+		sp := s.add(spelling{machine: i%3 == 0}, spellingText{token: token(i), name: fmt.Sprint(i)}, s.hash([]byte(token(i))))
 		if sp.machine != (i%3 == 0) {
 			t.Fatalf("add(%d) returned another record", i)
 		}
@@ -363,29 +365,29 @@ func TestFeatureIndexBytes(t *testing.T) {
 	}
 }
 
-// keyIndex numbers keys in the order added and finds each again through
-// its growth; a key never added is not found.
+// keyIndex numbers keys in the order interned and finds each again
+// through its growth; a key never interned is new.
 func TestKeyIndex(t *testing.T) {
 	x := newKeyIndex()
 	const n = 10000
 	for i := range n {
 		key := fmt.Sprintf("k%d", i)
-		if _, ok := x.get(key); ok {
-			t.Fatalf("%s found before it was added", key)
-		}
-		if got := x.add(key); got != uint32(i) {
-			t.Fatalf("add(%s) = %d, want %d", key, got, i)
+		if got, added := x.intern(key); !added || got != uint32(i) {
+			t.Fatalf("intern(%s), new = %d, %v; want %d, true", key, got, added, i)
 		}
 	}
 	for i := range n {
-		if got, ok := x.get(fmt.Sprintf("k%d", i)); !ok || got != uint32(i) {
-			t.Fatalf("get(k%d) = %d, %v", i, got, ok)
+		if got, added := x.intern(fmt.Sprintf("k%d", i)); added || got != uint32(i) {
+			t.Fatalf("intern(k%d) again = %d, %v", i, got, added)
 		}
 	}
-	for _, key := range []string{"", "k", "k10000", "K1"} {
-		if _, ok := x.get(key); ok {
-			t.Errorf("get(%q) found a key never added", key)
+	for i, key := range []string{"", "k", "k10000", "K1"} {
+		if got, added := x.intern(key); !added || got != uint32(n+i) {
+			t.Errorf("intern(%q), never added = %d, %v; want %d, true", key, got, added, n+i)
 		}
+	}
+	if x.keys.n != n+4 {
+		t.Errorf("%d keys, want %d", x.keys.n, n+4)
 	}
 }
 
@@ -426,6 +428,52 @@ func TestLeaseSlotsAndSpill(t *testing.T) {
 			}
 			if n := leaseOf(&tl, feature+1); n.last != at("x") || n.assigned {
 				t.Errorf("%s, feature %d: the neighbour's lease is %+v", tc.name, feature, n)
+			}
+		}
+	}
+}
+
+// keyOrder sorts as strings.Compare does, ties of its 16-byte prefixes
+// included: a name that is another's prefix, zero bytes, names that share
+// 16 bytes, multi-byte runes.
+func TestKeyOrder(t *testing.T) {
+	names := []string{
+		"user01234@corp.example", "user01234@corp.exampl", "user01234@corp.e", "user01234@corp.", "user01234",
+		"user0123", "user01230@corp.example", "", "a", "a\x00", "a\x00\x00", "ab", "ä", "aé", "\xff",
+		"0123456789abcdef", "0123456789abcdef0", "0123456789abcdef\x00", "0123456789abcdee\xff",
+	}
+	b := NewBuilder(MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+	for _, n := range names {
+		b.newTally(n, n)
+	}
+	order := b.keyOrder()
+	got := make([]string, len(order))
+	for i, ti := range order {
+		got[i] = b.tallies.at(ti).folded
+	}
+	want := slices.Clone(names)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("keyOrder gives\n%q\nwant\n%q", got, want)
+	}
+}
+
+// permute puts the value at order[i] at i, along cycles of every length.
+func TestSlabsPermute(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, slabSize - 1, slabSize, 3*slabSize + 7} {
+		var s slabs[int]
+		for i := range n {
+			*s.add() = i * 10
+		}
+		order := make([]uint32, n)
+		for i := range order {
+			order[i] = uint32(i)
+		}
+		rand.New(rand.NewPCG(uint64(n), 1)).Shuffle(n, func(i, j int) { order[i], order[j] = order[j], order[i] })
+		s.permute(order)
+		for i := range n {
+			if got, want := *s.at(uint32(i)), int(order[i])*10; got != want {
+				t.Fatalf("n=%d: at(%d) = %d, want %d", n, i, got, want)
 			}
 		}
 	}

@@ -137,10 +137,9 @@ func (c *checkouts) restart() {
 // coIDOf is the checkout identity of a token.
 func (b *Builder) coIDOf(token string) *coID {
 	lower := strings.ToLower(token)
-	if i, ok := b.coKeys.get(lower); ok {
+	if i, added := b.coKeys.intern(lower); !added {
 		return b.coIDList.at(i)
 	}
-	b.coKeys.add(lower)
 	id := b.coIDList.add()
 	id.token, id.idx = token, b.coIDList.n-1
 	return id

@@ -20,7 +20,7 @@ type identityStore struct {
 	lists     [][]string // Identity.Features, shared (see listOf)
 
 	// On demand only:
-	tallies  []*tally // by folded name
+	tallies  slabs[tally] // in key order (folded name)
 	used     []storedIdentity
 	lastUses []storedLastUse // by feature name, then folded name
 }
@@ -95,13 +95,13 @@ func (st *identityStore) setLastUse(lu *LastUse, t *tally, l lease) {
 
 func (st *identityStore) identity(i int) (id Identity) {
 	u := st.used[i]
-	st.setIdentity(&id, st.tallies[u.tally], u.features)
+	st.setIdentity(&id, st.tallies.at(uint32(u.tally)), u.features)
 	return id
 }
 
 func (st *identityStore) lastUse(i int) (lu LastUse) {
 	at := st.lastUses[i]
-	t := st.tallies[at.tally]
+	t := st.tallies.at(uint32(at.tally))
 	st.setLastUse(&lu, t, leaseOf(t, at.feature))
 	return lu
 }
@@ -139,6 +139,15 @@ func (r *Report) IdentityAt(i int) Identity {
 	return r.Identities[i]
 }
 
+// FeaturesAt is IdentityAt(i).Features, without making the identity: for a
+// reader that needs only those (the entitlements' count this month).
+func (r *Report) FeaturesAt(i int) []string {
+	if r.store != nil {
+		return r.store.lists[r.store.used[i].features]
+	}
+	return r.Identities[i].Features
+}
+
 // AllIdentities yields the identities in Identities' order, whether the
 // report holds them or makes them on demand.
 func (r *Report) AllIdentities() iter.Seq[Identity] { return byIndex(r.IdentityCount(), r.IdentityAt) }
@@ -171,6 +180,15 @@ func (r *Report) LastUseAt(i int) LastUse {
 		return r.store.lastUse(i)
 	}
 	return r.LastUses[i]
+}
+
+// LastUseFeatureAt is LastUseAt(i).Feature, without making the last use:
+// for a reader that walks one feature's run of them.
+func (r *Report) LastUseFeatureAt(i int) string {
+	if r.store != nil {
+		return r.store.featNames[r.store.lastUses[i].feature]
+	}
+	return r.LastUses[i].Feature
 }
 
 // AllLastUses yields the last uses in LastUses' order, whether the report

@@ -222,8 +222,7 @@ func (b *Builder) merge(o *Builder) {
 	for i := range o.tallies.n {
 		ot := o.tallies.at(i)
 		var t *tally
-		if j, ok := b.folds.get(ot.folded); !ok {
-			b.folds.add(ot.folded)
+		if j, added := b.folds.intern(ot.folded); added {
 			t = b.newTally(ot.folded, ot.name)
 			t.named = ot.named
 		} else if t = b.tallies.at(j); !t.named && ot.named {

@@ -13,10 +13,10 @@ import "hash/maphash"
 // next probe the line beside it.
 type spellings struct {
 	seed  maphash.Seed
-	table []spelling // open addressing, linear probing; idx1 == 0: free
-	shift uint       // 64 - log2(len(table)): a token's home is its hash >> shift
-	text  []spellingText
-	grows int // how often the table has grown: a record's pointer is valid while this is unchanged
+	table []spelling          // open addressing, linear probing; idx1 == 0: free
+	shift uint                // 64 - log2(len(table)): a token's home is its hash >> shift
+	text  slabs[spellingText] // by idx1-1: a slab at a time, so growing copies nothing
+	grows int                 // how often the table has grown: a record's pointer is valid while this is unchanged
 }
 
 // tokenInline is how many bytes of a token its record holds: every
@@ -78,24 +78,24 @@ func (s *spellings) findHash(token []byte, h uint64) *spelling {
 			if int(sp.n) == len(token) && string(sp.tok[:len(token)]) == string(token) {
 				return sp
 			}
-		case sp.n == longToken && s.text[sp.idx1-1].token == string(token):
+		case sp.n == longToken && s.text.at(sp.idx1-1).token == string(token):
 			return sp
 		}
 	}
 }
 
-// add indexes sp, a spelling findHash did not find, under text.token. The
-// pointer is valid until the next add.
-func (s *spellings) add(sp spelling, text spellingText) *spelling {
+// add indexes sp, a spelling findHash did not find, under text.token,
+// whose hash is h. The pointer is valid until the next add.
+func (s *spellings) add(sp spelling, text spellingText, h uint64) *spelling {
 	if len(text.token) <= tokenInline {
 		sp.n = uint8(copy(sp.tok[:], text.token))
 	} else {
 		sp.n = longToken
 	}
-	s.text = append(s.text, text)
-	sp.idx1 = uint32(len(s.text))
-	sp.hash = maphash.String(s.seed, text.token)
-	if 2*len(s.text) > len(s.table) {
+	*s.text.add() = text
+	sp.idx1 = s.text.n
+	sp.hash = h
+	if 2*int(s.text.n) > len(s.table) {
 		s.grow()
 	}
 	return s.place(sp)
@@ -126,7 +126,7 @@ func (s *spellings) grow() {
 }
 
 // textOf is what sp's token says beyond the lookup.
-func (s *spellings) textOf(sp *spelling) *spellingText { return &s.text[sp.idx1-1] }
+func (s *spellings) textOf(sp *spelling) *spellingText { return s.text.at(sp.idx1 - 1) }
 
 // slabs holds values of T by index, allocated slabSize at a time: one
 // allocation per slab instead of per value, neighbours in memory, and a
@@ -149,6 +149,29 @@ func (s *slabs[T]) add() *T {
 	return s.at(s.n - 1)
 }
 
+// permute reorders s so that the value at i is the one that was at
+// order[i], order a permutation of 0…n-1: each value moves once, along
+// the permutation's cycles, with no second copy of s.
+func (s *slabs[T]) permute(order []uint32) {
+	done := make([]uint64, (len(order)+63)/64)
+	for start := range uint32(len(order)) {
+		if done[start/64]&(1<<(start%64)) != 0 {
+			continue
+		}
+		held := *s.at(start)
+		for i := start; ; {
+			done[i/64] |= 1 << (i % 64)
+			j := order[i]
+			if j == start {
+				*s.at(i) = held
+				break
+			}
+			*s.at(i) = *s.at(j)
+			i = j
+		}
+	}
+}
+
 // keyIndex numbers string keys in the order they are added: the index of a
 // tally by its folded name, of a checkout identity by its lower-case token.
 // A Go map does the same, but at every growth it hashes every key again;
@@ -157,9 +180,9 @@ func (s *slabs[T]) add() *T {
 // eight-byte slots and hashes nothing.
 type keyIndex struct {
 	seed  maphash.Seed
-	slots []uint64 // 0: free; else the hash's top 32 bits << 32 | index+1
-	shift uint     // 64 - log2(len(slots))
-	keys  []string // by index
+	slots []uint64      // 0: free; else the hash's top 32 bits << 32 | index+1
+	shift uint          // 64 - log2(len(slots))
+	keys  slabs[string] // by index: a slab at a time, so growing copies nothing
 }
 
 func newKeyIndex() keyIndex {
@@ -167,25 +190,17 @@ func newKeyIndex() keyIndex {
 	return keyIndex{seed: maphash.MakeSeed(), slots: make([]uint64, 1<<bits), shift: 64 - bits}
 }
 
-// get is key's index, ok false when it was never added.
-func (x *keyIndex) get(key string) (idx uint32, ok bool) {
+// intern is key's index, added when it had none (added true): one hash and
+// one probe for a key seen for the first time, as for one seen before.
+func (x *keyIndex) intern(key string) (idx uint32, added bool) {
 	h := maphash.String(x.seed, key)
-	mask := len(x.slots) - 1
-	for i := int(h >> x.shift); ; i = (i + 1) & mask {
-		slot := x.slots[i]
-		if slot == 0 {
-			return 0, false
-		}
-		if slot>>32 == h>>32 && x.keys[uint32(slot)-1] == key {
-			return uint32(slot) - 1, true
-		}
+	i, ok := x.lookup(key, h)
+	if ok {
+		return uint32(x.slots[i]) - 1, false
 	}
-}
-
-// add numbers key, which get did not find, len(keys) before the call.
-func (x *keyIndex) add(key string) uint32 {
-	x.keys = append(x.keys, key)
-	if 2*len(x.keys) > len(x.slots) {
+	*x.keys.add() = key
+	slot := h>>32<<32 | uint64(x.keys.n)
+	if 2*int(x.keys.n) > len(x.slots) {
 		old := x.slots
 		x.slots = make([]uint64, 2*len(old))
 		x.shift--
@@ -194,9 +209,26 @@ func (x *keyIndex) add(key string) uint32 {
 				x.place(slot)
 			}
 		}
+		x.place(slot)
+	} else {
+		x.slots[i] = slot // the free slot the lookup ended at
 	}
-	x.place(maphash.String(x.seed, key)>>32<<32 | uint64(len(x.keys)))
-	return uint32(len(x.keys) - 1)
+	return x.keys.n - 1, true
+}
+
+// lookup is the slot holding key, whose hash is h (ok), or else the free
+// slot its probe ended at.
+func (x *keyIndex) lookup(key string, h uint64) (i int, ok bool) {
+	mask := len(x.slots) - 1
+	for i = int(h >> x.shift); ; i = (i + 1) & mask {
+		slot := x.slots[i]
+		if slot == 0 {
+			return i, false
+		}
+		if slot>>32 == h>>32 && *x.keys.at(uint32(slot) - 1) == key {
+			return i, true
+		}
+	}
 }
 
 // place puts slot in the first free one from its home.
