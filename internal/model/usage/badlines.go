@@ -3,7 +3,6 @@ package usage
 import (
 	"bytes"
 	"cmp"
-	"errors"
 	"fmt"
 	"io"
 )
@@ -88,13 +87,9 @@ func (s *logScanner) noteBad(n int, op Op, why byte) {
 	s.stats.bad.add(badLine{n: n, base: s.base, op: op, why: why})
 }
 
-// errMoreBadLines is the summary past the listed ones; the count is in the
-// message.
-var errMoreBadLines = errors.New("more malformed or over-long lines, not listed")
-
 // lineErrors turns a log's bad lines into Read's problems: a *LineError
 // naming path and the physical line (the number an editor shows) for each
-// listed one, then one summary for the rest. f is the log, read again up
+// listed one, then one for the rest, with Line 0. f is the log, read again up
 // to the last listed line's base only when a line was found mid-file.
 func (b *badLines) lineErrors(f io.ReaderAt, path string) ([]error, error) {
 	if b == nil {
@@ -126,7 +121,7 @@ func (b *badLines) lineErrors(f io.ReaderAt, path string) ([]error, error) {
 		errs = append(errs, &LineError{Source: path, Line: before[l.base] + l.n, Err: why})
 	}
 	if b.more > 0 {
-		errs = append(errs, fmt.Errorf("%s: %d %w", path, b.more, errMoreBadLines))
+		errs = append(errs, &LineError{Source: path, Err: fmt.Errorf("%d more malformed or over-long lines, not listed", b.more)})
 	}
 	return errs, nil
 }

@@ -187,8 +187,8 @@ func TestReadBadLines(t *testing.T) {
 	}
 }
 
-// TestReadBadLinesAreLineErrors: the listed problems are *LineErrors a
-// caller can place; the summary is not one.
+// TestReadBadLinesAreLineErrors: the problems are *LineErrors a caller can
+// place.
 func TestReadBadLinesAreLineErrors(t *testing.T) {
 	path := "testdata/lmgrd-malformed.log"
 	nov := MonthOf(time.Date(2026, 11, 15, 0, 0, 0, 0, time.UTC), time.UTC)
