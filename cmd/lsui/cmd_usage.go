@@ -92,7 +92,7 @@ func printUsage(e *env, r model.UsageRecord, width int) {
 	// said the same way.
 	fmt.Fprintf(e.stdout, "Usage for %s (%s): %s, %s, %d denied, %d unsupported, %s\n",
 		r.Month, r.Timezone, textfmt.Plural(users, "user"), textfmt.Plural(devices, "device"), r.Denied, r.Unsupported,
-		textfmt.Plural(r.UndatedLines, "undated log line"))
+		textfmt.Plural(r.UndatedLines, "undated log line")+model.BadLinesNote(r.MalformedLines, r.SkippedLines))
 	if r.LogsFrom != "" {
 		fmt.Fprintf(e.stdout, "logs cover %s onwards\n", r.LogsFrom)
 	}

@@ -239,3 +239,39 @@ func TestDomainTruncationSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestLogLineProblems: a debug log's malformed line is a Problem with the
+// log's root-relative path and the line, which check and the dashboard
+// point at; the rest of the log counts; a captured udadmin listing's rows
+// are placed the same way.
+func TestLogLineProblems(t *testing.T) {
+	log := " 8:00:00 (lmgrd) TIMESTAMP 11/2/2026\n 9:00:00 (CITRIX) OUT: \"XDT_PLT_UD\" jsmith@DDC01\n" +
+		" 9:01:00 (CITRIX) IN: \"XDT_PLT_UD\n 9:02:00 (CITRIX) OUT: \"XDT_PLT_UD\" mlopez@DDC02\n"
+	root := writeRoot(t, map[string]string{
+		"LS/lmgrd_debug.log":         log,
+		"MyFiles/citrix_startup.lic": startupLic,
+		"udadmin.txt":                "Users:\n jsmith XDT_PLT_UD 2025.0630 (Mon Nov 02 09:00:00 2026)\n garbage\n",
+	})
+	opt := Options{Root: root, Now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Location: time.UTC, NoExec: true,
+		UdadminFile: filepath.Join(root, "udadmin.txt")}
+	s, err := Load(context.Background(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Problem{
+		{File: "LS/lmgrd_debug.log", Line: 3, Message: "malformed IN line: the feature's closing quote is missing, skipped"},
+		{File: "udadmin.txt", Line: 3},
+	}
+	if len(s.Problems) != len(want) {
+		t.Fatalf("problems %v, want %d", s.Problems, len(want))
+	}
+	for i, w := range want {
+		p := s.Problems[i]
+		if p.File != w.File || p.Line != w.Line || (w.Message != "" && p.Message != w.Message) {
+			t.Errorf("problem %d = %#v, want %#v", i, p, w)
+		}
+	}
+	if s.Usage.Malformed != 1 || len(s.Usage.Identities) != 2 {
+		t.Errorf("malformed %d, %d identities; want 1 and 2", s.Usage.Malformed, len(s.Usage.Identities))
+	}
+}

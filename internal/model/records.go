@@ -11,6 +11,7 @@ import (
 	"github.com/lsui/lsui/internal/model/licfile"
 	"github.com/lsui/lsui/internal/model/lmstat"
 	"github.com/lsui/lsui/internal/model/usage"
+	"github.com/lsui/lsui/internal/textfmt"
 )
 
 // The records below are the JSON shapes of `lsui licenses|entitlements|usage
@@ -184,6 +185,11 @@ type UsageRecord struct {
 	Days         []DayRecord      `json:"days"`
 	Denied       int              `json:"denied"`
 	UndatedLines int              `json:"undated_lines"`
+	// MalformedLines are checkout lines without a readable feature or
+	// identity, SkippedLines lines too long to read (over usage.MaxLineLen):
+	// neither counted as usage; each is a problem naming its file and line.
+	MalformedLines int `json:"malformed_lines"`
+	SkippedLines   int `json:"skipped_lines"`
 	// Unsupported is UNSUPPORTED lines this month (a feature the server does
 	// not serve): refusals like denied, not usage.
 	Unsupported int `json:"unsupported"`
@@ -231,6 +237,20 @@ type PeakRecord struct {
 	Feature string `json:"feature"`
 	Month   int    `json:"month"`
 	Days    []int  `json:"days"` // one per day of the month, as in days
+}
+
+// BadLinesNote is what a usage summary adds for the log lines that could
+// not be read, ", 2 malformed log lines, 1 over-long log line", each only
+// when there are any: "" for clean logs. The lines themselves are problems.
+func BadLinesNote(malformed, skipped int) string {
+	note := ""
+	if malformed > 0 {
+		note += ", " + textfmt.Plural(malformed, "malformed log line")
+	}
+	if skipped > 0 {
+		note += ", " + textfmt.Plural(skipped, "over-long log line")
+	}
+	return note
 }
 
 // NewUsageRecord shapes a report. name maps each identity to what is shown
@@ -294,7 +314,7 @@ func UsageHead(r *usage.Report) UsageRecord {
 	rec := UsageRecord{
 		Month: r.Month.String(), Timezone: ZoneLabel(r.Month.Start),
 		Features: []FeatureRecord{}, Identities: []IdentityRecord{}, Days: []DayRecord{},
-		Denied: r.Denied, UndatedLines: r.Undated, Unsupported: r.Unsupported,
+		Denied: r.Denied, UndatedLines: r.Undated, MalformedLines: r.Malformed, SkippedLines: r.Skipped, Unsupported: r.Unsupported,
 		Connections: []ConnectionRecord{}, Peaks: []PeakRecord{},
 	}
 	if !r.LogsFrom.IsZero() {

@@ -43,3 +43,21 @@ func TestUsageHeadFieldsAreTheRecord(t *testing.T) {
 		t.Errorf("connections %s", whole["connections"])
 	}
 }
+
+// TestBadLinesNote: the usage summaries (lsui usage, the dashboard) name
+// malformed and over-long log lines only when there are any.
+func TestBadLinesNote(t *testing.T) {
+	for _, tt := range []struct {
+		malformed, skipped int
+		want               string
+	}{
+		{0, 0, ""},
+		{1, 0, ", 1 malformed log line"},
+		{0, 2, ", 2 over-long log lines"},
+		{3, 1, ", 3 malformed log lines, 1 over-long log line"},
+	} {
+		if got := BadLinesNote(tt.malformed, tt.skipped); got != tt.want {
+			t.Errorf("BadLinesNote(%d, %d) = %q, want %q", tt.malformed, tt.skipped, got, tt.want)
+		}
+	}
+}

@@ -285,6 +285,9 @@ func ServerFQDN(hosts []string) string {
 	return best.name
 }
 
+// liveUdadmin names live udadmin output in its problems.
+const liveUdadmin = "udadmin"
+
 // LoadUsage aggregates one month of usage from the debug logs (streamed) and
 // the udadmin listing, as of opt.Now when set (later events have not
 // happened yet). The dashboard calls it again to change month. lsui.json's
@@ -303,7 +306,7 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 		problems = append(problems, Problem{File: l.Rel(source), Message: err.Error()})
 	}
 	if source == l.Udadmin {
-		source = "udadmin" // live output: its rows have no file to point at
+		source = liveUdadmin // live output: its rows have no file to point at
 	}
 	since := opt.leaseSince
 	if since.IsZero() {
@@ -329,6 +332,14 @@ func LoadUsage(ctx context.Context, l Layout, month usage.Month, opt Options) (*
 		problems = append([]Problem{{File: l.Rel(source), Message: c.err().Error()}}, problems...)
 	}
 	for _, e := range errs {
+		// A line of a file (a log, a captured listing) is a problem a view
+		// can point at: File and Line, the root-relative path like the
+		// other problems'. Live udadmin output has no file to point at.
+		var le *usage.LineError
+		if errors.As(e, &le) && le.Source != liveUdadmin {
+			problems = append(problems, Problem{File: l.Rel(le.Source), Line: le.Line, Message: le.Err.Error()})
+			continue
+		}
 		problems = append(problems, Problem{Message: e.Error()})
 	}
 	return rep, problems

@@ -916,10 +916,8 @@ func Read(o ReadOptions) (rep *Report, problems []error, err error) {
 	}
 	read := 0
 	for _, path := range oldestFirst(o.Logs, o.Location) {
-		ok, perr := b.readLog(path, o.Location)
-		if perr != nil {
-			problems = append(problems, perr)
-		}
+		ok, perrs := b.readLog(path, o.Location)
+		problems = append(problems, perrs...)
 		if ok {
 			read++
 		}
@@ -1007,30 +1005,36 @@ func firstDate(path string, loc *time.Location) time.Time {
 }
 
 // readLog scans one log into b; ok reports whether any of it could be read.
-func (b *Builder) readLog(path string, loc *time.Location) (ok bool, err error) {
+// problems are its malformed and over-long lines (see badLines), then the
+// error that stopped the scan, if any.
+func (b *Builder) readLog(path string, loc *time.Location) (ok bool, problems []error) {
 	f, err := regularfile.Open(path)
 	if err != nil {
-		return false, err // *os.PathError names the path already
+		return false, []error{err} // *os.PathError names the path already
 	}
 	defer f.Close()
 	b.AddSource(path)
 	info, err := f.Stat()
 	if err != nil {
-		return false, err
+		return false, []error{err}
 	}
-	start, err := b.windowStart(f, info.Size(), loc)
+	start, head, err := b.windowStart(f, info.Size(), loc)
 	if err != nil {
-		return false, fmt.Errorf("%s: %w", path, err)
+		return false, []error{fmt.Errorf("%s: %w", path, err)}
 	}
 	stats, err := b.scanFrom(f, start, info.Size(), loc)
+	problems, lerr := head.bad.then(stats.bad).lineErrors(f, path)
+	if err == nil {
+		err = lerr
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if !errors.As(err, &pe) { // a PathError names the file already
 			err = fmt.Errorf("%s: %w", path, err)
 		}
-		return stats.Lines > 0, err
+		return stats.Lines > 0, append(problems, err)
 	}
-	return true, nil
+	return true, problems
 }
 
 func btoi(v bool) int {

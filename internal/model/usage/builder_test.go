@@ -48,6 +48,8 @@ func TestReadMonthFixtures(t *testing.T) {
 		t.Fatalf("ReadMonth: %v", err)
 	}
 	diffLines(t, "problems", errorStrings(problems), []string{
+		// An OUT without its feature's closing quote: counted in malformed, said where.
+		`testdata/lmgrd.log:19: malformed OUT line: the feature's closing quote is missing, skipped`,
 		`udadmin:7: unreadable last-use time "Foo Bar 99 25:00:00 2026"`,
 		`udadmin:8: no last-use time in parentheses (was udadmin run with -times?)`,
 	})
@@ -112,7 +114,7 @@ func TestReadMonthProblems(t *testing.T) {
 	}{
 		{name: "nothing given is an empty month, not an error"},
 		{name: "the only log is missing", logs: []string{"testdata/missing.log"}, wantFatal: true, wantErrors: 1, notExist: true},
-		{name: "one log of two is missing", logs: []string{"testdata/missing.log", "testdata/lmgrd.log"}, wantErrors: 1, notExist: true},
+		{name: "one log of two is missing", logs: []string{"testdata/missing.log", "testdata/lmgrd.log"}, wantErrors: 2, notExist: true}, // and lmgrd.log's malformed line
 		{name: "a missing log and a readable udadmin", logs: []string{"testdata/missing.log"}, udadmin: "Users:\n", wantErrors: 1, notExist: true},
 		{name: "a log folder is not a log", logs: []string{"testdata"}, wantFatal: true, wantErrors: 1},
 	}
@@ -139,9 +141,10 @@ func TestReadMonthProblems(t *testing.T) {
 			if len(problems) != tt.wantErrors {
 				t.Errorf("problems = %v, want %d", problems, tt.wantErrors)
 			}
-			if tt.notExist && (len(problems) == 0 || !errors.Is(problems[0], fs.ErrNotExist) ||
-				!strings.Contains(problems[0].Error(), "testdata/missing.log")) {
-				t.Errorf("first problem %v should name the missing file", problems)
+			if tt.notExist && !slices.ContainsFunc(problems, func(p error) bool {
+				return errors.Is(p, fs.ErrNotExist) && strings.Contains(p.Error(), "testdata/missing.log")
+			}) {
+				t.Errorf("problems %v should name the missing file", problems)
 			}
 		})
 	}

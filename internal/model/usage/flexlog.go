@@ -57,6 +57,9 @@ type LogStats struct {
 	// line, e.g. "11.19.8.0 build 123456"; Started is that line's time.
 	Version string
 	Started time.Time
+	// bad lists where Skipped and Malformed lines are, for Read's
+	// problems; nil for a clean log.
+	bad *badLines
 }
 
 // ScanLog streams a FlexNet debug log (DOMAIN.md §4.2, §4.3) and calls fn for
@@ -83,12 +86,17 @@ func ScanLog(r io.Reader, loc *time.Location, fn func(Event)) (LogStats, error) 
 	if loc == nil {
 		loc = time.Local
 	}
-	return scanLog(r, loc, opMask(Out, In, Denied, Unsupported), &eventFunc{
+	stats, err := scanLog(r, loc, opMask(Out, In, Denied, Unsupported), &eventFunc{
 		fn:         fn,
 		loc:        loc,
 		features:   featureNames{m: make(map[string]string)},
 		identities: make(map[string]string),
 	})
+	// Where the bad lines are is for Read's problems, which need the file
+	// to number them; ScanLog's callers have the counts, and stats that
+	// compare equal by value.
+	stats.bad = nil
+	return stats, err
 }
 
 // eventSink receives the events of a scan as they are in the line buffer:
@@ -171,7 +179,7 @@ func scanLog(r io.Reader, loc *time.Location, want uint8, sink eventSink) (LogSt
 func (s *logScanner) take(line []byte, long bool, err error, n int) {
 	if long {
 		s.stats.Lines++
-		s.skipped()
+		s.skipped(n)
 	} else if line != nil || err == nil {
 		s.stats.Lines++
 		s.line(line, n)
@@ -194,6 +202,9 @@ type logScanner struct {
 	// nothing but undated lines (ReadOptions.Since): what a windowed scan
 	// does not read, a full scan must not count either.
 	cutoff int64
+	// base is the offset the scan's reader starts at, for its bad lines'
+	// numbers (see badLine).
+	base int64
 }
 
 // counts reports whether a line at tod (of the current date) is counted
@@ -203,10 +214,11 @@ func (s *logScanner) counts(tod int) bool {
 	return s.cutoff == 0 || !s.dated || s.day.instant(tod) >= s.cutoff
 }
 
-// skipped counts an over-long line, dated by the line before it.
-func (s *logScanner) skipped() {
+// skipped counts an over-long line, n, dated by the line before it.
+func (s *logScanner) skipped(n int) {
 	if s.counts(s.prevTOD) {
 		s.stats.Skipped++
+		s.noteBad(n, 0, 0)
 	}
 }
 
@@ -282,6 +294,7 @@ func (s *logScanner) classified(c timedLine, ok bool, n int) {
 	if !ok {
 		if s.counts(c.tod) {
 			s.stats.Malformed++
+			s.noteBad(n, c.op, malformedWhy(c.msg, feature))
 		}
 		return
 	}

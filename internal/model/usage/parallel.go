@@ -94,6 +94,7 @@ func (b *Builder) scanFrom(f io.ReaderAt, start, size int64, loc *time.Location)
 		total.Skipped += r.stats.Skipped
 		total.Malformed += r.stats.Malformed
 		total.Restarts += r.stats.Restarts
+		total.bad = total.bad.then(r.stats.bad)
 		if r.stats.Version != "" {
 			total.Version, total.Started = r.stats.Version, r.stats.Started
 		}
@@ -136,7 +137,7 @@ func (b *Builder) fresh() *Builder {
 // first date line that starts at or after to.
 func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eventSink) (LogStats, error) {
 	first := from == 0
-	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff()}
+	s := logScanner{loc: loc, want: builderOps, sink: sink, cutoff: sink.cutoff(), base: from}
 	defer sink.flush()
 	lr := newLineReader(io.NewSectionReader(f, from, size-from))
 	if !first {
@@ -166,7 +167,7 @@ func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eve
 		case long:
 			if started {
 				s.stats.Lines++
-				s.skipped()
+				s.skipped(lr.n)
 			}
 		case line != nil || err == nil:
 			if op, tod, feature, identity, ok := quickCheckout(line); ok {

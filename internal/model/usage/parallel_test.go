@@ -2,9 +2,11 @@ package usage
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"reflect"
 	"runtime"
+	"slices"
 	"testing"
 	"time"
 )
@@ -53,6 +55,7 @@ func TestSplitScanEqualsSerial(t *testing.T) {
 			if s1.Lines != s2.Lines || s1.Undated != s2.Undated || s1.Skipped != s2.Skipped || s1.Malformed != s2.Malformed || s1.Version != s2.Version {
 				t.Errorf("%s, %s: stats differ: serial %+v, split %+v", name, m, s1, s2)
 			}
+			checkBadLines(t, data, s1, s2)
 		}
 	}
 }
@@ -75,5 +78,36 @@ func FuzzSplitScan(f *testing.F) {
 		if s1.Lines != s2.Lines || s1.Undated != s2.Undated || s1.Malformed != s2.Malformed {
 			t.Fatalf("stats differ: serial %+v, split %+v", s1, s2)
 		}
+		checkBadLines(t, data, s1, s2)
 	})
+}
+
+// checkBadLines holds the bad lines both scans of data noted to each other
+// and to the counts: the same lines by number, increasing, within the log,
+// and with the summary as many as Skipped and Malformed.
+func checkBadLines(t testing.TB, data []byte, serial, split LogStats) {
+	t.Helper()
+	e1, err1 := serial.bad.lineErrors(bytes.NewReader(data), "log")
+	e2, err2 := split.bad.lineErrors(bytes.NewReader(data), "log")
+	if err1 != nil || err2 != nil || !slices.Equal(errorStrings(e1), errorStrings(e2)) {
+		t.Fatalf("bad lines differ: serial %q (%v), split %q (%v)", errorStrings(e1), err1, errorStrings(e2), err2)
+	}
+	listed, last := 0, 0
+	for _, e := range e1 {
+		var le *LineError
+		if !errors.As(e, &le) {
+			continue
+		}
+		if listed++; le.Line <= last || le.Line > serial.Lines {
+			t.Fatalf("bad line %v after line %d of %d", e, last, serial.Lines)
+		}
+		last = le.Line
+	}
+	more := 0
+	if serial.bad != nil {
+		more = serial.bad.more
+	}
+	if listed > maxBadLines || listed+more != serial.Skipped+serial.Malformed {
+		t.Fatalf("%d bad lines listed and %d more; stats %+v", listed, more, serial)
+	}
 }

@@ -25,11 +25,18 @@ type Assignment struct {
 // LineError is a problem with one line of an input; the rest still parses.
 type LineError struct {
 	Source string // the input's path, or "udadmin" for live output
-	Line   int
-	Err    error
+	// Line is 1-based; 0 for the lines past those listed one by one (a
+	// debug log's "N more malformed or over-long lines").
+	Line int
+	Err  error
 }
 
-func (e *LineError) Error() string { return fmt.Sprintf("%s:%d: %v", e.Source, e.Line, e.Err) }
+func (e *LineError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %v", e.Source, e.Err)
+	}
+	return fmt.Sprintf("%s:%d: %v", e.Source, e.Line, e.Err)
+}
 func (e *LineError) Unwrap() error { return e.Err }
 
 // ParseUdadmin reads a `udadmin -list -times` listing:

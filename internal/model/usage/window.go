@@ -378,18 +378,18 @@ var windowScan = true
 // its cutoff (ReadOptions.Since), or 0 (the whole log) without a cutoff,
 // without such a start, or where dates go backwards. With a window it first
 // scans the log's head up to its first dated event (scanPrefix), which the
-// window does not reach.
-func (b *Builder) windowStart(f io.ReaderAt, size int64, loc *time.Location) (int64, error) {
+// window does not reach, and returns that scan's stats, already added to b.
+func (b *Builder) windowStart(f io.ReaderAt, size int64, loc *time.Location) (int64, LogStats, error) {
 	if b.cutoffSec == 0 || !windowScan {
-		return 0, nil
+		return 0, LogStats{}, nil
 	}
 	w, err := FindRestartBefore(f, size, time.Unix(b.cutoffSec, 0), loc)
 	if err != nil || w.Offset == 0 {
-		return 0, err
+		return 0, LogStats{}, err
 	}
 	stats, err := b.scanPrefix(f, w.Offset, loc)
 	b.AddStats(stats)
-	return w.Offset, err
+	return w.Offset, stats, err
 }
 
 // scanPrefix scans the lines of f before end up to its first dated

@@ -6,13 +6,17 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 )
 
 // readBoth reads the logs with the given options twice, windowed and from
-// the first line, and returns both reports.
-func readBoth(t *testing.T, o ReadOptions) (windowed, full *Report) {
+// the first line, and returns both reports and the problems, which must be
+// the same: the malformed and over-long lines each names are the ones the
+// report counts.
+func readBoth(t *testing.T, o ReadOptions) (windowed, full *Report, problems []string) {
 	t.Helper()
 	defer func() { windowScan = true }()
 	var errs [2]error
@@ -21,18 +25,19 @@ func readBoth(t *testing.T, o ReadOptions) (windowed, full *Report) {
 	windowed, probs[0], errs[0] = Read(o)
 	windowScan = false
 	full, probs[1], errs[1] = Read(o)
-	if (errs[0] == nil) != (errs[1] == nil) || len(probs[0]) != len(probs[1]) {
+	if (errs[0] == nil) != (errs[1] == nil) || !slices.Equal(errorStrings(probs[0]), errorStrings(probs[1])) {
 		t.Fatalf("windowed: %v %v; full: %v %v", errs[0], probs[0], errs[1], probs[1])
 	}
-	return windowed, full
+	return windowed, full, errorStrings(probs[0])
 }
 
 // TestWindowedReadEqualsFull: with Since set, reading each log from the
 // last server start before the window gives exactly the report reading it
 // whole gives — identities and their spellings, features, days, refusals,
 // connections, open checkouts and peaks, last uses, restarts, malformed and
-// undated counts, the version and how far back the logs reach — on every
-// test log, serial and split in ranges, including logs whose dates go
+// undated counts, the version and how far back the logs reach — and the
+// same problems (the malformed and over-long lines, by file and line) — on
+// every test log, serial and split in ranges, including logs whose dates go
 // backwards; and on the long logs the window is really used.
 func TestWindowedReadEqualsFull(t *testing.T) {
 	savedMin, savedNb := parallelMinSize, windowNeighbourhood
@@ -54,7 +59,11 @@ func TestWindowedReadEqualsFull(t *testing.T) {
 		"clock set back a week before the window": windowLog(24, time.UTC, false,
 			logSegment{t0, 720, true, 6, 20}, logSegment{t0.AddDate(0, 0, 713), 40, false, 6, 20}),
 	}
-	for _, name := range []string{"lmgrd.log", "lmgrd-restart.log", "../../testdata/realshapes/LS/lmgrd_debug.log"} {
+	// Few enough bad lines that all are listed, spread over the ranges of
+	// the split read, some before the windows and some in them, and
+	// over-long ones among them.
+	logs["two years, a restart a month, few bad lines"] = thinBadLines(logs["two years, a restart a month"], 80, 3)
+	for _, name := range []string{"lmgrd.log", "lmgrd-restart.log", "lmgrd-malformed.log", "../../testdata/realshapes/LS/lmgrd_debug.log"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			t.Fatal(err)
@@ -70,6 +79,7 @@ func TestWindowedReadEqualsFull(t *testing.T) {
 		for _, month := range []Month{MonthOf(now, time.UTC), MonthOf(now, time.UTC).Prev(), MonthOf(t0, time.UTC)} {
 			for _, since := range []time.Time{{}, now.AddDate(0, 0, -90), now.AddDate(0, 0, -400), t0.AddDate(-1, 0, 0), now.AddDate(0, 0, 5)} {
 				o := ReadOptions{Month: month, Logs: []string{path}, Location: time.UTC, Now: now, Since: since}
+				var serialProblems []string
 				for _, split := range []bool{false, true} {
 					prev := runtime.GOMAXPROCS(0)
 					if split {
@@ -78,8 +88,14 @@ func TestWindowedReadEqualsFull(t *testing.T) {
 					} else {
 						parallelMinSize = 1 << 62
 					}
-					windowed, full := readBoth(t, o)
+					windowed, full, problems := readBoth(t, o)
 					runtime.GOMAXPROCS(prev)
+					if !split {
+						serialProblems = problems
+					} else if !slices.Equal(problems, serialProblems) {
+						t.Errorf("%s, %s, since %s: the split read's problems differ from the serial one's\nsplit  %q\nserial %q",
+							name, month, since.Format(time.DateOnly), problems, serialProblems)
+					}
 					if !reflect.DeepEqual(windowed, full) {
 						t.Errorf("%s, %s, since %s, split %v: the windowed report differs from the full one\nwindowed %+v\nfull     %+v",
 							name, month, since.Format(time.DateOnly), split, windowed, full)
@@ -96,6 +112,32 @@ func TestWindowedReadEqualsFull(t *testing.T) {
 			t.Errorf("%s: window at %d of %d (%v): the windowed read was not exercised", name, w.Offset, len(data), err)
 		}
 	}
+}
+
+// thinBadLines keeps one of every keep malformed lines windowLog writes
+// (each "OUT: " with nothing after it) and makes every long'th kept one an
+// over-long line; the others become informational lines, so the line
+// count stays.
+func thinBadLines(data []byte, keep, long int) []byte {
+	var b bytes.Buffer
+	seen := 0
+	for line := range bytes.Lines(data) {
+		if !bytes.HasSuffix(bytes.TrimRight(line, "\r\n"), []byte("OUT: ")) {
+			b.Write(line)
+			continue
+		}
+		switch seen++; {
+		case seen%(keep*long) == 0:
+			b.Write(line[:9])
+			b.WriteString(strings.Repeat("x", MaxLineLen))
+			b.Write(line[len(bytes.TrimRight(line, "\r\n")):])
+		case seen%keep == 0:
+			b.Write(line)
+		default:
+			b.Write(bytes.Replace(line, []byte("OUT: "), []byte("note:"), 1))
+		}
+	}
+	return b.Bytes()
 }
 
 // FuzzWindowedRead: whatever the log, reading it from the window's start
@@ -119,7 +161,7 @@ func FuzzWindowedRead(f *testing.F) {
 			t.Fatal(err)
 		}
 		o := ReadOptions{Month: MonthOf(now, time.UTC), Logs: []string{path}, Location: time.UTC, Now: now, Since: now.AddDate(0, 0, -90)}
-		windowed, full := readBoth(t, o)
+		windowed, full, _ := readBoth(t, o)
 		if !reflect.DeepEqual(windowed, full) {
 			t.Fatalf("the windowed report differs from the full one\nwindowed %+v\nfull     %+v", windowed, full)
 		}

@@ -255,6 +255,7 @@ func (m *Model) View() string {
 	if r.Undated > 0 {
 		head += fmt.Sprintf(", %d undated log lines", r.Undated)
 	}
+	head += model.BadLinesNote(r.Malformed, r.Skipped)
 	right := ""
 	if !m.loading.Start.IsZero() {
 		right = m.spinner.View() + " loading " + m.loading.String()
