@@ -191,6 +191,7 @@ func (s *logScanner) take(line []byte, long bool, err error, n int) {
 // line (the split scan here, a windowed scan later) and agree with the scan
 // from the top.
 type logScanner struct {
+	quick   quickReader
 	loc     *time.Location
 	stats   LogStats
 	dated   bool
@@ -236,7 +237,7 @@ var (
 )
 
 func (s *logScanner) line(line []byte, n int) {
-	if op, tod, feature, identity, ok := quickCheckout(line); ok {
+	if op, tod, feature, identity, ok := s.quick.checkout(line); ok {
 		s.checkout(op, tod, feature, identity, n)
 		return
 	}
@@ -244,7 +245,7 @@ func (s *logScanner) line(line []byte, n int) {
 	s.classified(c, ok, n)
 }
 
-// checkout is line for what quickCheckout read: what classify and
+// checkout is line for what quickReader.checkout read: what classify and
 // parseCheckout would make of it, in one pass.
 func (s *logScanner) checkout(op Op, tod int, feature, identity []byte, n int) {
 	if !s.dated {
@@ -304,15 +305,26 @@ func (s *logScanner) classified(c timedLine, ok bool, n int) {
 	s.sink.logEvent(c.op, s.day.instant(c.tod), feature, identity, checkoutLicenses(c.msg), n)
 }
 
-// quickCheckout reads the line nearly every line of a busy log is, an OUT
+// A quickReader remembers the bytes from the daemon's "(" to the feature's
+// opening quote — `(CITRIX) OUT: "` — of the last OUT and the last IN it
+// read in full: nearly every line repeats them, and one comparison then
+// stands for reading the daemon, the blanks and the op, with the same
+// result (TestQuickCheckoutAgrees, FuzzQuickCheckout read every line both
+// ways). Its zero value is ready.
+type quickReader struct {
+	out, in []byte // empty: none read yet
+}
+
+// checkout reads the line nearly every line of a busy log is, an OUT
 // or IN of one licence — ` 9:05:31 (CITRIX) OUT: "XDT_PLT_UD" jsmith@WKS01`
-// — in one pass: a loop for the short daemon name and four vectorised searches. It gives
+// — in one pass: one comparison for the daemon and op (or a loop
+// for the short daemon name) and four vectorised searches. It gives
 // exactly what classify, parseCheckout and checkoutLicenses would (held so by
 // TestQuickCheckoutAgrees and FuzzQuickCheckout), and ok false for anything
 // else — a date line, a refusal, a tail with a "(", a quote missing — which
 // the general path then reads. It is the scan's per-line cost at a real
 // server's size (issue 15).
-func quickCheckout(line []byte) (op Op, tod int, feature, identity []byte, ok bool) {
+func (q *quickReader) checkout(line []byte) (op Op, tod int, feature, identity []byte, ok bool) {
 	i, n := 0, len(line)
 	for i < n && isBlank(line[i]) {
 		i++
@@ -343,40 +355,25 @@ func quickCheckout(line []byte) (op Op, tod int, feature, identity []byte, ok bo
 	for i < n && isBlank(line[i]) {
 		i++
 	}
-	// (DAEMON), then blanks.
-	if i >= n || line[i] != '(' {
-		return
-	}
-	for i++; i < n && line[i] != ')'; i++ {
-	}
-	if i >= n {
-		return
-	}
-	i++
-	for i < n && isBlank(line[i]) {
-		i++
-	}
-	// OUT: or IN:, then blanks.
-	switch {
-	case n-i >= 4 && line[i] == 'O' && line[i+1] == 'U' && line[i+2] == 'T' && line[i+3] == ':':
-		op, i = Out, i+4
-	case n-i >= 3 && line[i] == 'I' && line[i+1] == 'N' && line[i+2] == ':':
-		op, i = In, i+3
+	// (DAEMON), blanks, OUT: or IN:, blanks, the feature's opening quote:
+	// as the last line wrote them, or read.
+	switch rest := line[i:]; {
+	case len(q.out) > 0 && bytes.HasPrefix(rest, q.out):
+		op, i = Out, i+len(q.out)-1
+	case len(q.in) > 0 && bytes.HasPrefix(rest, q.in):
+		op, i = In, i+len(q.in)-1
 	default:
-		return
+		if op, i = q.prefix(line, i); op == 0 {
+			return
+		}
 	}
 	// No "(" in the message: no licence count, no tail the identity could
-	// be (checkoutLicenses and parseCheckout look for one).
+	// be (checkoutLicenses and parseCheckout look for one). What the prefix
+	// holds after the op has none.
 	if bytes.IndexByte(line[i:], '(') >= 0 {
 		return
 	}
-	for i < n && isBlank(line[i]) {
-		i++
-	}
-	// "FEATURE", quoted.
-	if i >= n || line[i] != '"' {
-		return
-	}
+	// "FEATURE", quoted: line[i] is its opening quote.
 	j := bytes.IndexByte(line[i+1:], '"')
 	if j <= 0 {
 		return
@@ -403,6 +400,45 @@ func quickCheckout(line []byte) (op Op, tod int, feature, identity []byte, ok bo
 		return
 	}
 	return op, tod, feature, identity, true
+}
+
+// prefix reads line from i, its daemon's "(", to its feature's opening
+// quote, and remembers those bytes for the next line: op is Out or In and
+// line[at] the quote, or op is 0 when the line is not a quick one.
+func (q *quickReader) prefix(line []byte, i int) (op Op, at int) {
+	n, from := len(line), i
+	if i >= n || line[i] != '(' {
+		return 0, 0
+	}
+	for i++; i < n && line[i] != ')'; i++ {
+	}
+	if i >= n {
+		return 0, 0
+	}
+	i++
+	for i < n && isBlank(line[i]) {
+		i++
+	}
+	switch {
+	case n-i >= 4 && line[i] == 'O' && line[i+1] == 'U' && line[i+2] == 'T' && line[i+3] == ':':
+		op, i = Out, i+4
+	case n-i >= 3 && line[i] == 'I' && line[i+1] == 'N' && line[i+2] == ':':
+		op, i = In, i+3
+	default:
+		return 0, 0
+	}
+	for i < n && isBlank(line[i]) {
+		i++
+	}
+	if i >= n || line[i] != '"' {
+		return 0, 0
+	}
+	if op == Out {
+		q.out = append(q.out[:0], line[from:i+1]...)
+	} else {
+		q.in = append(q.in[:0], line[from:i+1]...)
+	}
+	return op, i
 }
 
 // timedLine is what classify finds in a line with a time of day.

@@ -170,7 +170,7 @@ func scanRange(f io.ReaderAt, size, from, to int64, loc *time.Location, sink eve
 				s.skipped(lr.n)
 			}
 		case line != nil || err == nil:
-			if op, tod, feature, identity, ok := quickCheckout(line); ok {
+			if op, tod, feature, identity, ok := s.quick.checkout(line); ok {
 				if started {
 					s.stats.Lines++
 					s.checkout(op, tod, feature, identity, lr.n)

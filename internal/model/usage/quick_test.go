@@ -5,11 +5,31 @@ import (
 	"testing"
 )
 
-// quickAgrees fails t unless quickCheckout's reading of line, when it has
-// one, is the general path's: classify, parseCheckout, checkoutLicenses.
-func quickAgrees(t *testing.T, line []byte) (quick bool) {
+// quickAgrees fails t unless the quick path's reading of line, when it has
+// one, is the general path's (classify, parseCheckout, checkoutLicenses),
+// and the same whatever prefixes the reader remembers: none, the line's
+// own, or those of the lines in before.
+func quickAgrees(t *testing.T, line []byte, before ...[]byte) (quick bool) {
 	t.Helper()
-	op, tod, feature, identity, ok := quickCheckout(line)
+	var cold quickReader
+	quick = quickAgreesWith(t, &cold, line)
+	warm := cold // what reading line once left
+	if again := quickAgreesWith(t, &warm, line); again != quick {
+		t.Fatalf("%q: quick %v the first time, %v with its own prefix remembered", line, quick, again)
+	}
+	var other quickReader
+	for _, b := range before {
+		other.checkout(b)
+	}
+	if got := quickAgreesWith(t, &other, line); got != quick {
+		t.Fatalf("%q: quick %v cold, %v after %q", line, quick, got, before)
+	}
+	return quick
+}
+
+func quickAgreesWith(t *testing.T, q *quickReader, line []byte) (quick bool) {
+	t.Helper()
+	op, tod, feature, identity, ok := q.checkout(line)
 	if !ok {
 		return false
 	}
@@ -55,26 +75,34 @@ func TestQuickCheckoutAgrees(t *testing.T) {
 		{` 9:05:31 (lmgrd) TIMESTAMP 11/2/2026`, false},
 		{` 9:05:31 (CITRIX) OUTX: "F" u`, false},
 		{``, false},
+		{` 9:05:31 (CITRIX) OUT: "F" u (2 licenses)`, false},
+		{` 9:05:31 (CITRIX) OUT: "F`, false},
+		{` 9:05:31 (CITRIX) OUT: "`, false},
+		{` 9:05:31 (CITRIX) OUT: ""`, false},
+		{` 9:05:31 (CITRIX) IN: "F"u`, true},
+		{` 9:05:31 (CITRIX) OUT:  "F" u`, true},
+		{` 9:05:31 (CITRIXX) OUT: "F" u`, true},
 	} {
-		if got := quickAgrees(t, []byte(tc.line)); got != tc.quick {
+		if got := quickAgrees(t, []byte(tc.line), []byte(` 9:05:31 (CITRIX) OUT: "F" u`), []byte(` 9:05:31 (CITRIX) IN: "F" u`)); got != tc.quick {
 			t.Errorf("%q: quick path %v, want %v", tc.line, got, tc.quick)
 		}
 	}
 }
 
 // FuzzQuickCheckout: whatever line the fast path reads, it reads as the
-// general path does.
+// general path does, whatever line came before it.
 func FuzzQuickCheckout(f *testing.F) {
-	for _, s := range []string{
-		` 9:05:31 (CITRIX) OUT: "XDT_PLT_UD" jsmith@WKS01`,
-		`19:05:31 (CITRIX) IN: "XDT_PLT_UD" jsmith@WKS01  (2 licenses)`,
-		"\t0:00:00 (C)\tIN:\"F\"\tu\t",
-		` 9:05:31 (CITRIX) OUT: "F" ^^^`,
+	for _, s := range [][2]string{
+		{` 9:05:31 (CITRIX) OUT: "XDT_PLT_UD" jsmith@WKS01`, ` 9:05:32 (CITRIX) OUT: "XDT_PLT_UD" jsmith@WKS01`},
+		{`19:05:31 (CITRIX) IN: "XDT_PLT_UD" jsmith@WKS01`, `19:05:31 (CITRIX) IN: "XDT_PLT_UD" jsmith@WKS01  (2 licenses)`},
+		{"\t0:00:00 (C)\tIN:\"F\"\tu\t", "\t0:00:00 (C)\tIN:\"\"\tu\t"},
+		{` 9:05:31 (CITRIX) OUT: "F" u`, ` 9:05:31 (CITRIX) OUT: "F" ^^^`},
 	} {
-		f.Add([]byte(s))
+		f.Add([]byte(s[0]), []byte(s[1]))
 	}
-	f.Fuzz(func(t *testing.T, line []byte) {
-		quickAgrees(t, line)
+	f.Fuzz(func(t *testing.T, before, line []byte) {
+		quickAgrees(t, line, before)
+		quickAgrees(t, before, line)
 	})
 }
 
@@ -103,8 +131,9 @@ func BenchmarkQuickCheckout(b *testing.B) {
 	lines := benchLines(b)
 	n := 0
 	for b.Loop() {
+		var q quickReader
 		for _, line := range lines {
-			if _, _, _, id, ok := quickCheckout(line); ok {
+			if _, _, _, id, ok := q.checkout(line); ok {
 				n += len(id)
 			}
 		}
