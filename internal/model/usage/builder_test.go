@@ -302,6 +302,36 @@ func TestSpellingIsOneCacheLine(t *testing.T) {
 	}
 }
 
+// A tally is two cache lines: what a checkout touches in the first 72
+// bytes, its one host beside its names.
+func TestTallyIsTwoCacheLines(t *testing.T) {
+	if size := unsafe.Sizeof(tally{}); size != 128 {
+		t.Errorf("a tally is %d bytes, want 128", size)
+	}
+}
+
+// hostList is the distinct hosts in the order first seen, with one held in
+// the tally and more in its tallyMore.
+func TestTallyHosts(t *testing.T) {
+	for _, tc := range []struct {
+		add  []string
+		want []string
+	}{
+		{nil, nil},
+		{[]string{"ddc01"}, []string{"ddc01"}},
+		{[]string{"ddc01", "ddc01"}, []string{"ddc01"}},
+		{[]string{"ddc01", "ddc02", "ddc01", "ddc03", "ddc02"}, []string{"ddc01", "ddc02", "ddc03"}},
+	} {
+		var tl tally
+		for _, h := range tc.add {
+			tl.addHost(h)
+		}
+		if got := tl.hostList(); !slices.Equal(got, tc.want) || (len(tc.add) == 1 && tl.more != nil) {
+			t.Errorf("add %q: hosts %q (more %v), want %q", tc.add, got, tl.more != nil, tc.want)
+		}
+	}
+}
+
 // find is findHash with the hash computed, for tests.
 func (s *spellings) find(token []byte) *spelling { return s.findHash(token, s.hash(token)) }
 
