@@ -309,37 +309,19 @@ func countUsage(ents []Entitlement, rep *usage.Report, live *lmstat.Listing, now
 // XDS_PLT_UD's, as the report lists them) are merged, so one person
 // holding both counts once; a set counts any others.
 func holders(runs []lastUseRun, holds func(*usage.LastUse) bool) int {
-	n := 0
-	var la, lb usage.LastUse // one each: holds may keep its pointer
-	count := func(r lastUseRun) {
-		for i := r.from; i < r.to; i++ {
-			la = r.rep.LastUseAt(i)
-			n += btoi(holds(&la))
-		}
-	}
+	var la usage.LastUse // holds may keep its pointer
 	switch {
 	case len(runs) == 1:
-		count(runs[0])
-		return n
-	case len(runs) == 2 && runs[0].inKeyOrder() && runs[1].inKeyOrder():
-		a, b := runs[0], runs[1]
-		for a.from < a.to && b.from < b.to {
-			la, lb = a.rep.LastUseAt(a.from), b.rep.LastUseAt(b.from)
-			switch c := strings.Compare(la.Key, lb.Key); {
-			case c < 0:
-				n += btoi(holds(&la))
-				a.from++
-			case c > 0:
-				n += btoi(holds(&lb))
-				b.from++
-			default:
-				n += btoi(holds(&la) || holds(&lb))
-				a.from, b.from = a.from+1, b.from+1
-			}
+		n := 0
+		for i := runs[0].from; i < runs[0].to; i++ {
+			la = runs[0].rep.LastUseAt(i)
+			n += btoi(holds(&la))
 		}
-		count(a)
-		count(b)
 		return n
+	case len(runs) == 2:
+		if n, ok := mergedHolders(runs[0], runs[1], holds); ok {
+			return n
+		}
 	}
 	set := map[string]bool{}
 	for _, r := range runs {
@@ -360,17 +342,59 @@ type lastUseRun struct {
 	from, to int
 }
 
-// inKeyOrder reports the run's keys strictly ascending.
-func (r lastUseRun) inKeyOrder() bool {
-	prev := ""
-	for i := r.from; i < r.to; i++ {
-		key := r.rep.LastUseAt(i).Key
-		if i > r.from && key <= prev {
-			return false
+// mergedHolders is holders of two runs in key order, merged so that one
+// person holding both counts once. ok is false, as soon as it shows, when
+// a run is not in key order: then only a set tells. Checking the order as
+// the merge goes reads each last use once.
+func mergedHolders(a, b lastUseRun, holds func(*usage.LastUse) bool) (n int, ok bool) {
+	ca, cb := runCursor{run: a}, runCursor{run: b}
+	ca.next()
+	cb.next()
+	for ca.valid && cb.valid {
+		switch c := strings.Compare(ca.lu.Key, cb.lu.Key); {
+		case c < 0:
+			n += btoi(holds(&ca.lu))
+			ca.next()
+		case c > 0:
+			n += btoi(holds(&cb.lu))
+			cb.next()
+		default:
+			n += btoi(holds(&ca.lu) || holds(&cb.lu))
+			ca.next()
+			cb.next()
 		}
-		prev = key
+		if ca.disorder || cb.disorder {
+			return 0, false
+		}
 	}
-	return true
+	for _, c := range []*runCursor{&ca, &cb} {
+		for c.valid {
+			n += btoi(holds(&c.lu))
+			if c.next(); c.disorder {
+				return 0, false
+			}
+		}
+	}
+	return n, true
+}
+
+// runCursor walks a run's last uses; disorder says a key came that was not
+// after the one before it.
+type runCursor struct {
+	run             lastUseRun
+	lu              usage.LastUse // holds may keep its pointer: one per run
+	valid, disorder bool
+}
+
+func (c *runCursor) next() {
+	if c.run.from == c.run.to {
+		c.valid = false
+		return
+	}
+	prev, had := c.lu.Key, c.valid
+	c.lu, c.valid = c.run.rep.LastUseAt(c.run.from), true
+	c.run.from++
+	c.disorder = c.disorder || (had && c.lu.Key <= prev)
 }
 
 func btoi(b bool) int {

@@ -282,6 +282,9 @@ func TestHolders(t *testing.T) {
 		{"out of order: a set", runs([]string{"c", "a"}, []string{"a", "b"}), 3},
 		{"out of order, lapsed", runs([]string{"c", "a-"}, []string{"a-", "b"}), 2},
 		{"one feature in two runs, out of order", runs([]string{"a"}, []string{"b"}, []string{"a"}), 2},
+		{"out of order after a merged stretch", runs([]string{"a", "c", "b"}, []string{"b", "d"}), 4},
+		{"out of order in the tail", runs([]string{"a"}, []string{"b", "c", "b-", "a"}), 3},
+		{"a repeated key is out of order", runs([]string{"a", "a"}, []string{"a"}), 1},
 	} {
 		if got := holders(c.runs, func(lu *usage.LastUse) bool { return lu.Assigned }); got != c.want {
 			t.Errorf("%s: holders = %d, want %d", c.what, got, c.want)
