@@ -511,3 +511,21 @@ func TestSlabsPermute(t *testing.T) {
 		}
 	}
 }
+
+// hugePages is advice: any slice, of any size or alignment, keeps what it
+// holds.
+func TestHugePagesKeepsContents(t *testing.T) {
+	for _, n := range []int{0, 1, 4<<20 - 1, 4 << 20, 6<<20 + 3} {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(i * 7)
+		}
+		hugePages(b)
+		hugePages(b[min(n, 1):])
+		for i := range b {
+			if b[i] != byte(i*7) {
+				t.Fatalf("n=%d: byte %d changed", n, i)
+			}
+		}
+	}
+}

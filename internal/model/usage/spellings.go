@@ -117,6 +117,7 @@ func (s *spellings) grow() {
 	old := s.table
 	s.grows++
 	s.table = make([]spelling, 2*len(old))
+	hugePages(s.table)
 	s.shift--
 	for i := range old {
 		if old[i].idx1 != 0 {
