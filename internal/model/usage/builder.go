@@ -799,11 +799,8 @@ func (b *Builder) Report() *Report {
 			r.Identities = r.Identities[:len(r.Identities)+1]
 			st.setIdentity(&r.Identities[len(r.Identities)-1], t, list)
 		}
-		for d := range r.Days {
-			if t.days&(1<<d) == 0 {
-				continue
-			}
-			if t.device {
+		for set := t.days & (1<<len(r.Days) - 1); set != 0; set &= set - 1 {
+			if d := bits.TrailingZeros32(set); t.device {
 				r.Days[d].Devices++
 			} else {
 				r.Days[d].Users++
