@@ -156,3 +156,17 @@ func TestGenerateLog(t *testing.T) {
 		t.Errorf("OUT events per month %v: want both months and about 2000 in all", byMonth)
 	}
 }
+
+// BenchmarkKeyOrder is Report's sort of 100k identities by folded name,
+// in first-seen (random) order.
+func BenchmarkKeyOrder(b *testing.B) {
+	bl := NewBuilder(MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, i := range r.Perm(100_000) {
+		name := fmt.Sprintf("user%05d", i)
+		bl.newTally(name, name)
+	}
+	for b.Loop() {
+		bl.keyOrder()
+	}
+}

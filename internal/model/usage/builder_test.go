@@ -489,6 +489,33 @@ func TestKeyOrder(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("keyOrder gives\n%q\nwant\n%q", got, want)
 	}
+
+	// Many names from a small alphabet: shared prefixes, ties on 8 and on
+	// 16 bytes, every length up to 20, bytes the radix passes all see.
+	r := rand.New(rand.NewPCG(7, 11))
+	seen := map[string]bool{}
+	b = NewBuilder(MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+	names = names[:0]
+	for len(names) < 20000 {
+		n := make([]byte, r.IntN(21))
+		for i := range n {
+			n[i] = "\x00ab\xffz"[r.IntN(5)]
+		}
+		if !seen[string(n)] {
+			seen[string(n)] = true
+			names = append(names, string(n))
+			b.newTally(string(n), string(n))
+		}
+	}
+	got = got[:0]
+	for _, ti := range b.keyOrder() {
+		got = append(got, b.tallies.at(ti).folded)
+	}
+	want = slices.Clone(names)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("keyOrder of %d random names is not their sorted order", len(names))
+	}
 }
 
 // permute puts the value at order[i] at i, along cycles of every length.
