@@ -7,9 +7,13 @@ import (
 )
 
 // gcFloor is the heap a one-shot command grows to before its first
-// collection. lsui usage on 1M events by 20k identities spends 12 % of its
-// instructions collecting at GOGC=100, with a live heap far below this.
-const gcFloor = 64 << 20
+// collection. Under GOGC=100 a scan whose state only grows collects at 4,
+// 8, 16 … MiB, each time marking all of it; above the floor garbage costs
+// fresh pages instead, a fault each 4 KiB. At 64 MiB a build of 2,500 to
+// 10,000 licence files, mostly garbage, was 1–3 % slower than under
+// GOGC=100; at 32 MiB it is not, and usage and the 1M-identity build are as
+// fast as at 64 (BENCHMARKS.md, 1 December, third session).
+const gcFloor = 32 << 20
 
 // collectFromFloor makes the collector no more eager than GOGC=100 and lazy
 // below gcFloor: after each collection GOGC is set so that the next one

@@ -8,11 +8,11 @@ func TestGCPercentFor(t *testing.T) {
 		live uint64
 		want int
 	}{
-		{0, 1500},        // nothing live yet: the runtime's 4 MiB minimum, scaled to 60 MiB
-		{2 * mib, 1500},  // the same
-		{16 * mib, 300},  // next goal 16 + 48 = 64 MiB
-		{31 * mib, 106},  // just under half the floor: still a little lazier than 100
-		{32 * mib, 100},  // half the floor: GOGC=100's goal is the floor
+		{0, 700},         // nothing live yet: the runtime's 4 MiB minimum, scaled to 32 MiB
+		{2 * mib, 700},   // the same
+		{8 * mib, 300},   // next goal 8 + 24 = 32 MiB
+		{15 * mib, 113},  // just under half the floor: still a little lazier than 100
+		{16 * mib, 100},  // half the floor: GOGC=100's goal is the floor
 		{500 * mib, 100}, // a large heap collects as GOGC=100 does
 	} {
 		if got := gcPercentFor(tt.live, gcFloor); got != tt.want {
