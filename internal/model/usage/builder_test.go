@@ -539,20 +539,27 @@ func TestSlabsPermute(t *testing.T) {
 	}
 }
 
-// hugePages is advice: any slice, of any size or alignment, keeps what it
-// holds.
-func TestHugePagesKeepsContents(t *testing.T) {
-	for _, n := range []int{0, 1, 4<<20 - 1, 4 << 20, 6<<20 + 3} {
-		b := make([]byte, n)
-		for i := range b {
-			b[i] = byte(i * 7)
+// hugeTable is make([]T, n) whatever it does about pages: n zero values,
+// its own length and capacity, writable to the end.
+func TestHugeTable(t *testing.T) {
+	for _, n := range []int{0, 1, 1<<18 - 1, 1 << 18, 3<<18 + 5} {
+		s := hugeTable[uint64](n)
+		if len(s) != n || cap(s) != n {
+			t.Fatalf("n=%d: len %d cap %d", n, len(s), cap(s))
 		}
-		hugePages(b)
-		hugePages(b[min(n, 1):])
-		for i := range b {
-			if b[i] != byte(i*7) {
-				t.Fatalf("n=%d: byte %d changed", n, i)
+		for i := range s {
+			if s[i] != 0 {
+				t.Fatalf("n=%d: slot %d is %d, want 0", n, i, s[i])
+			}
+			s[i] = uint64(i)
+		}
+		for i := range s {
+			if s[i] != uint64(i) {
+				t.Fatalf("n=%d: slot %d changed", n, i)
 			}
 		}
+	}
+	if s := hugeTable[spelling](1 << 16); len(s) != 1<<16 || s[len(s)-1].idx1 != 0 {
+		t.Errorf("spelling table: len %d", len(s))
 	}
 }

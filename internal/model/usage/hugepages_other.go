@@ -2,6 +2,6 @@
 
 package usage
 
-// hugePages is advice Linux takes (see hugepages_linux.go); elsewhere
-// there is none to give.
-func hugePages[T any](s []T) {}
+// hugeTable is make([]T, n): huge pages are advice Linux takes (see
+// hugepages_linux.go); elsewhere there is none to give.
+func hugeTable[T any](n int) []T { return make([]T, n) }

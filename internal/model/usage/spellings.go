@@ -116,8 +116,7 @@ func (s *spellings) place(sp spelling) *spelling {
 func (s *spellings) grow() {
 	old := s.table
 	s.grows++
-	s.table = make([]spelling, 2*len(old))
-	hugePages(s.table)
+	s.table = hugeTable[spelling](2 * len(old))
 	s.shift--
 	for i := range old {
 		if old[i].idx1 != 0 {
@@ -203,7 +202,7 @@ func (x *keyIndex) intern(key string) (idx uint32, added bool) {
 	slot := h>>32<<32 | uint64(x.keys.n)
 	if 2*int(x.keys.n) > len(x.slots) {
 		old := x.slots
-		x.slots = make([]uint64, 2*len(old))
+		x.slots = hugeTable[uint64](2 * len(old))
 		x.shift--
 		for _, slot := range old {
 			if slot != 0 {
