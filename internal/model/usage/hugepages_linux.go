@@ -15,8 +15,8 @@ const hugePage = 2 << 20
 // only to memory that asks. On 4 KiB pages a random lookup in a table of
 // megabytes is a TLB miss, and every 4 KiB first written a page fault; at
 // 100k identities the spelling table is 16 MiB and the key indexes' slots 2
-// MiB each (pinned usage 354 → 334 ms for the spelling table alone, median
-// of 21). A table of 2 MiB or more is allocated one huge page longer and
+// MiB each (pinned usage at 100k identities 336 → 323 ms for the spelling
+// table alone; BENCHMARKS.md). A table of 2 MiB or more is allocated one huge page longer and
 // starts at a huge page's boundary, so all of it can be one; the rest of
 // that allocation is never written, so never made resident. T must hold no
 // pointer: the slice starts inside its allocation. Advice only: where the
