@@ -57,8 +57,9 @@ func runUsage(e *env, g *globalOptions, opts usageOptions) int {
 	s, cleanup, err := load(e, g, func(mo *model.Options) {
 		// Written once, in order, through the report's accessors: a
 		// report of 100k identities need not hold 600k LastUse records
-		// it never shows (model.Options.IdentitiesOnDemand).
-		mo.IdentitiesOnDemand = true
+		// it never shows (model.Options.IdentitiesOnDemand). Nor does
+		// usage show in-use figures: no lmstat run, no entitlements.
+		mo.IdentitiesOnDemand, mo.UsageOnly = true, true
 		if opts.month != "" {
 			mo.Month, _ = parseMonth(opts.month, mo.Location)
 		}

@@ -192,3 +192,40 @@ func TestLoadIdentitiesOnDemand(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadUsageOnly: lsui usage's load gives the same usage report and the
+// same problems but lmstat's, and neither runs lmstat nor counts
+// entitlements.
+func TestLoadUsageOnly(t *testing.T) {
+	root, _ := filepath.Abs("testdata/realshapes")
+	load := func(usageOnly bool) *Snapshot {
+		s, err := Load(context.Background(), Options{
+			Root: root, Now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC), Location: time.UTC, NoExec: true,
+			UdadminFile: filepath.Join(root, "udadmin-list.txt"), LmstatFile: filepath.Join(root, "lmstat-a.txt"),
+			IdentitiesOnDemand: usageOnly, UsageOnly: usageOnly,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	full, only := load(false), load(true)
+	if full.Lmstat == nil || len(full.Entitlements) == 0 {
+		t.Fatalf("the full load has lmstat %v and %d entitlements: the root tests nothing", full.Lmstat != nil, len(full.Entitlements))
+	}
+	if only.Lmstat != nil || only.Entitlements != nil {
+		t.Errorf("usage only: lmstat %v, %d entitlements; want neither", only.Lmstat != nil, len(only.Entitlements))
+	}
+	if got, want := NewUsageRecord(only.Usage, nil), NewUsageRecord(full.Usage, nil); !reflect.DeepEqual(got, want) {
+		t.Errorf("usage records differ:\nusage only %+v\nfull       %+v", got, want)
+	}
+	var rest []Problem
+	for _, p := range full.Problems {
+		if !strings.Contains(p.File, "lmstat") {
+			rest = append(rest, p)
+		}
+	}
+	if !slices.Equal(only.Problems, rest) {
+		t.Errorf("problems: usage only %v, full without lmstat's %v", only.Problems, rest)
+	}
+}

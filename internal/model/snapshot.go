@@ -54,6 +54,11 @@ type Options struct {
 	// methods (IdentityCount/IdentityAt, LastUseCount/LastUseAt, All*):
 	// a payload build.
 	IdentitiesOnDemand bool
+	// UsageOnly is for a caller that shows the usage report and nothing
+	// that weighs it against the licences (lsui usage): Load neither runs
+	// lmstat nor counts entitlements, which only the in-use figures need,
+	// and Snapshot.Lmstat and Snapshot.Entitlements stay nil.
+	UsageOnly bool
 
 	// leaseSince is Now less the longest lease (LP) of the installed
 	// licences, set by Load: how far back the report's last uses must
@@ -171,8 +176,10 @@ func Load(ctx context.Context, opt Options) (*Snapshot, error) {
 	s.Usage = report
 	s.Problems = append(s.Problems, problems...)
 	s.Server.Version = report.Version
-	s.loadLmstat(ctx, opt)
-	s.Entitlements = Entitlements(s.Lines, s.Usage, s.Lmstat, s.Now, s.Settings)
+	if !opt.UsageOnly {
+		s.loadLmstat(ctx, opt)
+		s.Entitlements = Entitlements(s.Lines, s.Usage, s.Lmstat, s.Now, s.Settings)
+	}
 	s.Expirations = Expirations(s.Lines, s.Now, s.WarnDays)
 
 	s.Config, s.ConfigErr = config.Read(s.Layout.Config)
