@@ -702,13 +702,13 @@ func (b *Builder) Report() *Report {
 	}
 	if b.last {
 		// Read's report is the Builder's last act: its indexes can go
-		// before the report's lists, even the sorted tallies, are made
-		// (at 1M identities they are tens of MB of the peak).
+		// before the report's lists, even the sort's keys, are made (at
+		// 1M identities they are tens of MB of the peak).
 		b.folds, b.spell, b.coKeys = keyIndex{}, spellings{}, keyIndex{}
 		if b.onDemand {
 			// The report keeps the rest of the scan's state: collect
 			// the indexes now (33 MB at 1M identities) and hand their
-			// pages back, so that what comes next (the sorted tallies,
+			// pages back, so that what comes next (the sort's keys,
 			// the report's index, Entitlements' maps, the payload's
 			// writing) is not added to them: the collector would let
 			// the heap grow to twice the live one first, and the freed
