@@ -35,7 +35,7 @@ func newCheckCommand(e *env, g *globalOptions) *cobra.Command {
 		},
 	}
 	cmd.Flags().IntVar(&opts.warnDays, "warn-days", 0, "warn about licences and CSS dates ending within `N` days (default 30)")
-	return takes(cmd, groupServer, groupSources)
+	return takes(cmd, groupServer, groupSources, groupLmstat)
 }
 
 func runCheck(e *env, g *globalOptions, opts checkOptions) int {

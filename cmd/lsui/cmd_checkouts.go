@@ -24,7 +24,7 @@ a captured listing with --lmstat-file. For lmstat, a feature's in use is the ser
 		},
 	}
 	topts.addFlags(cmd.Flags())
-	return takes(cmd, groupServer, groupSources, groupJSON)
+	return takes(cmd, groupServer, groupSources, groupLmstat, groupJSON)
 }
 
 func runCheckouts(e *env, g *globalOptions, topts tableOptions) int {

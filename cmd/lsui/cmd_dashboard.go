@@ -58,7 +58,7 @@ func newDashboardCommand(e *env, g *globalOptions) *cobra.Command {
 		DisableFlagsInUseLine: true,
 	}
 	opts.addFlags(cmd.Flags(), true)
-	return takes(cmd, groupServer, groupSources, groupColor)
+	return takes(cmd, groupServer, groupSources, groupLmstat, groupColor)
 }
 
 func runDashboard(e *env, g *globalOptions, ui uiOptions) int {

@@ -92,7 +92,7 @@ func newEntitlementsCommand(e *env, g *globalOptions) *cobra.Command {
 		},
 	}
 	topts.addFlags(cmd.Flags())
-	return takes(cmd, groupServer, groupSources, groupJSON)
+	return takes(cmd, groupServer, groupSources, groupLmstat, groupJSON)
 }
 
 func runEntitlements(e *env, g *globalOptions, topts tableOptions) int {

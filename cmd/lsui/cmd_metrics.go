@@ -38,7 +38,7 @@ the collector never reads half of it; without, the metrics go to standard output
 		},
 	}
 	cmd.Flags().StringVar(&opts.out, "out", "", "write the metrics to `FILE` atomically (the collector reads *.prom)")
-	return takes(cmd, groupServer, groupSources)
+	return takes(cmd, groupServer, groupSources, groupLmstat)
 }
 
 func runMetrics(e *env, g *globalOptions, opts metricsOptions) int {

@@ -52,7 +52,7 @@ func newPayloadBuildCommand(e *env, g *globalOptions) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&opts.out, "out", "", "write the payload to `FILE` (default: LS/resource/usage/lsui/upload_<unix>.zip)")
 	cmd.Flags().BoolVar(&opts.force, "force", false, "let --out replace an existing file that is not an lsui payload")
-	return takes(cmd, groupServer, groupSources, groupJSON)
+	return takes(cmd, groupServer, groupSources, groupLmstat, groupJSON)
 }
 
 func runPayloadBuild(e *env, g *globalOptions, opts payloadBuildOptions) int {

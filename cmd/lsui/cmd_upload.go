@@ -53,7 +53,7 @@ func newUploadCommand(e *env, g *globalOptions) *cobra.Command {
 	fs.StringVar(&f.proxy, "proxy", "", "proxy `URL` (default: HTTPS_PROXY / NO_PROXY)")
 	fs.DurationVar(&f.timeout, "timeout", payload.DefaultTimeout, "time allowed for each request `D`")
 	fs.IntVar(&f.attempts, "attempts", payload.DefaultMaxAttempts, "POST each payload at most `N` times (backoff with jitter between)")
-	return takes(cmd, groupServer, groupSources, groupJSON)
+	return takes(cmd, groupServer, groupSources, groupLmstat, groupJSON)
 }
 
 func runUpload(e *env, g *globalOptions, f uploadOptions) int {

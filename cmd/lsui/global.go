@@ -39,16 +39,20 @@ const (
 	// groupServer: which licensing root, and the clock and zone it is
 	// read with (the demo is generated relative to the clock).
 	groupServer flagGroup = "server"
-	// groupSources: where in-use figures come from besides the logs.
+	// groupSources: where usage comes from besides the logs (udadmin), and
+	// whether lsui may run the server's tools for it.
 	groupSources flagGroup = "sources"
-	groupJSON    flagGroup = "json"
-	groupColor   flagGroup = "color"
+	// groupLmstat: what is checked out now, for the commands that show in
+	// use (not usage, which counts the month only).
+	groupLmstat flagGroup = "lmstat"
+	groupJSON   flagGroup = "json"
+	groupColor  flagGroup = "color"
 )
 
 // globalFlagGroups maps each common flag to its group.
 var globalFlagGroups = map[string]flagGroup{
 	"root": groupServer, "demo": groupServer, "now": groupServer, "tz": groupServer,
-	"udadmin-file": groupSources, "lmstat-file": groupSources, "no-exec": groupSources,
+	"udadmin-file": groupSources, "no-exec": groupSources, "lmstat-file": groupLmstat,
 	"json":     groupJSON,
 	"no-color": groupColor,
 }
