@@ -49,13 +49,6 @@ func stateStyle(t *theme.Theme, e model.Entitlement) *lipgloss.Style {
 	return nil
 }
 
-func number(n int, uncounted bool) string {
-	if uncounted {
-		return "-"
-	}
-	return strconv.Itoa(n)
-}
-
 // Columns are the entitlement table's columns; the snapshot's order
 // (product, edition, model, CSS date) is the FEATURE column's.
 func Columns(ctx *common.Context) []common.Col[model.Entitlement] {
