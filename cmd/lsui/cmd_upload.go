@@ -57,7 +57,9 @@ func newUploadCommand(e *env, g *globalOptions) *cobra.Command {
 }
 
 func runUpload(e *env, g *globalOptions, f uploadOptions) int {
-	s, cleanup, err := load(e, g, nil)
+	// The cycle's build reads the report's identities once, in order, as
+	// payload build does (model.Options.IdentitiesOnDemand).
+	s, cleanup, err := load(e, g, func(o *model.Options) { o.IdentitiesOnDemand = true })
 	if err != nil {
 		return fail(e, "upload", err)
 	}
