@@ -136,6 +136,34 @@ func BenchmarkScanAndBuild(b *testing.B) {
 	}
 }
 
+// BenchmarkReadIdentities reads November from a 1M-event log by 1k and by
+// 100k identities, in process (the scan and the report, as Read makes them
+// for lsui usage): what identities cost is the difference. CPU profiles of
+// the two, diffed (go tool pprof -diff_base), show where it goes; that is how
+// flush's loads were found queued behind its lookups (BENCHMARKS.md, fourth
+// session). Each log is about 110 MB, made once per run.
+func BenchmarkReadIdentities(b *testing.B) {
+	for _, users := range []int{1000, 100_000} {
+		b.Run(fmt.Sprintf("%dk", users/1000), func(b *testing.B) {
+			data := generateLog(1_000_000, users)
+			nov := MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC)
+			b.SetBytes(int64(len(data)))
+			for b.Loop() {
+				bl := NewBuilder(nov)
+				bl.last, bl.onDemand = true, true
+				stats, err := scanLog(bytes.NewReader(data), time.UTC, builderOps, bl)
+				if err != nil {
+					b.Fatal(err)
+				}
+				bl.AddStats(stats)
+				if rep := bl.Report(); rep.IdentityCount() < users/2 {
+					b.Fatalf("%d identities used in November, want most of %d", rep.IdentityCount(), users)
+				}
+			}
+		})
+	}
+}
+
 // The generator itself must give what the benchmarks claim to measure.
 func TestGenerateLog(t *testing.T) {
 	data := generateLog(2000, 50)
