@@ -294,6 +294,10 @@ func (b *Builder) logEvent(op Op, sec int64, feature, identity []byte, licenses,
 	}
 }
 
+// cacheLine is what the processors lsui runs on (x86-64, arm64) fetch from
+// memory at a time, in bytes.
+const cacheLine = 64
+
 // eventBatch is how many checkouts logEvent holds before it counts them:
 // enough for their cache misses to overlap, few enough to stay in L1.
 const eventBatch = 16
@@ -317,10 +321,10 @@ type pendingEvent struct {
 // loads them first, in loops of independent loads that the processor
 // overlaps, and then counts them, cached: first the spellings' slots, then
 // the lines each count will read, gathered as the spellings are found and
-// loaded in a loop of their own. (Loaded inside the lookups' loop, each
-// load queued behind a lookup's many instructions: at 100k identities the
-// tally loads were a sixth of the scan.) The loads' values go to touched
-// only so the compiler keeps them.
+// loaded in a loop of their own, then the lease lists those lines point to.
+// (Loaded inside the lookups' loop, each load queued behind a lookup's many
+// instructions: at 100k identities the tally loads were a sixth of the
+// scan.) The loads' values go to touched only so the compiler keeps them.
 func (b *Builder) flush() {
 	batch := b.pending[:b.npending]
 	b.npending = 0
@@ -329,15 +333,32 @@ func (b *Builder) flush() {
 		touched += uint64(b.spell.home(batch[i].hash).n)
 	}
 	grows := b.spell.grows
-	var lines [4 * eventBatch]unsafe.Pointer
+	var lines [5 * eventBatch]unsafe.Pointer
 	n := 0
+	var listed [eventBatch]*tally // the tallies of OUTs whose lease is on the list
+	nl := 0
 	for i := range batch {
 		e := &batch[i]
 		if e.sp = b.spell.findHash(e.token, e.hash); e.sp == nil {
 			continue // a first sight: count makes what it reads
 		}
-		lines[n] = unsafe.Pointer(&b.tallies.at(e.sp.tally).leaseSet) // what count reads of a tally is its first line
+		// What count reads of a tally is its first line and where its
+		// lease is: a slot (the last ones on the second line) or, for a
+		// feature past the slots, the list its second line points to.
+		t := b.tallies.at(e.sp.tally)
+		first, lease := unsafe.Pointer(&t.leaseSet), unsafe.Pointer(&t.more)
+		if e.fi < leaseSlots {
+			lease = unsafe.Pointer(&t.leaseLast[e.fi])
+		} else if e.op == Out {
+			listed[nl] = t
+			nl++
+		}
+		lines[n] = first
 		n++
+		if uintptr(lease)/cacheLine != uintptr(first)/cacheLine {
+			lines[n] = lease
+			n++
+		}
 		if b.concurrent[e.fi] {
 			// An identity's checkouts are two lines, wherever its slab put it.
 			co := b.coIDList.at(e.sp.co)
@@ -351,6 +372,12 @@ func (b *Builder) flush() {
 	}
 	for _, p := range lines[:n] {
 		touched += uint64(*(*byte)(p))
+	}
+	// The lists, now that the tallies pointing to them are on their way.
+	for _, t := range listed[:nl] {
+		if m := t.more; m != nil && len(m.leases) > 0 {
+			touched += uint64(m.leases[0].feature) + uint64(m.leases[len(m.leases)-1].feature)
+		}
 	}
 	b.touched += touched
 	for i := range batch {
