@@ -99,7 +99,7 @@ func Open(name string) (*os.File, error) {
 	}
 	if !os.SameFile(before, after) {
 		f.Close()
-		return nil, &fs.PathError{Op: "open", Path: name, Err: errors.New("replaced by another file while being opened; try again")}
+		return nil, &fs.PathError{Op: "open", Path: name, Err: ErrReplaced}
 	}
 	if err := settle(f); err != nil {
 		f.Close()
@@ -107,6 +107,11 @@ func Open(name string) (*os.File, error) {
 	}
 	return f, nil
 }
+
+// ErrReplaced is matched by Open's refusal of a file that another program
+// replaced (a save by rename) between the check and the open: the name now
+// holds a file that was not checked.
+var ErrReplaced = errors.New("replaced by another file while being opened; try again")
 
 // ErrTooLarge is matched by ReadFile's refusal of a file over its limit.
 var ErrTooLarge = errors.New("file too large")

@@ -2,10 +2,12 @@ package regularfile
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -27,6 +29,60 @@ func TestOpenRegular(t *testing.T) {
 	if _, err := Open(filepath.Join(t.TempDir(), "missing.lic")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing file: %v, want fs.ErrNotExist", err)
 	}
+}
+
+// TestReplacedWhileOpening opens a file that another goroutine keeps
+// saving by rename, as the licensing service and editors do: each open
+// gets a whole file, or a refusal a caller can tell apart (ErrReplaced:
+// config.Write reports it as a change on disk), never another error.
+func TestReplacedWhileOpening(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows does not rename over a file another handle has open")
+	}
+	dir := t.TempDir()
+	path := filepath.Join(dir, "SimpleLicenseServiceConfig.xml")
+	if err := os.WriteFile(path, []byte("<Configurations/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				done <- nil
+				return
+			default:
+			}
+			tmp := filepath.Join(dir, fmt.Sprintf("save%d.tmp", i))
+			if err := os.WriteFile(tmp, []byte("<Configurations/>"), 0o644); err != nil {
+				done <- err
+				return
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	replaced := 0
+	for range 20000 {
+		f, err := Open(path)
+		if err == nil {
+			f.Close()
+			continue
+		}
+		if !errors.Is(err, ErrReplaced) {
+			close(stop)
+			t.Fatalf("open during saves: %v, want nil or ErrReplaced", err)
+		}
+		replaced++
+	}
+	close(stop)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("20000 opens during saves: %d refused as replaced", replaced)
 }
 
 func TestRefusesSymlinks(t *testing.T) {

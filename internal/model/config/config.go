@@ -261,6 +261,9 @@ func (c *Config) Write(on bool) error {
 	atomicfile.RemoveStale(target, StaleTempAge)
 	atomicfile.RemoveStale(target+".bak", StaleTempAge)
 	current, fi, err := readFile(target)
+	if errors.Is(err, regularfile.ErrReplaced) {
+		return fmt.Errorf("%s: %w", c.Path, ErrChanged) // another program saved it as lsui opened it
+	}
 	if err != nil {
 		return err
 	}
